@@ -1,0 +1,22 @@
+"""The JSON API for other government systems, OpenAPI at /api/docs.
+
+Session authentication (with CSRF on writes) for the browser; every endpoint reads
+through the same ``for_user`` scoping as the pages. Each app adds its router here."""
+
+from django.contrib.auth.decorators import login_required
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from zhaoshang.org.api import router as org_router
+from zhaoshang.reference.api import router as reference_router
+
+api = NinjaAPI(
+    title="招商引资全流程管理平台 API",
+    version="1.0",
+    description="所有接口按调用者的数据范围返回数据。",
+    auth=django_auth,
+    docs_decorator=login_required,
+    urls_namespace="api",
+)
+api.add_router("/org", org_router)
+api.add_router("/reference", reference_router)

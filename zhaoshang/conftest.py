@@ -1,0 +1,155 @@
+"""Shared fixtures: the demo district and its personas, a logged-in client per role,
+and a real Chromium driven by Playwright against a live server."""
+
+import importlib
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from zhaoshang.org.demo import DEMO_PASSWORD, USERS
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to
+# run beside one unless told it is safe (it is: the loop never touches the ORM).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The persona of each role is the first demo user holding it (区科技局's clerk for
+# department_staff, 区商务局's head for department_head).
+ROLE_USERS = {}
+for _username, _, _, _, _role in USERS:
+    ROLE_USERS.setdefault(_role, _username)
+PASSWORD = DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_clean_cache(settings):
+    # Argon2 is the production hasher (tested in test_security); tests hash with MD5 so
+    # that building the demo district per test stays fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    translation.activate("zh-hans")  # as LocaleMiddleware does for every request
+    yield
+    translation.deactivate()
+    cache.clear()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo district: units, one user per role, reference data. Returns users by role."""
+    from zhaoshang.org.demo import load_demo
+    from zhaoshang.org.models import User
+
+    load_demo()
+    return {role: User.objects.get(username=username) for role, username in ROLE_USERS.items()}
+
+
+@pytest.fixture
+def client_for(client, demo):
+    """``client_for("office_staff")``: a test client signed in as that role's demo user,
+    past the login gates (administrators are OTP-verified)."""
+    from django.test import Client
+
+    def make(role):
+        c = Client()
+        user = demo[role]
+        c.force_login(user)
+        if _needs_otp(user):
+            _verify_otp(c, user)
+        return c
+
+    return make
+
+
+def _needs_otp(user):
+    from zhaoshang.org.security import holds_admin_role
+
+    return holds_admin_role(user)
+
+
+def _verify_otp(c, user):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    response = c.post("/account/otp/verify/", {"token": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+# --- The SQLite audit triggers and transactional tests ----------------------------------
+_triggers = importlib.import_module("zhaoshang.audit.migrations.0003_append_only_triggers")
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """A database whose writes commit (for a live server or a worker process to see).
+    On SQLite the append-only audit triggers would refuse the flush that ends such a
+    test, so they are lifted just for that flush and put back before the next test
+    (PostgreSQL flushes with TRUNCATE, which they do not guard)."""
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in _triggers.SQLITE_REVERSE:
+                cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_present(request):
+    """Put the SQLite triggers back after a live-server test lifted them."""
+    names = request.fixturenames
+    if connection.vendor == "sqlite" and ("db" in names or "transactional_db" in names):
+        request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+        with connection.cursor() as cursor:
+            for sql in _triggers.SQLITE:
+                cursor.execute(sql)
+
+
+# --- Browser ----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "CI 要求运行浏览器测试，但未找到 chromium（scripts/ensure_chromium.sh 应已安装）"
+            )
+        pytest.skip("未安装 chromium，跳过浏览器测试（运行 scripts/ensure_chromium.sh 安装）")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, committed_db):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def login(page, username, password=PASSWORD):
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")

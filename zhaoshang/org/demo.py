@@ -1,0 +1,95 @@
+"""The demo district, named after the seed texts (Tianjin Hexi District): its units, one
+user per role, and (from the reference app) key industries, zones and carriers."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Department, Role, User
+from .services import department_create, grant_role, user_create
+
+DEMO_PASSWORD = "Zs@2026demo"
+
+K = Department.Kind
+# (name, short name, kind, parent name)
+UNITS = [
+    ("河西区人民政府", "区政府", K.OTHER, None),
+    ("区招商引资工作领导小组", "领导小组", K.LEADERSHIP, "河西区人民政府"),
+    ("区商务局", "商务局", K.DEPARTMENT, "河西区人民政府"),
+    ("区招商办", "招商办", K.OFFICE, "区商务局"),
+    ("区科技局", "科技局", K.DEPARTMENT, "河西区人民政府"),
+    ("区金融局", "金融局", K.DEPARTMENT, "河西区人民政府"),
+    ("区发展改革委", "发改委", K.DEPARTMENT, "河西区人民政府"),
+    ("区卫生健康委", "卫健委", K.DEPARTMENT, "河西区人民政府"),
+    ("区工业和信息化局", "工信局", K.DEPARTMENT, "河西区人民政府"),
+    ("区文化和旅游局", "文旅局", K.DEPARTMENT, "河西区人民政府"),
+    ("区交通运输局", "交通局", K.DEPARTMENT, "河西区人民政府"),
+    ("区财政局", "财政局", K.FINANCE, "河西区人民政府"),
+    ("区税务局", "税务局", K.TAX, "河西区人民政府"),
+    ("区纪委监委", "纪委监委", K.DISCIPLINE, "河西区人民政府"),
+    ("区委督查室", "督查室", K.SUPERVISION, "河西区人民政府"),
+    ("泛友谊路小白楼金融圈", "小白楼金融圈", K.ZONE, "河西区人民政府"),
+    ("新八大里数字经济聚集区", "新八大里", K.ZONE, "河西区人民政府"),
+    ("陈塘科技商务区", "陈塘科技商务区", K.ZONE, "河西区人民政府"),
+    ("友谊路街道", "友谊路街", K.STREET, "河西区人民政府"),
+    ("越秀路街道", "越秀路街", K.STREET, "河西区人民政府"),
+    ("下瓦房街道", "下瓦房街", K.STREET, "河西区人民政府"),
+    ("挂甲寺街道", "挂甲寺街", K.STREET, "河西区人民政府"),
+    ("陈塘庄街道", "陈塘庄街", K.STREET, "河西区人民政府"),
+]
+
+# (username, full name, unit, title, role code)
+USERS = [
+    ("zhaoshangban", "王晓明", "区招商办", "科员", "office_staff"),
+    ("kejiju", "李静", "区科技局", "科员", "department_staff"),
+    ("shangwuju", "赵国强", "区商务局", "副局长", "department_head"),
+    ("lingdao", "陈建华", "区招商引资工作领导小组", "副区长", "leader"),
+    ("ducha", "孙丽", "区委督查室", "科长", "supervision"),
+    ("caizheng", "周伟", "区财政局", "科员", "finance"),
+    ("shuiwu", "吴敏", "区税务局", "科员", "tax"),
+    ("jiwei", "郑华", "区纪委监委", "科员", "discipline"),
+    ("youyilu", "刘洋", "友谊路街道", "科员", "department_staff"),
+    ("chentang", "杨帆", "陈塘科技商务区", "招商部部长", "department_head"),
+    ("sysadmin", "马超", "区招商办", "系统管理员", "system_admin"),
+    ("secadmin", "林涛", "区招商办", "安全管理员", "security_admin"),
+    ("auditadmin", "何琳", "区纪委监委", "审计管理员", "audit_admin"),
+]
+
+
+@transaction.atomic
+def load_demo():
+    units = {}
+    for name, short, kind, parent in UNITS:
+        unit = Department.objects.filter(name=name).first()
+        if unit is None:
+            unit = department_create(
+                actor=None,
+                data={"name": name, "short_name": short, "kind": kind, "parent": units.get(parent)},
+            )
+        units[name] = unit
+    users = []
+    for username, full_name, unit, title, role in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                actor=None,
+                data={
+                    "username": username,
+                    "full_name": full_name,
+                    "department": units[unit],
+                    "title": title,
+                },
+                password=DEMO_PASSWORD,
+            )
+            # Demo accounts start ready to use; real accounts must change their first password.
+            User.objects.filter(pk=user.pk).update(
+                must_change_password=False, password_changed_at=timezone.now()
+            )
+            grant_role(actor=None, user=user, role=Role.objects.get(code=role))
+        users.append((username, full_name, unit, Role.objects.get(code=role).name))
+    try:
+        from zhaoshang.reference.services import load_demo_reference
+    except ImportError:  # the reference app predates its demo data
+        load_demo_reference = None
+    if load_demo_reference is not None:
+        load_demo_reference(departments=units)
+    return users

@@ -1,0 +1,50 @@
+"""The security policy in force: settings give the defaults, the SecurityPolicy row (edited
+by the security administrator) overrides them, always within level-3 bounds."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+
+CACHE_KEY = "zs:security-policy"
+
+# field -> (settings key, lowest allowed, highest allowed)
+BOUNDS = {
+    "password_max_age_days": ("PASSWORD_MAX_AGE_DAYS", 7, 90),
+    "password_history": ("PASSWORD_HISTORY", 5, 24),
+    "lockout_failures": ("LOCKOUT_FAILURES", 3, 5),
+    "lockout_minutes": ("LOCKOUT_MINUTES", 30, 24 * 60),
+    "idle_minutes": ("IDLE_MINUTES", 5, 30),
+    "audit_retention_days": ("AUDIT_RETENTION_DAYS", 180, 3650),
+}
+
+
+def defaults():
+    return {field: settings.SECURITY_POLICY[key] for field, (key, _, _) in BOUNDS.items()}
+
+
+def current():
+    """The effective policy as a dict (cached; the policy service clears the cache)."""
+    value = cache.get(CACHE_KEY)
+    if value is None:
+        from .models import SecurityPolicy
+
+        value = defaults()
+        row = SecurityPolicy.objects.values(*BOUNDS).first()
+        if row:
+            value.update(row)
+        cache.set(CACHE_KEY, value, 60)
+    return value
+
+
+def clear_cache():
+    cache.delete(CACHE_KEY)
+
+
+# Axes reads these through dotted paths in settings.
+def failure_limit(request=None, credentials=None):
+    return current()["lockout_failures"]
+
+
+def cool_off(request=None):
+    return timedelta(minutes=current()["lockout_minutes"])

@@ -1,0 +1,82 @@
+"""Reads of units, users and roles, always through the user's data scope."""
+
+from django.contrib.auth.models import Permission
+from django.db.models import Count, Prefetch, Q
+
+from .models import Department, Grant, Role, User
+
+# Permissions only the three administrators may hold: never offered for custom roles.
+ADMIN_ONLY = {
+    "manage_user",
+    "manage_department",
+    "manage_role",
+    "unlock_user",
+    "manage_policy",
+    "view_audit_log",
+}
+OUR_APPS = {"org", "audit", "reference"}
+
+
+def grantable_permissions():
+    return (
+        Permission.objects.filter(content_type__app_label__in=OUR_APPS)
+        .exclude(codename__in=ADMIN_ONLY)
+        .exclude(codename__regex=r"^(add|change|delete)_")
+        .select_related("content_type")
+        .order_by("content_type__app_label", "codename")
+    )
+
+
+def departments_for(user):
+    return Department.objects.for_user(user)
+
+
+def department_tree(user, q=""):
+    """Units in tree order with their user counts; a search keeps the matches' ancestors
+    so the tree still reads as a tree."""
+    units = (
+        departments_for(user)
+        .select_related("parent")
+        .annotate(user_count=Count("users", filter=Q(users__is_active=True)))
+    )
+    if q:
+        matches = list(
+            units.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
+        )
+        keep = {int(pk) for d in matches for pk in d.path.strip("/").split("/")}
+        units = units.filter(pk__in=keep)
+    return units.order_by("path")
+
+
+def users_for(user, *, q="", department=None, role=None, active=None, include_below=True):
+    users = (
+        User.objects.for_user(user)
+        .select_related("department")
+        .prefetch_related(Prefetch("grants", queryset=Grant.objects.select_related("role")))
+    )
+    if q:
+        users = users.filter(
+            Q(username__icontains=q)
+            | Q(full_name__icontains=q)
+            | Q(phone__icontains=q)
+            | Q(title__icontains=q)
+        )
+    if department is not None:
+        users = (
+            users.filter(department__path__startswith=department.path)
+            if include_below
+            else users.filter(department=department)
+        )
+    if role is not None:
+        users = users.filter(grants__role=role)
+    if active is not None:
+        users = users.filter(is_active=active)
+    return users.order_by("department__path", "username")
+
+
+def roles_with_counts():
+    return (
+        Role.objects.annotate(holders=Count("grants"))
+        .prefetch_related("permissions")
+        .order_by("kind", "id")
+    )

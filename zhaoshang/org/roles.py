@@ -1,0 +1,122 @@
+"""The built-in roles: code, name, kind, data scope and permissions.
+
+Synced into the Role table after every migrate (``sync_builtin_roles``). A later module
+gives a role a new permission by adding one string to the role's list below.
+Custom roles are made by the security administrator on the roles page.
+"""
+
+from dataclasses import dataclass, field
+
+VIEW_REFERENCE = "reference.view_reference"
+MANAGE_REFERENCE = "reference.manage_reference"
+
+# What every promotion user may read.
+PROMOTION_READ = [VIEW_REFERENCE, "org.view_department"]
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    name: str
+    kind: str
+    data_scope: str
+    permissions: list[str] = field(default_factory=list)
+    description: str = ""
+
+
+BUILTIN_ROLES = [
+    RoleSpec(
+        "office_staff",
+        "招商办工作人员",
+        "business",
+        "all",
+        [*PROMOTION_READ, MANAGE_REFERENCE],
+        "区招商办：统筹协调全区招商工作，可见全部业务数据",
+    ),
+    RoleSpec(
+        "department_head",
+        "单位负责人",
+        "business",
+        "unit_and_below",
+        [*PROMOTION_READ],
+        "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
+    ),
+    RoleSpec(
+        "department_staff",
+        "单位工作人员",
+        "business",
+        "unit",
+        [*PROMOTION_READ],
+        "行业主管部门、街道、功能区经办人：本单位数据",
+    ),
+    RoleSpec(
+        "leader",
+        "区领导",
+        "business",
+        "all",
+        [*PROMOTION_READ],
+        "领导小组成员：查阅全部数据",
+    ),
+    RoleSpec(
+        "supervision",
+        "督查人员",
+        "business",
+        "all",
+        [*PROMOTION_READ],
+        "区委督查室：督查事项",
+    ),
+    RoleSpec(
+        "finance",
+        "财政人员",
+        "business",
+        "all",
+        [*PROMOTION_READ],
+        "区财政局：奖励资金拨付",
+    ),
+    RoleSpec(
+        "tax",
+        "税务人员",
+        "business",
+        "unit",
+        [*PROMOTION_READ],
+        "区税务局：报送企业税收数据",
+    ),
+    RoleSpec(
+        "discipline",
+        "纪检监察人员",
+        "business",
+        "all",
+        [*PROMOTION_READ],
+        "区纪委监委：受理投资者投诉",
+    ),
+    RoleSpec(
+        "system_admin",
+        "系统管理员",
+        "system_admin",
+        "all",
+        ["org.view_department", "org.manage_department", "org.view_user", "org.manage_user"],
+        "管理账号与单位；不能查阅审计日志、不能调整安全策略与授权",
+    ),
+    RoleSpec(
+        "security_admin",
+        "安全管理员",
+        "security_admin",
+        "all",
+        [
+            "org.view_department",
+            "org.view_user",
+            "org.manage_role",
+            "org.unlock_user",
+            "org.manage_policy",
+        ],
+        "管理安全策略、角色与授权，解除账号锁定",
+    ),
+    RoleSpec(
+        "audit_admin",
+        "审计管理员",
+        "audit_admin",
+        "none",
+        ["audit.view_audit_log"],
+        "只读审计日志与登录日志",
+    ),
+]

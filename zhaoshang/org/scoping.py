@@ -1,0 +1,51 @@
+"""The one scoping function every read goes through.
+
+A model's queryset names where its owning unit and its owner are; ``for_user`` then
+applies the user's data scope: all, own unit and below, own unit, or own records. Lists,
+details, exports, reports, search and the API all start from ``Model.objects.for_user``.
+"""
+
+from django.db import models
+
+
+class ScopedQuerySet(models.QuerySet):
+    # Lookup path from the model to its owning Department; "" when the model IS the unit.
+    scope_unit_field = "department"
+    # Lookup path from the model to the user who owns the record ("" = no owner: unit).
+    scope_owner_field = "created_by"
+
+    def for_user(self, user):
+        return for_user(self, user)
+
+
+def user_scope(user):
+    """The widest data scope among the user's roles (cached on the user object)."""
+    from .models import SCOPE_ORDER, DataScope, Role
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return DataScope.NONE
+    cached = getattr(user, "_zs_scope", None)
+    if cached is None:
+        scopes = set(Role.objects.filter(grants__user=user).values_list("data_scope", flat=True))
+        cached = next((s for s in SCOPE_ORDER if s in scopes), DataScope.NONE)
+        user._zs_scope = cached
+    return cached
+
+
+def for_user(queryset, user):
+    from .models import DataScope
+
+    scope = user_scope(user)
+    if scope == DataScope.ALL:
+        return queryset
+    if scope == DataScope.NONE:
+        return queryset.none()
+    unit_field = getattr(queryset, "scope_unit_field", "department")
+    owner_field = getattr(queryset, "scope_owner_field", "")
+    if scope == DataScope.OWN and owner_field:
+        return queryset.filter(**{owner_field: user.pk})
+    if scope == DataScope.UNIT_AND_BELOW:
+        path_lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+        return queryset.filter(**{path_lookup: user.department.path})
+    # Own unit (and "own records" on models that have no owner: the unit is the owner).
+    return queryset.filter(**{unit_field or "pk": user.department_id})

@@ -1,0 +1,28 @@
+"""Login gates: what a signed-in user must still do before using the system."""
+
+from django_otp import devices_for_user
+
+from .models import Role
+
+
+def holds_admin_role(user):
+    return Role.objects.filter(grants__user=user).exclude(kind=Role.Kind.BUSINESS).exists()
+
+
+def has_confirmed_device(user):
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def gate_for(request):
+    """``(url name, message)`` of the next gate, or None when all are passed."""
+    user = request.user
+    device = has_confirmed_device(user)
+    if device and not user.is_verified():
+        return "org:otp_verify", "请输入动态口令完成登录。"
+    if user.must_change_password:
+        return "org:password_change", "首次登录或密码已被重置，请先修改密码。"
+    if user.password_expired():
+        return "org:password_change", "密码已超过有效期，请修改密码后继续使用。"
+    if not device and holds_admin_role(user):
+        return "org:otp_setup", "管理员账号须绑定动态口令（双因素认证）后才能使用。"
+    return None

@@ -1,0 +1,273 @@
+"""The 等保 2.0 level-3 account rules, as a user meets them."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from zhaoshang.audit.models import AuditEvent
+from zhaoshang.conftest import PASSWORD
+from zhaoshang.org import services
+from zhaoshang.org.models import Role, User
+
+STRONG = "Hexi#Invest2026"
+
+
+def login(c, username, password=PASSWORD, ip="10.1.1.1"):
+    return c.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_argon2_is_the_production_hasher():
+    assert settings.PASSWORD_HASHERS  # overridden in tests; the module's own list:
+    from zhaoshang import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("Ab1!", "至少"),  # too short (Django's own Chinese message)
+        ("abcdefgh1", "3 类"),  # two classes only
+        ("Password1!", "常见"),
+        ("Kejiju#2026", "用户名"),
+    ],
+)
+def test_weak_passwords_are_refused_in_chinese(demo, password, reason):
+    user = demo["department_staff"]
+    with pytest.raises(ValidationError) as exc:
+        services.user_set_password(user=user, password=password)
+    assert reason in " ".join(exc.value.messages)
+
+
+def test_last_five_passwords_cannot_be_reused(demo):
+    user = demo["department_staff"]
+    used = [f"Hexi#Pass{i}x" for i in range(5)]
+    for pw in used:
+        services.user_set_password(user=user, password=pw)
+    with pytest.raises(ValidationError, match="最近 5 次"):
+        services.user_set_password(user=user, password=used[0])
+    services.user_set_password(user=user, password="Hexi#Fresh9y")
+    # The oldest of the five has now dropped out of the window.
+    services.user_set_password(user=user, password=used[0])
+
+
+def test_first_login_forces_a_password_change(demo, client):
+    office = demo["office_staff"]
+    user = services.user_create(
+        actor=office,
+        data={"username": "newclerk", "full_name": "新同事", "department": office.department},
+        password=STRONG,
+    )
+    assert user.must_change_password
+    assert login(client, "newclerk", STRONG).status_code == 302
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/account/password/"
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": STRONG,
+            "new_password1": "Brand#New2026",
+            "new_password2": "Brand#New2026",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_expired_password_forces_a_change(demo, client):
+    user = demo["department_staff"]
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    login(client, user.username)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/account/password/"
+    assert "密码已超过有效期" in response.content.decode()
+
+
+def test_five_failures_lock_the_account_for_thirty_minutes(demo):
+    c = Client()
+    for _ in range(4):
+        assert login(c, "kejiju", "wrong").status_code == 200
+    response = login(c, "kejiju", "wrong")
+    assert response.status_code == 403 and "账号已锁定" in response.content.decode()
+    # Even the right password is refused now, from another address too.
+    response = login(Client(), "kejiju", PASSWORD, ip="10.9.9.9")
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="lockout", username="kejiju").exists()
+    assert AuditEvent.objects.filter(action="login_failed", username="kejiju").count() >= 5
+
+
+def test_five_failures_from_one_address_lock_that_address(demo):
+    for name in ["a1", "a2", "a3", "a4", "a5"]:
+        login(Client(), name, "wrong", ip="10.2.2.2")
+    assert login(Client(), "kejiju", PASSWORD, ip="10.2.2.2").status_code == 403
+    assert login(Client(), "kejiju", PASSWORD, ip="10.3.3.3").status_code == 302
+
+
+def test_security_admin_unlocks(demo, client_for):
+    for _ in range(5):
+        login(Client(), "kejiju", "wrong")
+    sec = client_for("security_admin")
+    page = sec.get("/security/locked/").content.decode()
+    assert "kejiju" in page
+    sec.post("/security/unlock/", {"username": "kejiju"})
+    assert login(Client(), "kejiju", PASSWORD, ip="10.4.4.4").status_code == 302
+    assert AuditEvent.objects.filter(action="unlock", username="secadmin").exists()
+
+
+def test_idle_session_ends_after_thirty_minutes(demo, client):
+    login(client, "kejiju")
+    assert client.get("/").status_code == 200
+    session = client.session
+    session["zs_last_seen"] = time.time() - 31 * 60
+    session.save()
+    response = client.get("/org/departments/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert client.get("/").status_code == 302  # the session is gone
+    event = AuditEvent.objects.filter(action="logout", username="kejiju").latest("pk")
+    assert event.detail == "超时自动退出"
+
+
+def test_disabling_an_account_ends_its_sessions_at_once(demo, client_for):
+    clerk = Client()
+    login(clerk, "kejiju")
+    assert clerk.get("/").status_code == 200
+    user = demo["department_staff"]
+    services.user_update(
+        actor=demo["system_admin"], user=user, data={"is_active": False}, version=user.version
+    )
+    assert clerk.get("/").status_code == 302
+    assert not any(
+        s.get_decoded().get("_auth_user_id") == str(user.pk) for s in Session.objects.all()
+    )
+
+
+def test_administrators_must_enrol_totp(demo, client):
+    login(client, "sysadmin")
+    response = client.get("/org/users/")
+    assert response.status_code == 302 and response["Location"] == "/account/otp/setup/"
+
+
+def test_totp_login_for_an_enrolled_user(demo, client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # throttling after a failure is django-otp's own
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = demo["security_admin"]
+    device = TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
+    login(client, "secadmin")
+    assert client.get("/security/policy/")["Location"] == "/account/otp/verify/"
+    bad = client.post("/account/otp/verify/", {"token": "000000"})
+    assert "动态口令不正确" in bad.content.decode()
+    assert (
+        client.post("/account/otp/verify/", {"token": f"{totp(device.bin_key):06d}"}).status_code
+        == 302
+    )
+    assert client.get("/security/policy/").status_code == 200
+
+
+def test_the_three_administrators_are_separate(demo):
+    sysadmin = demo["system_admin"]
+    for code in ["security_admin", "audit_admin"]:
+        with pytest.raises(ValidationError, match="不得由一人兼任"):
+            services.grant_role(
+                actor=demo["security_admin"], user=sysadmin, role=Role.objects.get(code=code)
+            )
+    assert not sysadmin.has_perm("audit.view_audit_log")
+    assert not sysadmin.has_perm("org.manage_policy")
+    assert not demo["audit_admin"].has_perm("org.manage_user")
+
+
+def test_custom_roles_cannot_carry_administrator_permissions(demo, client_for):
+    from django.contrib.auth.models import Permission
+
+    sec = client_for("security_admin")
+    manage_user = Permission.objects.get(codename="manage_user")
+    response = sec.post(
+        "/org/roles/new/",
+        {
+            "code": "sneaky",
+            "name": "偷权角色",
+            "data_scope": "all",
+            "permissions": [manage_user.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "不在可用的选项中" in response.content.decode()
+    assert not Role.objects.filter(code="sneaky").exists()
+
+
+def test_policy_changes_stay_within_level_three(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    sec = client_for("security_admin")
+    data = {
+        "password_max_age_days": 120,
+        "password_history": 5,
+        "lockout_failures": 5,
+        "lockout_minutes": 30,
+        "idle_minutes": 30,
+        "audit_retention_days": 180,
+    }
+    response = sec.post("/security/policy/", data)
+    assert "须在 7 至 90 之间" in response.content.decode()
+    response = sec.post(
+        "/security/policy/", {**data, "password_max_age_days": 60, "lockout_failures": 3}
+    )
+    assert response.status_code == 302
+    from zhaoshang.org import policy
+
+    assert policy.current()["lockout_failures"] == 3
+    assert AuditEvent.objects.filter(action="policy").exists()
+
+
+def test_deploy_check_is_clean_in_production(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "x" * 20 + "Q7#kd92LmZp0vR8sT5uW3yX6aB1cD4eF",
+        "DJANGO_ALLOWED_HOSTS": "zhaoshang.example.gov.cn",
+        "ZS_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in tests only
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file-" + "k" * 40)
+    env = {**os.environ, "DJANGO_SECRET_KEY_FILE": str(secret), "ZS_VAR_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='zhaoshang.settings';"
+            "from django.conf import settings;print(settings.SECRET_KEY)",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == "from-a-file-" + "k" * 40

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from zhaoshang.api.api import api
+
+urlpatterns = [
+    path("", include("zhaoshang.org.urls")),
+    path("audit/", include("zhaoshang.audit.urls")),
+    path("reference/", include("zhaoshang.reference.urls")),
+    path("api/", api.urls),
+]
+
+handler403 = "zhaoshang.common.errors.forbidden"
+handler404 = "zhaoshang.common.errors.not_found"
+handler500 = "zhaoshang.common.errors.server_error"
