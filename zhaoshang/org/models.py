@@ -64,7 +64,7 @@ class Department(Versioned):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    # Materialised path ("/1/4/9/") so "this unit and below" is one indexed prefix query.
+    # Materialised path ("/0000001/0000004/") so "this unit and below" is one indexed prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     code = models.CharField("单位编码", max_length=30, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=100)

@@ -80,3 +80,14 @@ def roles_with_counts():
         .prefetch_related("permissions")
         .order_by("kind", "id")
     )
+
+
+def grants_for(user, *, role=None, q=""):
+    grants = Grant.objects.filter(user__in=User.objects.for_user(user)).select_related(
+        "user__department", "role", "granted_by"
+    )
+    if role:
+        grants = grants.filter(role_id=role)
+    if q:
+        grants = grants.filter(Q(user__username__icontains=q) | Q(user__full_name__icontains=q))
+    return grants.order_by("role__kind", "role_id", "user__department__path", "user__username")

@@ -24,8 +24,10 @@ Action = AuditEvent.Action
 
 # --- Units ------------------------------------------------------------------------------
 def _path_for(department):
+    # Fixed-width segments, so sorting by path lists the tree in order (/0000002/ before
+    # /0000010/) as well as making "this unit and below" a prefix match.
     parent_path = department.parent.path if department.parent_id else "/"
-    return f"{parent_path}{department.pk}/"
+    return f"{parent_path}{department.pk:07d}/"
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ urlpatterns = [
     path(
         "org/users/<int:pk>/grants/<int:role_pk>/revoke/", views.grant_remove, name="grant_remove"
     ),
+    path("org/grants/", views.grant_list, name="grant_list"),
     path("org/roles/", views.role_list, name="role_list"),
     path("org/roles/new/", views.role_edit, name="role_create"),
     path("org/roles/<int:pk>/edit/", views.role_edit, name="role_edit"),

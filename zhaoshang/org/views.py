@@ -363,6 +363,49 @@ def role_list(request):
     return render(request, "org/role_list.html", {"roles": queries.roles_with_counts()})
 
 
+@require("org.view_user")
+def grant_list(request):
+    """Who holds which role: the security administrator's review list (授权清单)."""
+    grants = queries.grants_for(
+        request.user, role=request.GET.get("role"), q=request.GET.get("q", "").strip()
+    )
+    if request.GET.get("export") == "xlsx":
+        audit_record(
+            AuditEvent.Action.EXPORT,
+            actor=request.user,
+            object_type="org.grant",
+            detail="导出授权清单",
+        )
+        return xlsx_response(
+            "授权清单",
+            [
+                (
+                    "授权",
+                    ["登录账号", "姓名", "所属单位", "角色", "数据范围", "授权人", "授权时间"],
+                    (
+                        [
+                            g.user.username,
+                            g.user.full_name,
+                            g.user.department.name,
+                            g.role.name,
+                            g.role.get_data_scope_display(),
+                            str(g.granted_by or "系统初始化"),
+                            timezone.localtime(g.granted_at).strftime("%Y-%m-%d %H:%M"),
+                        ]
+                        for g in grants
+                    ),
+                )
+            ],
+        )
+    context = {
+        "page": paginate(request, grants),
+        "roles": Role.objects.all(),
+        "role": request.GET.get("role", ""),
+        "q": request.GET.get("q", ""),
+    }
+    return render(request, "org/grant_list.html", context)
+
+
 @require("org.manage_role")
 def role_edit(request, pk=None):
     role = get_object_or_404(Role, pk=pk) if pk else None

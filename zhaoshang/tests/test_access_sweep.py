@@ -73,6 +73,7 @@ TABLE = {
     "org:grant_add": (kejiju_user, set(), {"security_admin": 405}),
     "org:grant_remove": (kejiju_grant, set(), {"security_admin": 405}),
     "org:role_list": (None, {"system_admin", "security_admin"}, {}),
+    "org:grant_list": (None, {"system_admin", "security_admin"}, {}),
     "org:role_create": (None, {"security_admin"}, {}),
     "org:role_edit": (first("org.Role"), set(), {"security_admin": 302}),  # built-in: back to list
     "org:locked_list": (None, {"security_admin"}, {}),
