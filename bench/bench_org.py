@@ -165,13 +165,11 @@ def floors():
     return home_sql, user_list_sql
 
 
-def measure(label, repeat):
+def measure(label, repeat, clerk, admin):
     from django.db import connection
 
     from zhaoshang.org.models import User
 
-    clerk = client_for("kejiju")
-    admin = client_for("sysadmin")
     for c, url in [(clerk, "/"), (admin, "/org/users/")]:
         assert c.get(url).status_code == 200, url
     home_sql, user_list_sql = floors()
@@ -192,9 +190,10 @@ def measure(label, repeat):
 def main():
     args = parse()
     setup(args)
-    measure("演示数据", args.repeat)
+    clients = client_for("kejiju"), client_for("sysadmin")
+    measure("演示数据", args.repeat, *clients)
     add_users(args.users)
-    measure(f"{args.users} 用户", args.repeat)
+    measure(f"{args.users} 用户", args.repeat, *clients)
 
 
 if __name__ == "__main__":
