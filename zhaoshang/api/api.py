@@ -4,6 +4,7 @@ Session authentication (with CSRF on writes) for the browser; every endpoint rea
 through the same ``for_user`` scoping as the pages. Each app adds its router here."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -18,5 +19,12 @@ api = NinjaAPI(
     docs_decorator=login_required,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": "没有访问该接口的权限"}, status=403)
+
+
 api.add_router("/org", org_router)
 api.add_router("/reference", reference_router)

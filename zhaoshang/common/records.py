@@ -52,7 +52,10 @@ def record_update(obj, *, actor, data, version=None, detail="", action=AuditEven
     on; when given and the row has moved on since, StaleEditError is raised."""
     model = type(obj)
     plain, m2m = _split(model, data)
-    before = snapshot(obj, list(data))
+    # "Before" comes from the database: a ModelForm has already written the new values
+    # onto ``obj`` while validating.
+    stored = model._default_manager.filter(pk=obj.pk).first()
+    before = snapshot(stored, list(data)) if stored is not None else {}
     for name, value in plain.items():
         setattr(obj, name, value)
     obj.full_clean(validate_unique=True)

@@ -106,7 +106,8 @@ API_TABLE = {
     "/api/org/departments": (BUSINESS | {"system_admin", "security_admin"}, {}),
     "/api/org/departments/{department_id}": (
         BUSINESS | {"system_admin", "security_admin"},
-        {"other_unit": 404, "tax": 404},
+        # Own unit only, or below 区商务局: 区科技局 is out of their scope.
+        {"other_unit": 404, "tax": 404, "department_head": 404},
     ),
     "/api/reference/industries": (BUSINESS, {}),
     "/api/reference/key-industries": (BUSINESS, {}),

@@ -60,6 +60,8 @@ def test_stale_edit_is_refused(demo, client_for):
         "version": unit.version,
     }
     assert admin.post(f"/org/departments/{unit.pk}/edit/", form).status_code == 302
+    event = AuditEvent.objects.filter(action="update", object_id=str(unit.pk)).latest("pk")
+    assert event.changes["name"] == ["区科技局", "区科学技术局"]
     # A colleague who opened the form before that save submits the old version.
     response = admin.post(f"/org/departments/{unit.pk}/edit/", {**form, "name": "区科技创新局"})
     assert response.status_code == 200

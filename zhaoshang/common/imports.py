@@ -1,0 +1,154 @@
+"""Excel imports, the same way everywhere: upload → dry run listing every rejected row
+with its row, column and reason → commit. A commit re-reads and re-validates the file and
+applies it in one transaction only when no row is rejected; applying a row whose values
+are unchanged changes nothing, so running an import twice never duplicates."""
+
+import contextlib
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, empty, too large, no header)."""
+
+
+@dataclass
+class Column:
+    key: str
+    label: str  # the Chinese header as offices write it
+    aliases: tuple = ()
+    required: bool = False
+    parse: object = None  # callable(value) -> value, raising ValueError with a Chinese reason
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class DryRun:
+    rows: list = field(default_factory=list)  # (row number, cleaned dict)
+    errors: list = field(default_factory=list)
+    missing_columns: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors and not self.missing_columns
+
+
+def _header_key(text):
+    return re.sub(r"[\s*＊（）()]", "", str(text or ""))
+
+
+def store_upload(upload):
+    """Save an uploaded file for the dry run and the commit; returns its token."""
+    if upload.size > settings.MAX_IMPORT_FILE_BYTES:
+        limit = settings.MAX_IMPORT_FILE_BYTES // (1024 * 1024)
+        raise ImportFileError(
+            f"文件过大（{upload.size / 1024 / 1024:.1f} MB），单个文件不能超过 {limit} MB。"
+        )
+    if not upload.name.lower().endswith(".xlsx"):
+        raise ImportFileError(
+            "请上传 Excel 文件（.xlsx）。如为 .xls 或 WPS 格式，请先另存为 .xlsx。"
+        )
+    token = secrets.token_hex(16)
+    path = _path(token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return token
+
+
+def _path(token):
+    if not TOKEN.match(token or ""):
+        raise ImportFileError("导入文件已失效，请重新上传。")
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
+
+
+def read_rows(token):
+    """The header row and the data rows (row number, values) of the first sheet."""
+    path = _path(token)
+    if not path.exists():
+        raise ImportFileError("导入文件已失效，请重新上传。")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise ImportFileError("无法读取该文件：不是有效的 Excel（.xlsx）文件。") from exc
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None or not any(header):
+        wb.close()
+        raise ImportFileError("文件是空的：第 1 行应为表头。")
+    body = [
+        (n, values)
+        for n, values in enumerate(rows, start=2)
+        if any(v not in (None, "") for v in values)
+    ]
+    wb.close()
+    if not body:
+        raise ImportFileError("文件中没有数据行。")
+    return header, body
+
+
+def dry_run(token, columns, validate_row):
+    """Parse every row; ``validate_row(cleaned, row_number)`` returns a list of
+    (column label, message) for rule violations that need more than one cell."""
+    header, body = read_rows(token)
+    by_header = {}
+    for col in columns:
+        for name in (col.label, *col.aliases):
+            by_header[_header_key(name)] = col
+    mapping = {}
+    for index, title in enumerate(header):
+        col = by_header.get(_header_key(title))
+        if col is not None and col.key not in mapping.values():
+            mapping[index] = col.key
+    result = DryRun()
+    result.missing_columns = [
+        c.label for c in columns if c.required and c.key not in mapping.values()
+    ]
+    if result.missing_columns:
+        return result
+    keyed = {c.key: c for c in columns}
+    for number, values in body:
+        cleaned, row_errors = {}, []
+        for index, key in mapping.items():
+            col = keyed[key]
+            raw = values[index] if index < len(values) else None
+            if isinstance(raw, str):
+                raw = raw.strip()
+            if raw in (None, ""):
+                if col.required:
+                    row_errors.append(RowError(number, col.label, f"“{col.label}”不能为空"))
+                cleaned[key] = None
+                continue
+            try:
+                cleaned[key] = col.parse(raw) if col.parse else raw
+            except ValueError as exc:
+                row_errors.append(RowError(number, col.label, str(exc)))
+        if not row_errors:
+            row_errors = [RowError(number, c, m) for c, m in validate_row(cleaned, number)]
+        if row_errors:
+            result.errors.extend(row_errors)
+        else:
+            result.rows.append((number, cleaned))
+    return result
+
+
+def discard(token):
+    with contextlib.suppress(ImportFileError):
+        _path(token).unlink(missing_ok=True)

@@ -1,0 +1,78 @@
+from django import forms
+
+from zhaoshang.common.forms import StyledFormMixin
+from zhaoshang.org.forms import VersionedForm
+from zhaoshang.org.models import Department
+
+from .models import Carrier, Industry, KeyIndustry, Zone
+
+
+def _unit_choices(field):
+    field.queryset = Department.objects.filter(is_active=True)
+    field.label_from_instance = lambda d: "　" * d.depth + d.name
+
+
+class KeyIndustryForm(VersionedForm):
+    class Meta:
+        model = KeyIndustry
+        fields = [
+            "name",
+            "department",
+            "strategic_emerging",
+            "divisions",
+            "description",
+            "sort_order",
+        ]
+        widgets = {
+            "divisions": forms.SelectMultiple(attrs={"size": 12}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _unit_choices(self.fields["department"])
+        self.fields["divisions"].queryset = Industry.objects.filter(level="division")
+        self.fields["divisions"].help_text = "按住 Ctrl 可多选"
+
+
+class ZoneForm(VersionedForm):
+    class Meta:
+        model = Zone
+        fields = ["name", "positioning", "key_industries", "department", "area_km2", "description"]
+        widgets = {
+            "key_industries": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _unit_choices(self.fields["department"])
+
+
+class CarrierForm(VersionedForm):
+    class Meta:
+        model = Carrier
+        fields = [
+            "kind",
+            "name",
+            "address",
+            "zone",
+            "total_area",
+            "vacant_area",
+            "leading_industries",
+            "operator",
+            "contact_name",
+            "contact_phone",
+            "idle_reserve",
+            "reserved_for_major",
+            "description",
+        ]
+        widgets = {
+            "leading_industries": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"total_area": "楼宇、园区以平方米计，土地以亩计", "idle_reserve": "仅土地"}
+
+
+class ImportUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")

@@ -1,0 +1,161 @@
+"""Carriers from Excel: the columns offices use, their parsing, and the commit."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from zhaoshang.audit.models import AuditEvent
+from zhaoshang.audit.services import audit_record
+from zhaoshang.common.imports import Column, RowError, dry_run
+
+from . import services
+from .models import Carrier, KeyIndustry, Zone
+
+KINDS = {label: value for value, label in Carrier.Kind.choices} | {
+    "楼宇载体": "building",
+    "地块": "land",
+}
+YES = {"是", "Y", "y", "yes", "1", "√", "✓"}
+NO = {"否", "N", "n", "no", "0", ""}
+
+
+def _kind(value):
+    kind = KINDS.get(str(value))
+    if kind is None:
+        raise ValueError(f"未知的载体类型“{value}”（应为 楼宇、园区 或 土地）")
+    return kind
+
+
+def _area(value):
+    try:
+        number = Decimal(
+            str(value).replace(",", "").replace("㎡", "").replace("平方米", "").replace("亩", "")
+        )
+    except InvalidOperation as exc:
+        raise ValueError(f"面积“{value}”不是数字") from exc
+    if number < 0:
+        raise ValueError(f"面积不能为负数（{value}）")
+    return number.quantize(Decimal("0.01"))
+
+
+def _flag(value):
+    text = str(value).strip()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"“{value}”应填 是 或 否")
+
+
+def _zone(value):
+    zone = Zone.objects.filter(name=str(value)).first()
+    if zone is None:
+        raise ValueError(f"功能区“{value}”不存在（请先在“功能区”中新增）")
+    return zone
+
+
+def _industries(value):
+    names = [n for n in re.split(r"[、,，;；/\s]+", str(value)) if n]
+    found = {k.name: k for k in KeyIndustry.objects.filter(name__in=names)}
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise ValueError(f"重点产业“{'、'.join(unknown)}”不存在")
+    return [found[n] for n in names]
+
+
+COLUMNS = [
+    Column("name", "载体名称", ("名称",), required=True, parse=str),
+    Column("kind", "载体类型", ("类型",), required=True, parse=_kind),
+    Column("address", "地址", parse=str),
+    Column("zone", "所属功能区", ("功能区",), parse=_zone),
+    Column("total_area", "总面积", ("总面积平方米/亩",), required=True, parse=_area),
+    Column("vacant_area", "空置面积", ("可用面积",), parse=_area),
+    Column("leading_industries", "主导产业", parse=_industries),
+    Column("operator", "运营单位", ("运营方",), parse=str),
+    Column("contact_name", "联系人", parse=str),
+    Column("contact_phone", "联系电话", ("电话",), parse=str),
+    Column("idle_reserve", "闲置储备", ("闲置/储备土地",), parse=_flag),
+    Column("reserved_for_major", "重大项目储备", ("留作重大项目",), parse=_flag),
+]
+DEFAULTS = {
+    "address": "",
+    "zone": None,
+    "vacant_area": Decimal("0.00"),
+    "leading_industries": [],
+    "operator": "",
+    "contact_name": "",
+    "contact_phone": "",
+    "idle_reserve": False,
+    "reserved_for_major": False,
+}
+
+
+def _validate(row, number):
+    problems = []
+    total, vacant = row.get("total_area"), row.get("vacant_area") or Decimal(0)
+    if total is not None and vacant > total:
+        problems.append(("空置面积", f"空置面积（{vacant}）大于总面积（{total}）"))
+    if row.get("kind") != "land" and (row.get("idle_reserve") or row.get("reserved_for_major")):
+        problems.append(("闲置储备", "只有土地类载体可标记闲置储备或重大项目储备"))
+    return problems
+
+
+def _values(row):
+    """The row's values, an empty cell meaning the field's empty value. Columns the file
+    does not have are left out, so an update never blanks what the file did not carry."""
+    return {k: (DEFAULTS.get(k) if v is None else v) for k, v in row.items()}
+
+
+def _differs(existing, key, value):
+    if key == "leading_industries":
+        return sorted(o.pk for o in existing.leading_industries.all()) != sorted(
+            o.pk for o in value
+        )
+    return getattr(existing, key) != value
+
+
+def carrier_dry_run(token):
+    """The dry run plus, for each good row, whether it creates, updates or changes nothing."""
+    result = dry_run(token, COLUMNS, _validate)
+    seen, plan = {}, []
+    for number, row in result.rows:
+        key = (row["kind"], row["name"])
+        if key in seen:
+            result.errors.append(RowError(number, "载体名称", f"与第 {seen[key]} 行重复"))
+            continue
+        seen[key] = number
+        data = _values(row)
+        existing = Carrier.objects.filter(kind=row["kind"], name=row["name"]).first()
+        if existing is None:
+            action, data = "create", {**DEFAULTS, **data}
+        else:
+            action = (
+                "update" if any(_differs(existing, k, v) for k, v in data.items()) else "unchanged"
+            )
+        plan.append((number, action, data, existing))
+    return result, plan
+
+
+@transaction.atomic
+def carrier_import_commit(token, *, actor):
+    """Apply the file; refuses (changing nothing) when any row is rejected."""
+    result, plan = carrier_dry_run(token)
+    if not result.ok:
+        return result, None
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    for _, action, data, existing in plan:
+        counts[action] += 1
+        if action == "create":
+            services.carrier_create(actor=actor, data=data, detail="Excel 导入")
+        elif action == "update":
+            services.carrier_update(
+                actor=actor, carrier=existing, data=data, version=existing.version
+            )
+    audit_record(
+        AuditEvent.Action.IMPORT,
+        actor=actor,
+        object_type="reference.carrier",
+        detail=f"导入载体：新增 {counts['create']}，更新 {counts['update']}，未变 {counts['unchanged']}",
+    )
+    return result, counts

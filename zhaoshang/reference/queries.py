@@ -1,0 +1,74 @@
+"""Reads of reference data. Reference data is shared by every promotion user (it has no
+owning unit), so reads are gated by the view_reference permission rather than scoped."""
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from .models import Carrier, EconomicArea, Industry, KeyIndustry, Region, Zone
+
+
+def industry_tree(q=""):
+    sections = Industry.objects.filter(level="section").order_by("code")
+    divisions = Industry.objects.filter(level="division").order_by("code")
+    if q:
+        divisions = divisions.filter(
+            Q(code__startswith=q) | Q(name__icontains=q) | Q(parent__name__icontains=q)
+        )
+        sections = sections.filter(children__in=divisions).distinct()
+    return sections.prefetch_related(Prefetch("children", queryset=divisions, to_attr="shown"))
+
+
+def key_industries():
+    return (
+        KeyIndustry.objects.select_related("department")
+        .prefetch_related("divisions")
+        .annotate(carrier_count=Count("carrier", distinct=True))
+    )
+
+
+def zones():
+    return (
+        Zone.objects.select_related("department")
+        .prefetch_related("key_industries")
+        .annotate(
+            carrier_count=Count("carriers", distinct=True),
+            vacant=Sum("carriers__vacant_area", filter=~Q(carriers__kind="land")),
+        )
+    )
+
+
+def regions(*, kind="", area="", q=""):
+    qs = Region.objects.prefetch_related("areas")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if area:
+        qs = qs.filter(areas__code=area)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q) | Q(name_en__icontains=q))
+    return qs.order_by("kind", "code")
+
+
+def economic_areas():
+    return EconomicArea.objects.all()
+
+
+def carriers(*, kind="", zone="", industry="", vacant="", reserve="", q=""):
+    qs = Carrier.objects.select_related("zone").prefetch_related("leading_industries")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if zone:
+        qs = qs.filter(zone_id=zone)
+    if industry:
+        qs = qs.filter(leading_industries=industry)
+    if vacant == "1":
+        qs = qs.with_vacancy()
+    if reserve == "1":
+        qs = qs.filter(idle_reserve=True)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q) | Q(operator__icontains=q))
+    return qs.order_by("kind", "name")
+
+
+def carrier_summary():
+    return Carrier.objects.values("kind").annotate(
+        n=Count("pk"), vacant=Sum("vacant_area"), total=Sum("total_area")
+    )

@@ -1,0 +1,266 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from zhaoshang.common import imports as import_files
+from zhaoshang.common.excel import xlsx_response
+from zhaoshang.org.access import paginate, require
+from zhaoshang.org.views import form_errors_to
+
+from . import queries, services
+from .forms import CarrierForm, ImportUploadForm, KeyIndustryForm, ZoneForm
+from .imports import COLUMNS, carrier_dry_run, carrier_import_commit
+from .models import Carrier, KeyIndustry, Region, Zone
+
+VIEW = "reference.view_reference"
+MANAGE = "reference.manage_reference"
+
+
+def _edit(request, *, form_class, instance, create, update, template, title, back):
+    """The shared create/edit flow: a versioned form, a service call, field errors back."""
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            obj = (
+                create(actor=request.user, data=data)
+                if instance is None
+                else update(request.user, instance, data, form.cleaned_data["version"])
+            )
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            messages.success(request, f"“{obj}”已保存。")
+            return redirect(back)
+    return render(
+        request, template, {"form": form, "object": instance, "title": title, "back": back}
+    )
+
+
+@require(VIEW)
+def industry_list(request):
+    q = request.GET.get("q", "").strip()
+    sections = queries.industry_tree(q)
+    if request.GET.get("export") == "xlsx":
+        rows = [[s.code, s.name, "", ""] for s in sections] + [
+            [d.code, d.name, s.code, s.name] for s in sections for d in s.shown
+        ]
+        return xlsx_response(
+            "国民经济行业分类",
+            [("GBT4754-2017", ["代码", "名称", "门类代码", "门类名称"], sorted(rows))],
+        )
+    return render(request, "reference/industry_list.html", {"sections": sections, "q": q})
+
+
+@require(VIEW)
+def key_industry_list(request):
+    items = queries.key_industries()
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "重点产业",
+            [
+                (
+                    "重点产业",
+                    ["重点产业", "主管单位", "战略性新兴产业", "对应国民经济行业", "产业定位"],
+                    (
+                        [
+                            k.name,
+                            k.department.name,
+                            "是" if k.strategic_emerging else "否",
+                            "、".join(str(d) for d in k.divisions.all()),
+                            k.description,
+                        ]
+                        for k in items
+                    ),
+                )
+            ],
+        )
+    return render(request, "reference/key_industry_list.html", {"items": items})
+
+
+@require(MANAGE)
+def key_industry_edit(request, pk=None):
+    return _edit(
+        request,
+        form_class=KeyIndustryForm,
+        instance=get_object_or_404(KeyIndustry, pk=pk) if pk else None,
+        create=services.key_industry_create,
+        update=lambda actor, obj, data, v: services.key_industry_update(
+            actor=actor, key_industry=obj, data=data, version=v
+        ),
+        template="reference/edit.html",
+        title="重点产业",
+        back="reference:key_industry_list",
+    )
+
+
+@require(VIEW)
+def zone_list(request):
+    items = queries.zones()
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "功能区",
+            [
+                (
+                    "功能区",
+                    ["功能区", "产业定位", "主导产业", "管理单位", "面积（平方公里）", "载体数"],
+                    (
+                        [
+                            z.name,
+                            z.positioning,
+                            "、".join(k.name for k in z.key_industries.all()),
+                            z.department.name if z.department else "",
+                            z.area_km2,
+                            z.carrier_count,
+                        ]
+                        for z in items
+                    ),
+                )
+            ],
+        )
+    return render(request, "reference/zone_list.html", {"items": items})
+
+
+@require(MANAGE)
+def zone_edit(request, pk=None):
+    return _edit(
+        request,
+        form_class=ZoneForm,
+        instance=get_object_or_404(Zone, pk=pk) if pk else None,
+        create=services.zone_create,
+        update=lambda actor, obj, data, v: services.zone_update(
+            actor=actor, zone=obj, data=data, version=v
+        ),
+        template="reference/edit.html",
+        title="功能区",
+        back="reference:zone_list",
+    )
+
+
+@require(VIEW)
+def region_list(request):
+    filters = {k: request.GET.get(k, "").strip() for k in ("kind", "area", "q")}
+    items = queries.regions(**filters)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "地区",
+            [
+                (
+                    "地区",
+                    ["代码", "名称", "英文名", "类别", "所属经济区域"],
+                    (
+                        [
+                            r.code,
+                            r.name,
+                            r.name_en,
+                            r.get_kind_display(),
+                            "、".join(a.name for a in r.areas.all()),
+                        ]
+                        for r in items
+                    ),
+                )
+            ],
+        )
+    context = {
+        "page": paginate(request, items, per_page=100),
+        "filters": filters,
+        "areas": queries.economic_areas(),
+        "kinds": Region.Kind.choices,
+    }
+    return render(request, "reference/region_list.html", context)
+
+
+CARRIER_FILTERS = ("kind", "zone", "industry", "vacant", "reserve", "q")
+
+
+@require(VIEW)
+def carrier_list(request):
+    filters = {k: request.GET.get(k, "").strip() for k in CARRIER_FILTERS}
+    items = queries.carriers(**filters)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "载体",
+            [
+                (
+                    "载体",
+                    [c.label for c in COLUMNS] + ["面积单位", "空置率（%）"],
+                    (
+                        [
+                            c.name,
+                            c.get_kind_display(),
+                            c.address,
+                            c.zone.name if c.zone else "",
+                            c.total_area,
+                            c.vacant_area,
+                            "、".join(k.name for k in c.leading_industries.all()),
+                            c.operator,
+                            c.contact_name,
+                            c.contact_phone,
+                            "是" if c.idle_reserve else "否",
+                            "是" if c.reserved_for_major else "否",
+                            c.area_unit,
+                            c.vacancy_rate,
+                        ]
+                        for c in items
+                    ),
+                )
+            ],
+        )
+    context = {
+        "page": paginate(request, items),
+        "filters": filters,
+        "kinds": Carrier.Kind.choices,
+        "zones": Zone.objects.all(),
+        "industries": KeyIndustry.objects.all(),
+        "summary": queries.carrier_summary(),
+    }
+    return render(request, "reference/carrier_list.html", context)
+
+
+@require(VIEW)
+def carrier_detail(request, pk):
+    carrier = get_object_or_404(queries.carriers(), pk=pk)
+    return render(request, "reference/carrier_detail.html", {"carrier": carrier})
+
+
+@require(MANAGE)
+def carrier_edit(request, pk=None):
+    carrier = get_object_or_404(Carrier, pk=pk) if pk else None
+    return _edit(
+        request,
+        form_class=CarrierForm,
+        instance=carrier,
+        create=services.carrier_create,
+        update=lambda actor, obj, data, v: services.carrier_update(
+            actor=actor, carrier=obj, data=data, version=v
+        ),
+        template="reference/edit.html",
+        title="载体",
+        back="reference:carrier_list",
+    )
+
+
+@require(MANAGE)
+def carrier_import(request):
+    """Upload → dry run (every rejected row with row, column, reason) → commit."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": COLUMNS}
+    try:
+        if request.method == "POST" and request.POST.get("token"):
+            token = request.POST["token"]
+            result, counts = carrier_import_commit(token, actor=request.user)
+            if counts is not None:
+                import_files.discard(token)
+                messages.success(
+                    request,
+                    f"导入完成：新增 {counts['create']} 个，更新 {counts['update']} 个，未变化 {counts['unchanged']} 个。",
+                )
+                return redirect("reference:carrier_list")
+            context.update(result=result, token=token)
+        elif request.method == "POST" and form.is_valid():
+            token = import_files.store_upload(form.cleaned_data["file"])
+            result, plan = carrier_dry_run(token)
+            context.update(result=result, plan=plan, token=token)
+    except import_files.ImportFileError as exc:
+        form.add_error(None, str(exc))
+    return render(request, "reference/carrier_import.html", context)
