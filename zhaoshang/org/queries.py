@@ -31,7 +31,7 @@ def departments_for(user):
     return Department.objects.for_user(user)
 
 
-def department_tree(user, q=""):
+def department_tree(user, q="", kind=""):
     """Units in tree order with their user counts; a search keeps the matches' ancestors
     so the tree still reads as a tree."""
     units = (
@@ -39,10 +39,11 @@ def department_tree(user, q=""):
         .select_related("parent")
         .annotate(user_count=Count("users", filter=Q(users__is_active=True)))
     )
-    if q:
-        matches = list(
-            units.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
+    if q or kind:
+        matches = units.filter(
+            Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q)
         )
+        matches = list(matches.filter(kind=kind) if kind else matches)
         keep = {int(pk) for d in matches for pk in d.path.strip("/").split("/")}
         units = units.filter(pk__in=keep)
     return units.order_by("path")

@@ -149,8 +149,8 @@ def profile(request):
 # --- Units ------------------------------------------------------------------------------
 @require("org.view_department")
 def department_list(request):
-    q = request.GET.get("q", "").strip()
-    units = queries.department_tree(request.user, q)
+    q, kind = request.GET.get("q", "").strip(), request.GET.get("kind", "")
+    units = queries.department_tree(request.user, q, kind)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             "单位列表",
@@ -183,7 +183,8 @@ def department_list(request):
                 )
             ],
         )
-    return render(request, "org/department_list.html", {"units": units, "q": q})
+    context = {"units": units, "q": q, "kind": kind, "kinds": Department.Kind.choices}
+    return render(request, "org/department_list.html", context)
 
 
 @require("org.manage_department")
@@ -360,7 +361,29 @@ def user_reset_password(request, pk):
 # --- Roles, grants, unlocking and the policy (security administrator) -------------------
 @require("org.view_user")
 def role_list(request):
-    return render(request, "org/role_list.html", {"roles": queries.roles_with_counts()})
+    roles = queries.roles_with_counts()
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "角色列表",
+            [
+                (
+                    "角色",
+                    ["角色", "类别", "数据范围", "权限", "人数", "说明"],
+                    (
+                        [
+                            r.name,
+                            r.get_kind_display(),
+                            r.get_data_scope_display(),
+                            "、".join(p.name for p in r.permissions.all()),
+                            r.holders,
+                            r.description,
+                        ]
+                        for r in roles
+                    ),
+                )
+            ],
+        )
+    return render(request, "org/role_list.html", {"roles": roles})
 
 
 @require("org.view_user")

@@ -162,3 +162,18 @@ def test_scope_own_unit_and_below(demo):
     assert set(Department.objects.for_user(clerk).values_list("name", flat=True)) == {"区科技局"}
     assert Department.objects.for_user(demo["audit_admin"]).count() == 0
     assert Department.objects.for_user(demo["leader"]).count() == Department.objects.count()
+
+
+def test_unit_list_filters_by_kind_and_keeps_the_tree(demo, client_for):
+    page = client_for("office_staff").get("/org/departments/", {"kind": "street"}).content.decode()
+    assert "友谊路街道" in page and "区科技局" not in page
+    assert "河西区人民政府" in page  # the streets' parent stays, so the tree reads as a tree
+
+
+def test_role_list_exports(demo, client_for):
+    response = client_for("security_admin").get("/org/roles/", {"export": "xlsx"})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert rows[0][:3] == ("角色", "类别", "数据范围")
+    assert "审计管理员" in {r[0] for r in rows[1:]}
