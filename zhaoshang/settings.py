@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zhaoshang.audit",
     "zhaoshang.org",
     "zhaoshang.reference",
+    "zhaoshang.enterprises",
     "zhaoshang.api",
     "ninja",
 ]
@@ -113,7 +114,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhaoshang.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
+        # Reuse connections: opening one per request costs PostgreSQL several ms.
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -14,7 +14,7 @@ ADMIN_ONLY = {
     "manage_policy",
     "view_audit_log",
 }
-OUR_APPS = {"org", "audit", "reference"}
+OUR_APPS = {"org", "audit", "reference", "enterprises"}
 
 
 def grantable_permissions():

@@ -9,9 +9,15 @@ from dataclasses import dataclass, field
 
 VIEW_REFERENCE = "reference.view_reference"
 MANAGE_REFERENCE = "reference.manage_reference"
+VIEW_ENTERPRISES = "enterprises.view_enterprise_library"
+MANAGE_ENTERPRISES = "enterprises.manage_enterprise"
+IMPORT_ENTERPRISES = "enterprises.import_enterprise"
+MERGE_ENTERPRISES = "enterprises.merge_enterprise"
 
 # What every promotion user may read.
-PROMOTION_READ = [VIEW_REFERENCE, "org.view_department"]
+PROMOTION_READ = [VIEW_REFERENCE, "org.view_department", VIEW_ENTERPRISES]
+# What a unit that promotes (department, street, zone) may do with enterprises.
+PROMOTION_WORK = [MANAGE_ENTERPRISES, IMPORT_ENTERPRISES]
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ BUILTIN_ROLES = [
         "招商办工作人员",
         "business",
         "all",
-        [*PROMOTION_READ, MANAGE_REFERENCE],
+        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_REFERENCE, MERGE_ENTERPRISES],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
     RoleSpec(
@@ -38,7 +44,7 @@ BUILTIN_ROLES = [
         "单位负责人",
         "business",
         "unit_and_below",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, *PROMOTION_WORK],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
     RoleSpec(
@@ -46,7 +52,7 @@ BUILTIN_ROLES = [
         "单位工作人员",
         "business",
         "unit",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, *PROMOTION_WORK],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
     RoleSpec(

@@ -1,0 +1,205 @@
+"""Reads of the enterprise library.
+
+Base facts (name, code, capital, industry, rankings …) are shared with every promotion
+user; contacts and notes are confidential to the following unit, read through
+``Contact.objects.for_user`` and ``may_see_confidential``. Lists page by keyset, so page
+10,000 costs what page 1 costs."""
+
+import contextlib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core import signing
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
+
+from zhaoshang.org.models import DataScope, Department
+from zhaoshang.org.scoping import user_scope
+
+from . import search
+from .models import Contact, Enterprise, ImportJob, Ranking
+
+CODE_PREFIX = re.compile(r"^[0-9][0-9A-Z]{5,17}$")
+LETTERS = re.compile(r"^[a-z0-9]{2,}$")
+PAGE_SIZE = 20
+
+# sort name -> (label, ordering fields, how to read the cursor values off a row)
+SORTS = {
+    "new": ("最近登记", ("-id",)),
+    "name": ("名称", ("dedupe_key", "id")),
+    "capital": ("注册资本", ("-cap", "-id")),
+}
+
+
+class SearchTooShort(ValueError):
+    pass
+
+
+def library(user):
+    """The live enterprises a promotion user may read (base facts are shared)."""
+    if user_scope(user) == DataScope.NONE or not user.has_perm(
+        "enterprises.view_enterprise_library"
+    ):
+        return Enterprise.objects.none()
+    return Enterprise.objects.live()
+
+
+def apply_search(qs, q):
+    key = search.search_key(q)
+    if not key:
+        return qs
+    if len(key) < 2:
+        raise SearchTooShort("请输入至少两个字（或两个拼音首字母、六位以上信用代码）。")
+    upper = key.upper()
+    if CODE_PREFIX.match(upper):
+        return qs.filter(credit_code__gte=upper, credit_code__lt=upper + "~")
+    if LETTERS.match(key) and not key.isdigit():
+        by_initials = Q(initials__gte=key, initials__lt=key + "{")
+        gram = search.rarest_gram(key)
+        if gram is None:
+            return qs.filter(by_initials)
+        return qs.filter(by_initials | Q(pk__in=search_ids(key, gram)))
+    return qs.filter(grams__gram=search.rarest_gram(key), search_text__contains=key)
+
+
+def search_ids(key, gram):
+    return Enterprise.objects.filter(grams__gram=gram, search_text__contains=key).values("pk")
+
+
+def apply_filters(qs, f):
+    if f.get("industry"):
+        qs = qs.filter(
+            Exists(
+                Enterprise.industries.through.objects.filter(
+                    enterprise_id=OuterRef("pk"), industry__code__startswith=f["industry"]
+                )
+            )
+        )
+    if f.get("key_industry"):
+        qs = qs.filter(
+            Exists(
+                Enterprise.key_industries.through.objects.filter(
+                    enterprise_id=OuterRef("pk"), keyindustry_id=f["key_industry"]
+                )
+            )
+        )
+    if f.get("region"):
+        qs = qs.filter(hq_region_id=f["region"])
+    if f.get("area"):
+        qs = qs.filter(hq_region__areas__code=f["area"])
+    if f.get("ranking"):
+        qs = qs.filter(
+            Exists(Ranking.objects.filter(enterprise_id=OuterRef("pk"), kind=f["ranking"]))
+        )
+    if f.get("tag"):
+        qs = qs.filter(
+            Exists(
+                Enterprise.tags.through.objects.filter(
+                    enterprise_id=OuterRef("pk"), tag_id=f["tag"]
+                )
+            )
+        )
+    if f.get("ownership"):
+        qs = qs.filter(ownership=f["ownership"])
+    if f.get("listed") == "1":
+        qs = qs.exclude(stock_code="")
+    elif f.get("listed") == "0":
+        qs = qs.filter(stock_code="")
+    if f.get("department"):
+        qs = qs.filter(department_id=f["department"])
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    return qs
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    sort: str
+
+
+def _cursor_values(row, sort):
+    if sort == "name":
+        return [row.dedupe_key, row.pk]
+    if sort == "capital":
+        return [str(row.cap), row.pk]
+    return [row.pk]
+
+
+def _after(qs, sort, values):
+    if sort == "name":
+        key, pk = values
+        return qs.filter(Q(dedupe_key__gt=key) | Q(dedupe_key=key, pk__gt=pk))
+    if sort == "capital":
+        cap, pk = Decimal(values[0]), values[1]
+        return qs.filter(Q(cap__lt=cap) | Q(cap=cap, pk__lt=pk))
+    return qs.filter(pk__lt=values[0])
+
+
+def page(qs, *, sort="new", cursor=None, size=PAGE_SIZE):
+    """One page by keyset: rows after ``cursor`` in ``sort`` order, and the next cursor."""
+    sort = sort if sort in SORTS else "new"
+    if sort == "capital":
+        qs = qs.annotate(cap=Coalesce("registered_capital", Value(Decimal(-1))))
+    if cursor:
+        # A mangled cursor restarts at the first page.
+        with contextlib.suppress(signing.BadSignature, ValueError, TypeError, IndexError):
+            qs = _after(qs, sort, signing.loads(cursor, salt="enterprise-page"))
+    rows = list(qs.order_by(*SORTS[sort][1])[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = (
+        signing.dumps(_cursor_values(rows[-1], sort), salt="enterprise-page") if more else None
+    )
+    return Page(rows, next_cursor, sort)
+
+
+def with_list_relations(qs):
+    return qs.select_related("hq_region", "department").prefetch_related(
+        "rankings", "tags", "key_industries"
+    )
+
+
+def may_see_confidential(user, enterprise):
+    """Contacts and notes: the following unit (within the user's scope) and the office."""
+    scope = user_scope(user)
+    if scope == DataScope.ALL:
+        return True
+    if scope == DataScope.NONE or enterprise.department_id is None:
+        return False
+    return Department.objects.for_user(user).filter(pk=enterprise.department_id).exists()
+
+
+def confidential_ids(user, enterprise_ids):
+    scope = user_scope(user)
+    if scope == DataScope.ALL:
+        return set(enterprise_ids)
+    if scope == DataScope.NONE:
+        return set()
+    units = Department.objects.for_user(user).values("pk")
+    return set(
+        Enterprise.objects.filter(pk__in=list(enterprise_ids), department__in=units).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def contacts_for(user, enterprise):
+    return Contact.objects.for_user(user).filter(enterprise=enterprise)
+
+
+def mask_name(name):
+    return (name[:1] + "*" * (len(name) - 1)) if name else ""
+
+
+def mask_phone(phone):
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) >= 7:
+        return digits[:3] + "****" + digits[-4:]
+    return "****" if phone else ""
+
+
+def import_jobs_for(user):
+    return ImportJob.objects.filter(created_by=user)

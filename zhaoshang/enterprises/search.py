@@ -1,0 +1,96 @@
+"""The search index: search keys, pinyin initials, and the bigram postings.
+
+Why our own bigrams: substring search must work from two characters, and neither
+PostgreSQL's pg_trgm (three characters) nor SQLite's FTS trigram tokenizer can answer a
+two-character Chinese query from an index. Postings of two-character grams, with the
+rarest gram of a query chosen from GramFrequency, answer any substring of two or more
+characters on both databases."""
+
+import re
+import unicodedata
+from collections import Counter
+
+from django.db import connection
+from pypinyin import Style, lazy_pinyin
+
+from .models import Enterprise, GramFrequency, SearchGram
+
+_SPACE = re.compile(r"\s+")
+
+
+def search_key(text):
+    """NFKC-folded (full-width to half-width), lower case, without spaces."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def initials_of(name):
+    """Pinyin initials of the Chinese characters, letters and digits kept: 华为技术有限公司 →
+    hwjsyxgs."""
+    parts = lazy_pinyin(search_key(name), style=Style.FIRST_LETTER, errors="default")
+    return re.sub(r"[^0-9a-z]", "", "".join(parts).lower())[:200]
+
+
+def grams_of(search_text):
+    out = set()
+    for part in search_text.split("|"):
+        out.update(part[i : i + 2] for i in range(len(part) - 1))
+    return out
+
+
+def search_text_of(name, former_names=()):
+    return "|".join(dict.fromkeys(search_key(n) for n in (name, *former_names) if n))
+
+
+def _bump(counter):
+    """Add ``counter`` (gram -> delta) to GramFrequency in one statement per batch."""
+    if not counter:
+        return
+    table = GramFrequency._meta.db_table
+    items = [(g, d) for g, d in counter.items() if d]
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 500):
+            chunk = items[start : start + 500]
+            values = ",".join(["(%s, %s)"] * len(chunk))
+            params = [x for pair in chunk for x in pair]
+            cursor.execute(
+                f"INSERT INTO {table} (gram, count) VALUES {values} "  # noqa: S608 - table name is ours
+                f"ON CONFLICT (gram) DO UPDATE SET count = {table}.count + excluded.count",
+                params,
+            )
+
+
+def reindex(enterprise_ids):
+    """Rebuild the postings of these enterprises from their current search text."""
+    ids = list(enterprise_ids)
+    if not ids:
+        return
+    old = Counter(SearchGram.objects.filter(enterprise_id__in=ids).values_list("gram", flat=True))
+    SearchGram.objects.filter(enterprise_id__in=ids).delete()
+    new = Counter()
+    rows = []
+    for pk, text in Enterprise.objects.filter(pk__in=ids, merged_into__isnull=True).values_list(
+        "pk", "search_text"
+    ):
+        grams = grams_of(text)
+        new.update(grams)
+        rows.extend(SearchGram(gram=g, enterprise_id=pk) for g in grams)
+    SearchGram.objects.bulk_create(rows, batch_size=2000)
+    delta = Counter(new)
+    delta.subtract(old)
+    _bump(delta)
+
+
+def rare_grams(key, n=3):
+    """Up to ``n`` of the query's bigrams that some enterprise carries, rarest first."""
+    grams = grams_of(key)
+    rows = GramFrequency.objects.filter(gram__in=grams, count__gt=0).order_by("count", "gram")
+    return list(rows.values_list("gram", flat=True)[:n])
+
+
+def rarest_gram(key):
+    grams = sorted(grams_of(key))
+    if not grams:
+        return None
+    counts = dict(GramFrequency.objects.filter(gram__in=grams).values_list("gram", "count"))
+    # A gram nobody has means no enterprise can match: it is the best possible choice.
+    return min(grams, key=lambda g: (counts.get(g, 0), g))

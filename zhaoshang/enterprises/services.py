@@ -1,0 +1,293 @@
+"""Every write to the enterprise library: create and update with code validation and
+duplicate control, former names, rankings, contacts, and merging two records."""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rapidfuzz import fuzz
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
+
+from zhaoshang.audit.models import AuditEvent
+from zhaoshang.audit.services import audit_record, diff, snapshot
+from zhaoshang.common.records import record_update
+
+from . import search
+from .models import Contact, Enterprise, FormerName, Ranking, SearchGram
+from .parsing import normalize_name
+
+SIMILARITY_THRESHOLD = 85
+
+
+def clean_credit_code(value):
+    """The code in canonical form, or None for blank; a Chinese ValidationError when the
+    code is not a valid unified social credit code (GB 32100-2015)."""
+    if not value or not str(value).strip():
+        return None
+    try:
+        return uscc.validate(str(value))
+    except InvalidLength as exc:
+        raise ValidationError(f"统一社会信用代码“{value}”应为 18 位。", code="uscc_length") from exc
+    except InvalidChecksum as exc:
+        raise ValidationError(
+            f"统一社会信用代码“{value}”校验位不正确，请核对。", code="uscc_checksum"
+        ) from exc
+    except StdnumError as exc:
+        raise ValidationError(
+            f"统一社会信用代码“{value}”格式不正确（前 8 位为数字，其余为数字或大写字母，不含 I、O、Z、S、V）。",
+            code="uscc_format",
+        ) from exc
+
+
+@dataclass
+class Candidate:
+    enterprise: Enterprise
+    reason: str
+    score: int
+
+
+class DuplicateFound(ValidationError):
+    """Likely duplicates exist; the user must look and decide before saving."""
+
+    def __init__(self, candidates):
+        self.candidates = candidates
+        names = "、".join(f"“{c.enterprise.name}”（{c.reason}）" for c in candidates[:5])
+        super().__init__(
+            f"企业库中可能已有该企业：{names}。请核对后决定是否仍要新增。", code="duplicate"
+        )
+
+
+def find_duplicates(name, credit_code=None, *, exclude=None, limit=10):
+    """Likely duplicates of a new or edited enterprise, best first: the same credit code,
+    the same normalised current or former name, or a similar normalised name."""
+    found = {}
+    live = Enterprise.objects.live()
+    if exclude is not None:
+        live = live.exclude(pk=exclude)
+    if credit_code:
+        for e in live.filter(credit_code=credit_code):
+            found[e.pk] = Candidate(e, "统一社会信用代码相同", 100)
+    key = normalize_name(name)
+    if key:
+        for e in live.filter(dedupe_key=key):
+            found.setdefault(e.pk, Candidate(e, "名称相同", 99))
+        for e in live.filter(former_names__dedupe_key=key):
+            found.setdefault(e.pk, Candidate(e, "与其曾用名相同", 98))
+        # Similar names: candidates share one of the name's rarer bigrams (a similar name
+        # shares most of them), then rapidfuzz decides.
+        ids = set()
+        for gram in search.rare_grams(key):
+            ids.update(
+                SearchGram.objects.filter(gram=gram).values_list("enterprise_id", flat=True)[:300]
+            )
+        if ids and len(found) < limit:
+            for e in (
+                live.filter(pk__in=ids).exclude(pk__in=list(found)).only("pk", "name", "dedupe_key")
+            ):
+                score = int(fuzz.ratio(key, e.dedupe_key))
+                # "第一分公司"/"第二分公司" look alike but are not the same; numbers decide.
+                if score >= SIMILARITY_THRESHOLD and _numbers(key) == _numbers(e.dedupe_key):
+                    found[e.pk] = Candidate(e, f"名称相似度 {score}%", score)
+    return sorted(found.values(), key=lambda c: -c.score)[:limit]
+
+
+def _numbers(text):
+    return re.findall(r"\d+|[一二三四五六七八九十百零]+(?=[号分厂店所部])", text)
+
+
+def _keys(enterprise):
+    former = list(enterprise.former_names.values_list("name", flat=True)) if enterprise.pk else []
+    enterprise.dedupe_key = normalize_name(enterprise.name)
+    enterprise.search_text = search.search_text_of(enterprise.name, former)
+    enterprise.initials = search.initials_of(enterprise.name)
+
+
+FIELDS_M2M = ("industries", "key_industries", "tags")
+
+
+@transaction.atomic
+def enterprise_create(*, actor, data, confirm_duplicates=False):
+    """A new enterprise. ``confirm_duplicates``: the user has seen the likely duplicates
+    and decided this is a different enterprise (a same credit code is never allowed)."""
+    data = dict(data)
+    if not (data.get("name") or "").strip():
+        raise ValidationError({"name": "企业名称不能为空。"})
+    data["name"] = data["name"].strip()
+    data["credit_code"] = clean_credit_code(data.get("credit_code"))
+    candidates = find_duplicates(data["name"], data["credit_code"])
+    same_code = [c for c in candidates if c.score == 100]
+    if same_code:
+        raise ValidationError(
+            {
+                "credit_code": f"统一社会信用代码 {data['credit_code']} 已登记为“{same_code[0].enterprise.name}”。"
+            }
+        )
+    if candidates and not confirm_duplicates:
+        raise DuplicateFound(candidates)
+    m2m = {k: data.pop(k) for k in FIELDS_M2M if k in data}
+    enterprise = Enterprise(
+        **data, created_by=actor if getattr(actor, "is_authenticated", False) else None
+    )
+    _keys(enterprise)
+    enterprise.full_clean()
+    enterprise.save()
+    for name, values in m2m.items():
+        getattr(enterprise, name).set(values)
+    search.reindex([enterprise.pk])
+    fields = [*data, *m2m]
+    audit_record(
+        AuditEvent.Action.CREATE,
+        actor=actor,
+        obj=enterprise,
+        changes=diff({}, snapshot(enterprise, fields)),
+        detail="确认与疑似重复企业不同，仍新增" if candidates else "",
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, actor, enterprise, data, version):
+    data = dict(data)
+    if "credit_code" in data:
+        data["credit_code"] = clean_credit_code(data["credit_code"])
+        if data["credit_code"]:
+            other = (
+                Enterprise.objects.filter(credit_code=data["credit_code"])
+                .exclude(pk=enterprise.pk)
+                .first()
+            )
+            if other is not None:
+                raise ValidationError(
+                    {"credit_code": f"该统一社会信用代码已登记为“{other.name}”。"}
+                )
+    old_name = Enterprise.objects.filter(pk=enterprise.pk).values_list("name", flat=True).first()
+    if "name" in data:
+        data["name"] = data["name"].strip()
+        if not data["name"]:
+            raise ValidationError({"name": "企业名称不能为空。"})
+        enterprise.name = data["name"]
+        if old_name and old_name != data["name"]:
+            # A renamed enterprise keeps its old name, so searches by it still find it.
+            FormerName.objects.get_or_create(
+                enterprise=enterprise,
+                dedupe_key=normalize_name(old_name),
+                defaults={"name": old_name},
+            )
+    _keys(enterprise)
+    data.update(
+        dedupe_key=enterprise.dedupe_key,
+        search_text=enterprise.search_text,
+        initials=enterprise.initials,
+    )
+    enterprise = record_update(enterprise, actor=actor, data=data, version=version)
+    search.reindex([enterprise.pk])
+    return enterprise
+
+
+def former_name_add(*, actor, enterprise, name):
+    key = normalize_name(name)
+    former, created = FormerName.objects.get_or_create(
+        enterprise=enterprise, dedupe_key=key, defaults={"name": name}
+    )
+    if created:
+        _keys(enterprise)
+        Enterprise.objects.filter(pk=enterprise.pk).update(search_text=enterprise.search_text)
+        search.reindex([enterprise.pk])
+        audit_record(
+            AuditEvent.Action.UPDATE, actor=actor, obj=enterprise, changes={"曾用名": [None, name]}
+        )
+    return former
+
+
+def ranking_set(*, actor, enterprise, kind, year, rank=None):
+    ranking, created = Ranking.objects.update_or_create(
+        enterprise=enterprise, kind=kind, year=year, defaults={"rank": rank}
+    )
+    audit_record(
+        AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=enterprise,
+        changes={"榜单": [None, str(ranking)]},
+    )
+    return ranking
+
+
+def contact_add(*, actor, enterprise, data):
+    contact = Contact(enterprise=enterprise, created_by=actor, **data)
+    contact.full_clean()
+    contact.save()
+    audit_record(
+        AuditEvent.Action.CREATE, actor=actor, obj=contact, changes={"联系人": [None, contact.name]}
+    )
+    return contact
+
+
+@transaction.atomic
+def enterprise_merge(*, actor, survivor, duplicate):
+    """Join ``duplicate`` into ``survivor``: every link moves to the survivor, the
+    duplicate's names become former names, blanks are filled from it, and the duplicate
+    stays (marked merged) so old references resolve."""
+    if survivor.pk == duplicate.pk:
+        raise ValidationError("不能与自身合并。")
+    if duplicate.merged_into_id:
+        raise ValidationError(f"“{duplicate}”已合并至其他企业。")
+    moved = {}
+    # Every foreign key in any app that points at an enterprise follows the survivor.
+    for rel in Enterprise._meta.related_objects:
+        if rel.many_to_many or rel.related_model in (Enterprise, SearchGram, FormerName, Ranking):
+            continue
+        count = rel.related_model._base_manager.filter(**{rel.field.name: duplicate}).update(
+            **{rel.field.name: survivor}
+        )
+        if count:
+            moved[str(rel.related_model._meta.verbose_name)] = count
+    Enterprise.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+    for ranking in duplicate.rankings.all():
+        if not survivor.rankings.filter(kind=ranking.kind, year=ranking.year).exists():
+            ranking.enterprise = survivor
+            ranking.save(update_fields=["enterprise"])
+    for former in [duplicate.name, *duplicate.former_names.values_list("name", flat=True)]:
+        FormerName.objects.get_or_create(
+            enterprise=survivor, dedupe_key=normalize_name(former), defaults={"name": former}
+        )
+    for name in FIELDS_M2M:
+        getattr(survivor, name).add(*getattr(duplicate, name).all())
+    fill = {}
+    for field in (
+        "legal_representative",
+        "registered_capital",
+        "paid_in_capital",
+        "founded_on",
+        "ownership",
+        "listing_exchange",
+        "stock_code",
+        "hq_region",
+        "website",
+        "description",
+        "department",
+    ):
+        if getattr(survivor, field) in (None, "") and getattr(duplicate, field) not in (None, ""):
+            fill[field] = getattr(duplicate, field)
+    code = duplicate.credit_code
+    Enterprise.objects.filter(pk=duplicate.pk).update(merged_into=survivor, credit_code=None)
+    if code and not survivor.credit_code:
+        fill["credit_code"] = code
+    survivor.refresh_from_db()
+    _keys(survivor)
+    fill.update(search_text=survivor.search_text)
+    survivor = record_update(
+        survivor, actor=actor, data=fill, version=survivor.version, detail=f"合并“{duplicate.name}”"
+    )
+    search.reindex([survivor.pk, duplicate.pk])
+    audit_record(
+        AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=duplicate,
+        changes={"已合并至": [None, survivor.name]},
+        detail="合并重复企业"
+        + ("；转移：" + "、".join(f"{k}{v}条" for k, v in moved.items()) if moved else ""),
+    )
+    return survivor

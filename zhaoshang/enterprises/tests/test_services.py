@@ -1,0 +1,131 @@
+"""Keeping the library clean: valid codes, duplicate control, search, merge."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from stdnum.cn import uscc
+
+from zhaoshang.audit.models import AuditEvent
+from zhaoshang.enterprises import queries, services
+from zhaoshang.enterprises.models import Contact, Enterprise, Ranking
+
+HUAWEI = "914403001922038216"  # a checksum-valid code
+
+
+def code(n):
+    body = f"91120103{n:09d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def create(name, credit_code=None, **extra):
+    return services.enterprise_create(
+        actor=None, data={"name": name, "credit_code": credit_code, **extra}
+    )
+
+
+def test_an_invalid_code_is_refused_and_never_stored(db):
+    with pytest.raises(ValidationError, match="校验位不正确"):
+        create("测试公司", "914403001922038217")
+    with pytest.raises(ValidationError, match="应为 18 位"):
+        create("测试公司", "91440300")
+    assert not Enterprise.objects.exists()
+    assert create("测试公司", HUAWEI.lower()).credit_code == HUAWEI
+
+
+def test_the_same_code_is_the_same_enterprise(db):
+    create("华为技术有限公司", HUAWEI)
+    with pytest.raises(ValidationError, match="已登记为“华为技术有限公司”"):
+        services.enterprise_create(
+            actor=None, data={"name": "另一家公司", "credit_code": HUAWEI}, confirm_duplicates=True
+        )
+
+
+@pytest.mark.parametrize(
+    "existing, new",
+    [
+        ("华为技术有限公司", "华为技术（深圳）有限公司"),
+        ("中国平安保险（集团）股份有限公司", "中国平安保险集团股份有限公司"),
+        ("天津渤海化工集团有限责任公司", "天津渤海化工集团有限公司"),
+        ("北京字节跳动科技有限公司", "北京字节跳动科技有限公司 "),
+        ("天津市河西区金融服务中心有限公司", "天津河西区金融服务中心有限公司"),
+    ],
+)
+def test_name_variants_are_shown_before_saving(db, existing, new):
+    first = create(existing)
+    with pytest.raises(services.DuplicateFound) as exc:
+        create(new)
+    assert exc.value.candidates[0].enterprise == first
+    # The user looked and decided it is another enterprise.
+    assert (
+        services.enterprise_create(actor=None, data={"name": new}, confirm_duplicates=True).pk
+        != first.pk
+    )
+
+
+def test_a_former_name_is_caught(db):
+    e = create("天津新八大里数字科技有限公司")
+    services.enterprise_update(
+        actor=None, enterprise=e, data={"name": "天津八里数智科技有限公司"}, version=e.version
+    )
+    with pytest.raises(services.DuplicateFound) as exc:
+        create("天津新八大里数字科技有限公司")
+    assert "曾用名" in exc.value.candidates[0].reason
+
+
+def test_different_companies_are_not_flagged(db):
+    create("华为技术有限公司")
+    assert services.find_duplicates("小米科技有限责任公司") == []
+
+
+def test_search_by_substring_initials_code_and_former_name(db):
+    hw = create("华为技术有限公司", HUAWEI)
+    zx = create("中兴通讯股份有限公司", code(1))
+    services.former_name_add(actor=None, enterprise=zx, name="深圳市中兴维先通设备有限公司")
+    lib = Enterprise.objects.live()
+    assert list(queries.apply_search(lib, "技术")) == [hw]
+    assert list(queries.apply_search(lib, "华为技术有限")) == [hw]
+    assert list(queries.apply_search(lib, "hwjs")) == [hw]
+    assert list(queries.apply_search(lib, "914403")) == [hw]
+    assert list(queries.apply_search(lib, "维先通")) == [zx]
+    assert list(queries.apply_search(lib, "不存在的")) == []
+    with pytest.raises(queries.SearchTooShort):
+        queries.apply_search(lib, "华")
+
+
+def test_keyset_pages_cover_everything_once(db):
+    for i in range(45):
+        create(
+            f"河西测试企业{i:02d}号有限公司",
+            code(100 + i),
+            registered_capital=i * 1000 if i % 3 else None,
+        )
+    for sort in ["new", "name", "capital"]:
+        seen, cursor = [], None
+        while True:
+            p = queries.page(Enterprise.objects.live(), sort=sort, cursor=cursor, size=10)
+            seen += [e.pk for e in p.rows]
+            cursor = p.next_cursor
+            if cursor is None:
+                break
+        assert len(seen) == 45 and len(set(seen)) == 45, sort
+
+
+def test_merge_moves_every_link_and_keeps_names(db):
+    survivor = create("华为技术有限公司", HUAWEI)
+    dup = services.enterprise_create(
+        actor=None,
+        data={"name": "华为技术（深圳）有限公司", "legal_representative": "赵明路"},
+        confirm_duplicates=True,
+    )
+    services.ranking_set(actor=None, enterprise=dup, kind="fortune500", year=2025, rank=103)
+    services.contact_add(
+        actor=None, enterprise=dup, data={"name": "张经理", "phone": "13800001111"}
+    )
+    merged = services.enterprise_merge(actor=None, survivor=survivor, duplicate=dup)
+    dup.refresh_from_db()
+    assert dup.merged_into == merged
+    assert Ranking.objects.get(kind="fortune500").enterprise == merged
+    assert Contact.objects.get(name="张经理").enterprise == merged
+    assert merged.legal_representative == "赵明路"
+    assert "华为技术（深圳）有限公司" in merged.former_names.values_list("name", flat=True)
+    assert list(queries.apply_search(Enterprise.objects.live(), "深圳")) == [merged]
+    assert AuditEvent.objects.filter(object_id=str(dup.pk), detail__startswith="合并").exists()
