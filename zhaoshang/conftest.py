@@ -31,6 +31,11 @@ def _fast_hashing_and_clean_cache(settings):
     from django.core.cache import cache
     from django.utils import translation
 
+    from zhaoshang.celery import app
+
+    # Jobs queued by a request run in-process in tests (test_worker runs a real worker).
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
     cache.clear()
     translation.activate("zh-hans")  # as LocaleMiddleware does for every request
     yield

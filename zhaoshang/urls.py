@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("zhaoshang.org.urls")),
     path("audit/", include("zhaoshang.audit.urls")),
     path("reference/", include("zhaoshang.reference.urls")),
+    path("enterprises/", include("zhaoshang.enterprises.urls")),
     path("api/", api.urls),
 ]
 

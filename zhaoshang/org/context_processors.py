@@ -4,6 +4,20 @@ page that would answer 403. A later module adds its entries with one line each."
 NAV = [
     # (section, label, url name, permissions, icon)
     ("工作台", "首页", "org:home", (), "house"),
+    (
+        "招商工作",
+        "企业库",
+        "enterprises:enterprise_list",
+        ("enterprises.view_enterprise_library",),
+        "building-check",
+    ),
+    (
+        "招商工作",
+        "企业导入",
+        "enterprises:import_list",
+        ("enterprises.import_enterprise",),
+        "upload",
+    ),
     ("基础数据", "产业目录", "reference:industry_list", ("reference.view_reference",), "diagram-3"),
     ("基础数据", "重点产业", "reference:key_industry_list", ("reference.view_reference",), "stars"),
     ("基础数据", "功能区", "reference:zone_list", ("reference.view_reference",), "map"),

@@ -86,10 +86,9 @@ def load_demo():
             )
             grant_role(actor=None, user=user, role=Role.objects.get(code=role))
         users.append((username, full_name, unit, Role.objects.get(code=role).name))
-    try:
-        from zhaoshang.reference.services import load_demo_reference
-    except ImportError:  # the reference app predates its demo data
-        load_demo_reference = None
-    if load_demo_reference is not None:
-        load_demo_reference(departments=units)
+    from zhaoshang.enterprises.demo import load_demo_enterprises
+    from zhaoshang.reference.services import load_demo_reference
+
+    load_demo_reference(departments=units)
+    load_demo_enterprises(departments=units)
     return users

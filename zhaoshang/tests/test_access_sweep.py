@@ -18,6 +18,7 @@ BUSINESS = {
 ADMINS = {"system_admin", "security_admin", "audit_admin"}
 EVERYONE = BUSINESS | ADMINS
 ROLES = sorted(EVERYONE)
+WORKERS = {"office_staff", "department_staff", "department_head"}
 
 
 def first(model_path):
@@ -30,6 +31,22 @@ def first(model_path):
         return {"pk": model.objects.order_by("pk").values_list("pk", flat=True).first()}
 
     return make
+
+
+def two_enterprises(demo):
+    from zhaoshang.enterprises.models import Enterprise
+
+    a, b = Enterprise.objects.order_by("pk").values_list("pk", flat=True)[:2]
+    return {"pk": a, "other": b}
+
+
+def kejiju_import(demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhaoshang.enterprises import importing
+
+    upload = SimpleUploadedFile("名录.csv", "企业名称\n测试导入企业有限公司\n".encode())
+    return {"pk": importing.store(upload, kind="enterprises", user=demo["department_staff"]).pk}
 
 
 def kejiju_unit(demo):
@@ -94,6 +111,40 @@ TABLE = {
     "reference:carrier_edit": (first("reference.Carrier"), {"office_staff"}, {}),
     "reference:carrier_import": (None, {"office_staff"}, {}),
     "reference:region_list": (None, BUSINESS, {}),
+    "enterprises:enterprise_list": (None, BUSINESS, {}),
+    "enterprises:enterprise_create": (None, WORKERS, {}),
+    "enterprises:duplicate_check": (None, BUSINESS, {}),
+    "enterprises:enterprise_detail": (first("enterprises.Enterprise"), BUSINESS, {}),
+    # Followed by 区科技局: its own unit and the office (and leaders' all-scope) may edit.
+    "enterprises:enterprise_edit": (
+        first("enterprises.Enterprise"),
+        {"office_staff", "department_staff"},
+        {"other_unit": 403},
+    ),
+    # POST-only: whoever holds the permission gets 405 on GET (a POST is scope-checked).
+    "enterprises:contact_add": (
+        first("enterprises.Enterprise"),
+        set(),
+        dict.fromkeys(WORKERS | {"other_unit"}, 405),
+    ),
+    "enterprises:ranking_add": (
+        first("enterprises.Enterprise"),
+        set(),
+        dict.fromkeys(WORKERS | {"other_unit"}, 405),
+    ),
+    "enterprises:former_name_add": (
+        first("enterprises.Enterprise"),
+        set(),
+        dict.fromkeys(WORKERS | {"other_unit"}, 405),
+    ),
+    "enterprises:merge": (two_enterprises, {"office_staff"}, {}),
+    "enterprises:import_list": (None, WORKERS, {}),
+    # An import job is its uploader's own.
+    "enterprises:import_detail": (
+        kejiju_import,
+        {"department_staff"},
+        {"office_staff": 404, "department_head": 404, "other_unit": 404},
+    ),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),

@@ -1,0 +1,626 @@
+"""Importing the enterprise lists and ranking lists offices already keep.
+
+Upload (.xlsx, or CSV in UTF-8 or GBK/GB18030) → column mapping (Chinese headers are
+recognised) → dry run in the worker: every rejected row with row, column and reason,
+and for each good row whether it creates, updates or changes nothing → commit in the
+worker, all or nothing. An enterprise is the same when its credit code is the same, or,
+without a code, when its normalised name is; so re-importing a file changes nothing."""
+
+import csv
+import io
+import re
+import secrets
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from zhaoshang.audit.models import AuditEvent
+from zhaoshang.audit.services import audit_record
+from zhaoshang.common.imports import ImportFileError
+from zhaoshang.org.models import Department
+from zhaoshang.reference.models import Industry, KeyIndustry, Region
+
+from . import search
+from .models import Enterprise, FormerName, ImportJob, Ranking, SearchGram, Tag
+from .parsing import normalize_name, parse_amount, parse_date
+from .services import clean_credit_code
+
+BATCH = 1000
+OWNERSHIP = {label: value for value, label in Enterprise._meta.get_field("ownership").choices}
+STATUS = {
+    "目标企业": "target",
+    "目标": "target",
+    "已落地": "local",
+    "本地企业": "local",
+    "已落地（本地企业）": "local",
+}
+
+# key -> (Chinese header, other headers offices use, required)
+ENTERPRISE_COLUMNS = {
+    "name": ("企业名称", ("名称", "公司名称", "单位名称"), True),
+    "credit_code": ("统一社会信用代码", ("信用代码", "社会信用代码", "统一代码"), False),
+    "former_names": ("曾用名", ("原名称",), False),
+    "legal_representative": ("法定代表人", ("法人", "法人代表"), False),
+    "registered_capital": ("注册资本", ("注册资本（万元）", "注册资金"), False),
+    "paid_in_capital": ("实缴资本", ("实缴资本（万元）",), False),
+    "founded_on": ("成立日期", ("成立时间", "注册日期"), False),
+    "ownership": ("企业性质", ("企业类型", "所有制"), False),
+    "listing_exchange": ("上市交易所", ("上市地",), False),
+    "stock_code": ("股票代码", ("证券代码",), False),
+    "hq_region": ("总部所在地", ("所在地区", "总部"), False),
+    "industries": ("国民经济行业", ("行业代码",), False),
+    "key_industries": ("重点产业", (), False),
+    "tags": ("标签", (), False),
+    "website": ("网址", ("官网",), False),
+    "description": ("企业简介", ("简介",), False),
+    "status": ("状态", (), False),
+    "department": ("跟进单位", ("跟进部门",), False),
+}
+RANKING_COLUMNS = {
+    "rank": ("排名", ("名次", "序号"), False),
+    "name": ("企业名称", ("公司名称", "名称"), True),
+    "credit_code": ("统一社会信用代码", ("信用代码",), False),
+}
+
+
+def columns_for(kind):
+    return RANKING_COLUMNS if kind == ImportJob.Kind.RANKING else ENTERPRISE_COLUMNS
+
+
+def _header_key(text):
+    return re.sub(r"[\s*＊（）()万元]", "", str(text or ""))
+
+
+def guess_mapping(kind, headers):
+    """File column index -> our column key, from the headers offices write."""
+    known = {}
+    for key, (label, aliases, _) in columns_for(kind).items():
+        for name in (label, *aliases):
+            known.setdefault(_header_key(name), key)
+    mapping = {}
+    for index, header in enumerate(headers):
+        key = known.get(_header_key(header))
+        if key and key not in mapping.values():
+            mapping[str(index)] = key
+    return mapping
+
+
+# --- Reading files ----------------------------------------------------------------------
+def _path(job):
+    return (
+        Path(settings.MEDIA_ROOT) / "imports" / f"{job.token}{Path(job.file_name).suffix.lower()}"
+    )
+
+
+def store(upload, *, kind, user, ranking_kind="", ranking_year=None):
+    """Keep the upload, read its header, guess the mapping: a new job awaiting mapping."""
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in {".xlsx", ".csv"}:
+        raise ImportFileError("请上传 Excel（.xlsx）或 CSV 文件。如为 .xls，请先另存为 .xlsx。")
+    if upload.size > settings.MAX_IMPORT_FILE_BYTES:
+        limit = settings.MAX_IMPORT_FILE_BYTES // (1024 * 1024)
+        raise ImportFileError(
+            f"文件过大（{upload.size / 1024 / 1024:.1f} MB），单个文件不能超过 {limit} MB。"
+        )
+    job = ImportJob(
+        kind=kind,
+        file_name=upload.name[:200],
+        token=secrets.token_hex(16),
+        department=user.department,
+        created_by=user,
+        ranking_kind=ranking_kind,
+        ranking_year=ranking_year,
+    )
+    path = _path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        headers, rows, encoding = read_table(path)
+        total = sum(1 for _ in rows)
+    except ImportFileError:
+        path.unlink(missing_ok=True)
+        raise
+    if total == 0:
+        path.unlink(missing_ok=True)
+        raise ImportFileError("文件中没有数据行（第 1 行为表头，从第 2 行起为数据）。")
+    job.headers = [str(h or "") for h in headers]
+    job.encoding = encoding
+    job.total_rows = total
+    job.mapping = guess_mapping(kind, headers)
+    job.save()
+    return job
+
+
+def read_table(path):
+    """(headers, iterator of (row number, values), encoding) of an .xlsx or .csv file."""
+    if path.suffix == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 decodes any byte sequence GBK tools write
+            raise ImportFileError("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV。")
+        if "\x00" in text:
+            raise ImportFileError("文件内容不是文本（可能是改了扩展名的 Excel 文件）。")
+        reader = csv.reader(io.StringIO(text))
+        headers = next(reader, None)
+        if not headers or not any(h.strip() for h in headers):
+            raise ImportFileError("文件是空的：第 1 行应为表头。")
+        body = ((n, row) for n, row in enumerate(reader, start=2) if any(c.strip() for c in row))
+        return headers, body, "GBK/GB18030" if encoding == "gb18030" else "UTF-8"
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise ImportFileError("无法读取该文件：不是有效的 Excel（.xlsx）文件。") from exc
+    rows = wb.worksheets[0].iter_rows(values_only=True)
+    headers = next(rows, None)
+    if not headers or not any(h not in (None, "") for h in headers):
+        raise ImportFileError("文件是空的：第 1 行应为表头。")
+    body = ((n, r) for n, r in enumerate(rows, start=2) if any(v not in (None, "") for v in r))
+    return list(headers), body, "xlsx"
+
+
+# --- Parsing one row --------------------------------------------------------------------
+class Lookups:
+    """Reference values by the names offices write, loaded once per run."""
+
+    def __init__(self):
+        self.regions = {}
+        for r in Region.objects.all():
+            for name in (r.name, r.short_name):
+                if name:
+                    self.regions[name] = r.pk
+        self.industries = dict(Industry.objects.values_list("code", "pk"))
+        self.key_industries = dict(KeyIndustry.objects.values_list("name", "pk"))
+        self.tags = dict(Tag.objects.values_list("name", "pk"))
+        self.departments = {}
+        for pk, name, short in Department.objects.values_list("pk", "name", "short_name"):
+            self.departments[name] = pk
+            if short:
+                self.departments.setdefault(short, pk)
+
+
+def _split(value):
+    return [v for v in re.split(r"[、,，;；/\s]+", str(value)) if v]
+
+
+def _lookup(values, table, what):
+    unknown = [v for v in values if v not in table]
+    if unknown:
+        raise ValueError(f"{what}“{'、'.join(unknown)}”不存在")
+    return sorted({table[v] for v in values})
+
+
+def parse_row(values, mapping, lookups):
+    """(cleaned dict, [(column label, reason)])."""
+    cleaned, errors = {}, []
+    labels = {k: v[0] for k, v in ENTERPRISE_COLUMNS.items()}
+    for index, key in mapping.items():
+        i = int(index)
+        raw = values[i] if i < len(values) else None
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if raw in (None, ""):
+            if ENTERPRISE_COLUMNS[key][2]:
+                errors.append((labels[key], f"“{labels[key]}”不能为空"))
+            continue
+        try:
+            cleaned[key] = _parse(key, raw, lookups)
+        except ValueError as exc:
+            errors.append((labels[key], str(exc)))
+        except Exception as exc:  # a stdnum/Django ValidationError carries its Chinese text
+            errors.append((labels[key], "；".join(getattr(exc, "messages", [str(exc)]))))
+    return cleaned, errors
+
+
+def _parse(key, raw, lookups):
+    text = str(raw)
+    if key == "name":
+        return text[:200]
+    if key == "credit_code":
+        return clean_credit_code(text)
+    if key in ("registered_capital", "paid_in_capital"):
+        # A bare number in a capital column is 万元, as the lists offices keep write it.
+        return parse_amount(raw, default_multiplier=10000)
+    if key == "founded_on":
+        day = parse_date(raw)
+        if day and day > timezone.localdate():
+            raise ValueError(f"成立日期“{raw}”晚于今天")
+        return day
+    if key == "ownership":
+        if text not in OWNERSHIP:
+            raise ValueError(f"未知的企业性质“{text}”（应为 {'、'.join(OWNERSHIP)}）")
+        return OWNERSHIP[text]
+    if key == "status":
+        if text not in STATUS:
+            raise ValueError(f"未知的状态“{text}”（应为 目标企业 或 已落地）")
+        return STATUS[text]
+    if key == "hq_region":
+        if text not in lookups.regions:
+            raise ValueError(f"未知的地区“{text}”（填写省份或国家名称）")
+        return lookups.regions[text]
+    if key == "industries":
+        codes = [c.zfill(2) if c.isdigit() and len(c) < 2 else c for c in _split(text)]
+        return _lookup(codes, lookups.industries, "国民经济行业代码")
+    if key == "key_industries":
+        return _lookup(_split(text), lookups.key_industries, "重点产业")
+    if key == "tags":
+        return _lookup(_split(text), lookups.tags, "标签")
+    if key == "department":
+        if text not in lookups.departments:
+            raise ValueError(f"跟进单位“{text}”不存在")
+        return lookups.departments[text]
+    if key == "former_names":
+        return [n for n in re.split(r"[、;；\n]+", text) if n.strip()]
+    return text
+
+
+# --- Running a job ----------------------------------------------------------------------
+def _progress(job, done, phase):
+    cache.set(f"zs:import:{job.pk}", {"done": done, "phase": phase}, 3600)
+
+
+def progress(job):
+    return cache.get(f"zs:import:{job.pk}") or {
+        "done": job.processed_rows,
+        "phase": job.get_state_display(),
+    }
+
+
+SCALARS = (
+    "name",
+    "legal_representative",
+    "founded_on",
+    "ownership",
+    "listing_exchange",
+    "stock_code",
+    "website",
+    "description",
+    "status",
+)
+M2M = ("industries", "key_industries", "tags")
+
+
+def _record(row):
+    """Model values of a parsed row (capital split into amount and currency)."""
+    out = {k: row[k] for k in SCALARS if k in row}
+    for key in ("registered_capital", "paid_in_capital"):
+        if key in row and row[key] is not None:
+            out[key], out[key.replace("capital", "currency")] = row[key]
+    if "credit_code" in row:
+        out["credit_code"] = row["credit_code"]
+    if "hq_region" in row:
+        out["hq_region_id"] = row["hq_region"]
+    if "department" in row:
+        out["department_id"] = row["department"]
+    return out
+
+
+def _plan(job, lookups):
+    """Every row parsed and matched: (errors, [(row, action, record, m2m, former, existing)])."""
+    mapping = job.mapping
+    headers, rows, _ = read_table(_path(job))
+    errors, plan = [], []
+    seen_codes, seen_names = {}, {}
+    batch = []
+
+    def flush():
+        codes = [r["credit_code"] for _, r in batch if r.get("credit_code")]
+        keys = [normalize_name(r["name"]) for _, r in batch if not r.get("credit_code")]
+        by_code = {
+            e.credit_code: e for e in Enterprise.objects.live().filter(credit_code__in=codes)
+        }
+        by_key = {}
+        for e in Enterprise.objects.live().filter(dedupe_key__in=keys).order_by("pk"):
+            by_key.setdefault(e.dedupe_key, []).append(e)
+        for number, row in batch:
+            code = row.get("credit_code")
+            key = normalize_name(row["name"])
+            if code:
+                existing = by_code.get(code)
+            else:
+                matches = by_key.get(key, [])
+                if len(matches) > 1:
+                    errors.append(
+                        [number, "企业名称", "企业库中有多家同名企业，请填写统一社会信用代码以区分"]
+                    )
+                    continue
+                existing = matches[0] if matches else None
+            record = _record(row)
+            m2m = {k: row[k] for k in M2M if k in row}
+            if existing is None:
+                action = "create"
+            elif any(getattr(existing, k) != v for k, v in record.items()):
+                action = "update"
+            else:
+                action = "m2m"  # decided against the database at commit (cheap there)
+            plan.append((number, action, record, m2m, row.get("former_names", []), existing))
+        batch.clear()
+
+    for done, (number, values) in enumerate(rows, start=1):
+        row, row_errors = parse_row(values, mapping, lookups)
+        if row_errors:
+            errors.extend([number, c, m] for c, m in row_errors)
+        elif "name" in row:
+            code, key = row.get("credit_code"), normalize_name(row["name"])
+            twin = seen_codes.get(code) if code else seen_names.get(key)
+            if twin:
+                errors.append(
+                    [
+                        number,
+                        "统一社会信用代码" if code else "企业名称",
+                        f"与第 {twin} 行是同一企业",
+                    ]
+                )
+            else:
+                (seen_codes if code else seen_names)[code or key] = number
+                batch.append((number, row))
+        if len(batch) >= BATCH:
+            flush()
+        if done % BATCH == 0:
+            _progress(job, done, "checking")
+    flush()
+    return errors, plan
+
+
+def check(job):
+    """The dry run: nothing is written but the job's own report."""
+    lookups = Lookups()
+    missing = [
+        v[0] for k, v in columns_for(job.kind).items() if v[2] and k not in job.mapping.values()
+    ]
+    if missing:
+        errors, plan = [[1, m, f"缺少必需的列“{m}”（请在列对应中指定）"] for m in missing], []
+    elif job.kind == ImportJob.Kind.RANKING:
+        errors, plan = _ranking_plan(job)
+    else:
+        errors, plan = _plan(job, lookups)
+    counts = Counter(action for _, action, *_ in plan)
+    summary = {
+        "create": counts["create"],
+        "update": counts["update"],
+        "same": counts["m2m"] + counts["match"],
+        "unmatched": counts["unmatched"],
+        "unmatched_names": [p[2]["name"] for p in plan if p[1] == "unmatched"][:200],
+    }
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.CHECKED,
+        errors=errors[:5000],
+        summary=summary,
+        processed_rows=job.total_rows,
+    )
+    _progress(job, job.total_rows, "checked")
+
+
+@transaction.atomic
+def commit(job, *, actor, create_unmatched=False):
+    """Apply the file: all rows or, when any is rejected, none."""
+    lookups = Lookups()
+    errors, plan = _ranking_plan(job) if job.kind == ImportJob.Kind.RANKING else _plan(job, lookups)
+    if errors:
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.CHECKED, errors=errors[:5000]
+        )
+        return None
+    if job.kind == ImportJob.Kind.RANKING:
+        counts = _commit_ranking(job, plan, actor=actor, create_unmatched=create_unmatched)
+    else:
+        counts = _commit_enterprises(job, plan, actor=actor)
+    audit_record(
+        AuditEvent.Action.IMPORT,
+        actor=actor,
+        obj=job,
+        detail=f"{job.get_kind_display()}导入“{job.file_name}”："
+        + "，".join(f"{k} {v}" for k, v in counts.items()),
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.DONE,
+        summary={**job.summary, "result": counts},
+        finished_at=timezone.now(),
+        processed_rows=job.total_rows,
+    )
+    _progress(job, job.total_rows, "done")
+    return counts
+
+
+def _commit_enterprises(job, plan, *, actor):
+    counts = Counter()
+    user_id = actor.pk
+    audit_rows = []
+    for start in range(0, len(plan), BATCH):
+        chunk = plan[start : start + BATCH]
+        new = []
+        for _, action, record, _, former, existing in chunk:
+            if action == "create":
+                e = Enterprise(**record, created_by_id=user_id)
+                e.dedupe_key = normalize_name(e.name)
+                e.search_text = search.search_text_of(e.name, former)
+                e.initials = search.initials_of(e.name)
+                new.append(e)
+        Enterprise.objects.bulk_create(new, batch_size=BATCH)
+        created = iter(new)
+        touched = []
+        for _, action, record, m2m, former, existing in chunk:
+            e = next(created) if action == "create" else existing
+            if action == "update":
+                changes = {
+                    k: [str(getattr(e, k)), str(v)] for k, v in record.items() if getattr(e, k) != v
+                }
+                for k, v in record.items():
+                    setattr(e, k, v)
+                e.dedupe_key = normalize_name(e.name)
+                e.version += 1
+                Enterprise.objects.filter(pk=e.pk).update(
+                    **record, dedupe_key=e.dedupe_key, version=e.version
+                )
+                audit_rows.append(
+                    AuditEvent(
+                        user_id=user_id,
+                        username=actor.username,
+                        action="update",
+                        object_type="enterprises.enterprise",
+                        object_id=str(e.pk),
+                        object_repr=e.name[:255],
+                        changes=changes,
+                        detail="Excel 导入",
+                    )
+                )
+                touched.append(e.pk)
+            changed_m2m = False
+            for name, ids in m2m.items():
+                current = (
+                    set(getattr(e, name).values_list("pk", flat=True))
+                    if action != "create"
+                    else set()
+                )
+                if set(ids) != current:
+                    getattr(e, name).set(ids)
+                    changed_m2m = True
+            for name in former:
+                _, made = FormerName.objects.get_or_create(
+                    enterprise=e, dedupe_key=normalize_name(name), defaults={"name": name}
+                )
+                if made and action != "create":
+                    touched.append(e.pk)
+                    changed_m2m = True
+            if action == "create":
+                counts["新增"] += 1
+                audit_rows.append(
+                    AuditEvent(
+                        user_id=user_id,
+                        username=actor.username,
+                        action="create",
+                        object_type="enterprises.enterprise",
+                        object_id=str(e.pk),
+                        object_repr=e.name[:255],
+                        changes={"企业名称": [None, e.name]},
+                        detail="Excel 导入",
+                    )
+                )
+            elif action == "update" or changed_m2m:
+                counts["更新"] += 1
+                if action != "update":
+                    audit_rows.append(
+                        AuditEvent(
+                            user_id=user_id,
+                            username=actor.username,
+                            action="update",
+                            object_type="enterprises.enterprise",
+                            object_id=str(e.pk),
+                            object_repr=e.name[:255],
+                            detail="Excel 导入（产业、标签或曾用名）",
+                        )
+                    )
+            else:
+                counts["未变化"] += 1
+        _index_new(new)
+        if touched:
+            for e in Enterprise.objects.filter(pk__in=touched):
+                former = list(e.former_names.values_list("name", flat=True))
+                Enterprise.objects.filter(pk=e.pk).update(
+                    search_text=search.search_text_of(e.name, former)
+                )
+            search.reindex(touched)
+        _progress(job, min(start + BATCH, len(plan)), "importing")
+    AuditEvent.objects.bulk_create(audit_rows, batch_size=BATCH)
+    return dict(counts)
+
+
+def _index_new(enterprises):
+    """Postings of freshly created enterprises, in bulk (their old postings are none)."""
+    rows, freq = [], Counter()
+    for e in enterprises:
+        grams = search.grams_of(e.search_text)
+        freq.update(grams)
+        rows.extend(SearchGram(gram=g, enterprise_id=e.pk) for g in grams)
+    SearchGram.objects.bulk_create(rows, batch_size=5000)
+    search._bump(freq)
+
+
+# --- Ranking lists ----------------------------------------------------------------------
+def _ranking_plan(job):
+    headers, rows, _ = read_table(_path(job))
+    errors, plan = [], []
+    index = {key: int(i) for i, key in job.mapping.items()}
+    for number, values in rows:
+
+        def cell(key):
+            i = index.get(key)
+            v = values[i] if i is not None and i < len(values) else None
+            return v.strip() if isinstance(v, str) else v
+
+        name, rank, code = cell("name"), cell("rank"), cell("credit_code")
+        if not name:
+            errors.append([number, "企业名称", "“企业名称”不能为空"])
+            continue
+        try:
+            rank = int(float(str(rank))) if rank not in (None, "") else None
+            code = clean_credit_code(code)
+        except ValueError:
+            errors.append([number, "排名", f"名次“{rank}”不是整数"])
+            continue
+        except Exception as exc:
+            errors.append(
+                [number, "统一社会信用代码", "；".join(getattr(exc, "messages", [str(exc)]))]
+            )
+            continue
+        match = None
+        if code:
+            match = Enterprise.objects.live().filter(credit_code=code).first()
+        if match is None:
+            key = normalize_name(str(name))
+            match = (
+                Enterprise.objects.live().filter(dedupe_key=key).first()
+                or Enterprise.objects.live().filter(former_names__dedupe_key=key).first()
+            )
+        plan.append(
+            (
+                number,
+                "match" if match else "unmatched",
+                {"name": str(name), "rank": rank, "code": code},
+                match,
+            )
+        )
+    return errors, plan
+
+
+def _commit_ranking(job, plan, *, actor, create_unmatched):
+    from .services import enterprise_create, ranking_set
+
+    counts = Counter()
+    for _, action, row, match in plan:
+        if match is None:
+            if not create_unmatched:
+                counts["未匹配跳过"] += 1
+                continue
+            match = enterprise_create(
+                actor=actor,
+                data={"name": row["name"], "credit_code": row["code"]},
+                confirm_duplicates=True,
+            )
+            counts["新增企业"] += 1
+        existing = Ranking.objects.filter(
+            enterprise=match, kind=job.ranking_kind, year=job.ranking_year
+        ).first()
+        if existing and existing.rank == row["rank"]:
+            counts["未变化"] += 1
+            continue
+        ranking_set(
+            actor=actor,
+            enterprise=match,
+            kind=job.ranking_kind,
+            year=job.ranking_year,
+            rank=row["rank"],
+        )
+        counts["登记排名"] += 1
+    return dict(counts)

@@ -1,0 +1,107 @@
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from zhaoshang.common.forms import StyledFormMixin
+from zhaoshang.common.imports import ImportFileError
+from zhaoshang.org.access import paginate, require
+
+from . import importing, queries, tasks
+from .models import ImportJob, RankingKind
+
+IMPORT = "enterprises.import_enterprise"
+
+
+class UploadForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="导入内容", choices=ImportJob.Kind.choices)
+    file = forms.FileField(label="文件（.xlsx 或 .csv，CSV 可为 UTF-8 或 GBK 编码）")
+    ranking_kind = forms.ChoiceField(
+        label="榜单（导入榜单时填写）", choices=[("", "—")] + RankingKind.choices, required=False
+    )
+    ranking_year = forms.IntegerField(
+        label="榜单年份", required=False, min_value=1990, max_value=2100
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ImportJob.Kind.RANKING and not (
+            data.get("ranking_kind") and data.get("ranking_year")
+        ):
+            raise forms.ValidationError("导入榜单时请选择榜单并填写年份。")
+        return data
+
+
+@require(IMPORT)
+def import_list(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = importing.store(
+                form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                user=request.user,
+                ranking_kind=form.cleaned_data.get("ranking_kind") or "",
+                ranking_year=form.cleaned_data.get("ranking_year"),
+            )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("enterprises:import_detail", pk=job.pk)
+    jobs = paginate(request, queries.import_jobs_for(request.user), per_page=20)
+    return render(request, "enterprises/import_list.html", {"form": form, "page": jobs})
+
+
+@require(IMPORT)
+def import_detail(request, pk):
+    """Mapping → dry run → commit; while the worker runs, the page polls its progress."""
+    job = get_object_or_404(queries.import_jobs_for(request.user), pk=pk)
+    columns = importing.columns_for(job.kind)
+    action = request.POST.get("action")
+    if (
+        request.method == "POST"
+        and action == "check"
+        and job.state in (ImportJob.State.UPLOADED, ImportJob.State.CHECKED)
+    ):
+        mapping = {}
+        for index in range(len(job.headers)):
+            key = request.POST.get(f"col{index}", "")
+            if key in columns and key not in mapping.values():
+                mapping[str(index)] = key
+        ImportJob.objects.filter(pk=job.pk).update(
+            mapping=mapping, state=ImportJob.State.CHECKING, processed_rows=0
+        )
+        transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
+        return redirect("enterprises:import_detail", pk=job.pk)
+    if (
+        request.method == "POST"
+        and action == "commit"
+        and job.state == ImportJob.State.CHECKED
+        and not job.errors
+    ):
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.IMPORTING, processed_rows=0
+        )
+        create = request.POST.get("create_unmatched") == "1"
+        transaction.on_commit(lambda: tasks.commit_import.delay(job.pk, request.user.pk, create))
+        messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
+        return redirect("enterprises:import_detail", pk=job.pk)
+    job.refresh_from_db()
+    context = {
+        "job": job,
+        "progress": importing.progress(job),
+        "columns": [(k, v[0], v[2]) for k, v in columns.items()],
+        "header_rows": [(i, h, job.mapping.get(str(i), "")) for i, h in enumerate(job.headers)],
+        "running": job.state in (ImportJob.State.CHECKING, ImportJob.State.IMPORTING),
+        "now": timezone.now(),
+    }
+    if request.htmx and request.GET.get("poll"):
+        if not context["running"]:
+            # Finished: reload the whole page to show the report.
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "enterprises/import_detail.html#status", context)
+    return render(request, "enterprises/import_detail.html", context)

@@ -1,0 +1,32 @@
+"""Imports run in the worker; tasks take ids and call the import code."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from . import importing
+from .models import ImportJob
+
+
+@shared_task
+def check_import(job_id):
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        importing.check(job)
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED, errors=[[0, "", f"试导入失败：{exc}"]]
+        )
+        raise
+
+
+@shared_task
+def commit_import(job_id, user_id, create_unmatched=False):
+    job = ImportJob.objects.get(pk=job_id)
+    actor = get_user_model().objects.get(pk=user_id)
+    try:
+        importing.commit(job, actor=actor, create_unmatched=create_unmatched)
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED, errors=[[0, "", f"导入失败，未写入任何数据：{exc}"]]
+        )
+        raise

@@ -1,0 +1,331 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from zhaoshang.audit.models import AuditEvent
+from zhaoshang.audit.services import audit_record
+from zhaoshang.common.excel import xlsx_response
+from zhaoshang.org.access import require
+from zhaoshang.org.views import form_errors_to
+from zhaoshang.reference.models import EconomicArea, KeyIndustry
+
+from . import queries, services
+from .forms import ContactForm, EnterpriseForm, FormerNameForm, RankingForm
+from .models import Ownership, RankingKind, Status, Tag
+
+VIEW = "enterprises.view_enterprise_library"
+MANAGE = "enterprises.manage_enterprise"
+FILTERS = (
+    "q",
+    "industry",
+    "key_industry",
+    "region",
+    "area",
+    "ranking",
+    "tag",
+    "ownership",
+    "listed",
+    "department",
+    "status",
+)
+
+
+def _library_page_context(request):
+    filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    qs = queries.apply_filters(queries.library(request.user), filters)
+    error = None
+    try:
+        qs = queries.apply_search(qs, filters["q"])
+    except queries.SearchTooShort as exc:
+        error, qs = str(exc), qs.none()
+    return filters, qs, error
+
+
+@require(VIEW)
+def enterprise_list(request):
+    filters, qs, error = _library_page_context(request)
+    sort = request.GET.get("sort", "new")
+    if request.GET.get("export") == "xlsx":
+        return _export(request, qs)
+    page = queries.page(queries.with_list_relations(qs), sort=sort, cursor=request.GET.get("after"))
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "error": error,
+        "querystring": query.urlencode(),
+        "sorts": [(k, v[0]) for k, v in queries.SORTS.items()],
+        "ownerships": Ownership.choices,
+        "statuses": Status.choices,
+        "rankings": RankingKind.choices,
+        "tags": Tag.objects.all(),
+        "key_industries": KeyIndustry.objects.all(),
+        "areas": EconomicArea.objects.all(),
+    }
+    template = (
+        "enterprises/enterprise_list.html#results"
+        if request.htmx
+        else "enterprises/enterprise_list.html"
+    )
+    return render(request, template, context)
+
+
+def _export(request, qs):
+    """The filtered list as .xlsx; contacts appear in full only where the user may see
+    them, masked elsewhere."""
+    rows = list(
+        queries.with_list_relations(qs).prefetch_related("contacts").order_by("-id")[:100_000]
+    )
+    visible = queries.confidential_ids(request.user, [e.pk for e in rows])
+    audit_record(
+        AuditEvent.Action.EXPORT,
+        actor=request.user,
+        object_type="enterprises.enterprise",
+        detail=f"导出企业 {len(rows)} 家",
+    )
+
+    def contact(e):
+        people = list(e.contacts.all())
+        if e.pk in visible:
+            return "；".join(f"{c.name} {c.phone}".strip() for c in people)
+        return "；".join(
+            f"{queries.mask_name(c.name)} {queries.mask_phone(c.phone)}".strip() for c in people
+        )
+
+    return xlsx_response(
+        "企业库",
+        [
+            (
+                "企业",
+                [
+                    "企业名称",
+                    "统一社会信用代码",
+                    "法定代表人",
+                    "注册资本（万元）",
+                    "币种",
+                    "成立日期",
+                    "企业性质",
+                    "上市交易所",
+                    "股票代码",
+                    "总部所在地",
+                    "重点产业",
+                    "榜单",
+                    "标签",
+                    "状态",
+                    "跟进单位",
+                    "联系人",
+                ],
+                (
+                    [
+                        e.name,
+                        e.credit_code or "",
+                        e.legal_representative,
+                        float(e.registered_capital / 10000)
+                        if e.registered_capital is not None
+                        else None,
+                        e.registered_currency,
+                        e.founded_on,
+                        e.get_ownership_display(),
+                        e.listing_exchange,
+                        e.stock_code,
+                        e.hq_region.name if e.hq_region else "",
+                        "、".join(k.name for k in e.key_industries.all()),
+                        "、".join(str(r) for r in e.rankings.all()),
+                        "、".join(t.name for t in e.tags.all()),
+                        e.get_status_display(),
+                        e.department.name if e.department else "",
+                        contact(e),
+                    ]
+                    for e in rows
+                ),
+            )
+        ],
+    )
+
+
+def _get(request, pk):
+    return get_object_or_404(
+        queries.library(request.user).select_related("hq_region", "department"), pk=pk
+    )
+
+
+def _may_edit(user, enterprise):
+    return user.has_perm(MANAGE) and (
+        enterprise.department_id is None or queries.may_see_confidential(user, enterprise)
+    )
+
+
+@require(VIEW)
+def enterprise_detail(request, pk):
+    enterprise = _get(request, pk)
+    confidential = queries.may_see_confidential(request.user, enterprise)
+    contacts = list(queries.contacts_for(request.user, enterprise)) if confidential else []
+    if confidential and (contacts or enterprise.notes):
+        # Reading a confidential record is logged.
+        audit_record(
+            AuditEvent.Action.VIEW,
+            actor=request.user,
+            obj=enterprise,
+            detail="查阅联系人与跟进备注",
+        )
+    history = AuditEvent.objects.filter(
+        object_type="enterprises.enterprise", object_id=str(enterprise.pk)
+    )[:50]
+    context = {
+        "e": enterprise,
+        "confidential": confidential,
+        "contacts": contacts,
+        "hidden_contacts": 0 if confidential else enterprise.contacts.count(),
+        "history": history,
+        "may_edit": _may_edit(request.user, enterprise),
+        "contact_form": ContactForm(),
+        "ranking_form": RankingForm(),
+        "former_form": FormerNameForm(),
+        "duplicates": services.find_duplicates(enterprise.name, exclude=enterprise.pk)[:5]
+        if request.user.has_perm("enterprises.merge_enterprise")
+        else [],
+    }
+    return render(request, "enterprises/enterprise_detail.html", context)
+
+
+@require(MANAGE)
+def enterprise_edit(request, pk=None):
+    enterprise = _get(request, pk) if pk else None
+    if enterprise is not None and not _may_edit(request.user, enterprise):
+        raise PermissionDenied("该企业由其他单位跟进，您不能修改。")
+    initial = {} if enterprise else {"department": request.user.department_id}
+    form = EnterpriseForm(request.POST or None, instance=enterprise, initial=initial)
+    candidates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            if enterprise is None:
+                enterprise = services.enterprise_create(
+                    actor=request.user,
+                    data=data,
+                    confirm_duplicates=form.cleaned_data.get("confirm_duplicates"),
+                )
+            else:
+                services.enterprise_update(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    data=data,
+                    version=form.cleaned_data["version"],
+                )
+        except services.DuplicateFound as exc:
+            candidates = exc.candidates
+            form.add_error("confirm_duplicates", "请先核对下列疑似重复企业。")
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            messages.success(request, f"企业“{enterprise.name}”已保存。")
+            return redirect("enterprises:enterprise_detail", pk=enterprise.pk)
+    return render(
+        request,
+        "enterprises/enterprise_form.html",
+        {"form": form, "e": enterprise, "candidates": candidates},
+    )
+
+
+@require(VIEW)
+def duplicate_check(request):
+    """As the clerk types a name or code: the likely duplicates (an htmx fragment)."""
+    name = request.GET.get("name", "").strip()
+    try:
+        code = services.clean_credit_code(request.GET.get("credit_code"))
+    except ValidationError:
+        code = None
+    candidates = services.find_duplicates(name, code) if len(name) >= 2 or code else []
+    return render(request, "enterprises/duplicate_candidates.html", {"candidates": candidates})
+
+
+def _sub_form(request, pk, form_class, apply, done):
+    enterprise = _get(request, pk)
+    if not _may_edit(request.user, enterprise):
+        raise PermissionDenied("该企业由其他单位跟进，您不能修改。")
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            apply(enterprise, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(
+            request,
+            "；".join(f"{form.fields[f].label}：{'，'.join(e)}" for f, e in form.errors.items()),
+        )
+    return redirect("enterprises:enterprise_detail", pk=enterprise.pk)
+
+
+@require(MANAGE)
+@require_POST
+def contact_add(request, pk):
+    return _sub_form(
+        request,
+        pk,
+        ContactForm,
+        lambda e, d: services.contact_add(actor=request.user, enterprise=e, data=d),
+        "联系人已添加。",
+    )
+
+
+@require(MANAGE)
+@require_POST
+def ranking_add(request, pk):
+    return _sub_form(
+        request,
+        pk,
+        RankingForm,
+        lambda e, d: services.ranking_set(actor=request.user, enterprise=e, **d),
+        "榜单排名已保存。",
+    )
+
+
+@require(MANAGE)
+@require_POST
+def former_name_add(request, pk):
+    return _sub_form(
+        request,
+        pk,
+        FormerNameForm,
+        lambda e, d: services.former_name_add(actor=request.user, enterprise=e, name=d["name"]),
+        "曾用名已添加。",
+    )
+
+
+@require("enterprises.merge_enterprise")
+def merge(request, pk, other):
+    """Side by side, then merge ``other`` into ``pk``."""
+    survivor, duplicate = _get(request, pk), _get(request, other)
+    if request.method == "POST":
+        try:
+            services.enterprise_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已将“{duplicate.name}”合并至“{survivor.name}”。")
+            return redirect("enterprises:enterprise_detail", pk=survivor.pk)
+    fields = [
+        "name",
+        "credit_code",
+        "legal_representative",
+        "registered_capital",
+        "founded_on",
+        "ownership",
+        "hq_region",
+        "department",
+        "status",
+    ]
+    rows = [
+        (survivor._meta.get_field(f).verbose_name, getattr(survivor, f), getattr(duplicate, f))
+        for f in fields
+    ]
+    return render(
+        request,
+        "enterprises/merge.html",
+        {"survivor": survivor, "duplicate": duplicate, "rows": rows},
+    )
