@@ -440,7 +440,7 @@ def _commit_enterprises(job, plan, *, actor):
     for start in range(0, len(plan), BATCH):
         chunk = plan[start : start + BATCH]
         new = []
-        for _, action, record, _, former, existing in chunk:
+        for _, action, record, _, former, _existing in chunk:
             if action == "create":
                 e = Enterprise(**record, created_by_id=user_id)
                 e.dedupe_key = normalize_name(e.name)
@@ -554,7 +554,7 @@ def _ranking_plan(job):
     index = {key: int(i) for i, key in job.mapping.items()}
     for number, values in rows:
 
-        def cell(key):
+        def cell(key, values=values):
             i = index.get(key)
             v = values[i] if i is not None and i < len(values) else None
             return v.strip() if isinstance(v, str) else v
@@ -598,7 +598,7 @@ def _commit_ranking(job, plan, *, actor, create_unmatched):
     from .services import enterprise_create, ranking_set
 
     counts = Counter()
-    for _, action, row, match in plan:
+    for _, _action, row, match in plan:
         if match is None:
             if not create_unmatched:
                 counts["未匹配跳过"] += 1
