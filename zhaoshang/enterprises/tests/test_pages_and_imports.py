@@ -1,0 +1,294 @@
+"""The enterprise library as users meet it: scope and masking through page, export and
+search; the duplicate decision on the form; imports from .xlsx and CSV (UTF-8 and GBK)
+with mapping, dry run, commit and a re-run that changes nothing; ranking lists."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from stdnum.cn import uscc
+
+from zhaoshang.audit.models import AuditEvent
+from zhaoshang.enterprises.models import Enterprise, ImportJob, Ranking
+
+TECH_FIRM = "天津河西数智科技有限公司"  # followed by 区科技局, with a contact 张经理 13800138000
+
+
+def code(n):
+    body = f"91120103{n:09d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def test_contacts_are_masked_for_other_units_on_page_and_export(demo, client_for):
+    e = Enterprise.objects.get(name=TECH_FIRM)
+    own = client_for("department_staff").get(f"/enterprises/{e.pk}/").content.decode()
+    assert "13800138000" in own
+    assert AuditEvent.objects.filter(action="view", object_id=str(e.pk)).exists()
+    other = client_for("department_head").get(f"/enterprises/{e.pk}/").content.decode()  # 区商务局
+    assert "13800138000" not in other and "不对其他单位公开" in other
+    response = client_for("department_head").get("/enterprises/", {"q": "数智", "export": "xlsx"})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert rows[1][0] == TECH_FIRM and rows[1][-1] == "张** 138****8000"
+    response = client_for("office_staff").get("/enterprises/", {"q": "数智", "export": "xlsx"})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert rows[1][-1] == "张经理 13800138000"
+
+
+def test_another_unit_cannot_change_what_it_does_not_follow(demo, client_for):
+    e = Enterprise.objects.get(name=TECH_FIRM)
+    head = client_for("department_head")
+    assert head.get(f"/enterprises/{e.pk}/edit/").status_code == 403
+    assert (
+        head.post(f"/enterprises/{e.pk}/contacts/", {"name": "李四", "phone": "1"}).status_code
+        == 403
+    )
+    assert e.contacts.count() == 1
+
+
+def test_search_page_finds_by_two_characters_initials_and_code(demo, client_for):
+    c = client_for("leader")
+    assert "华为技术有限公司" in c.get("/enterprises/", {"q": "为技"}).content.decode()
+    assert "华为技术有限公司" in c.get("/enterprises/", {"q": "hwjs"}).content.decode()
+    page = c.get("/enterprises/", {"q": "914403001922"}).content.decode()
+    assert "华为技术有限公司" in page and "西门子" not in page
+    assert "请输入至少两个字" in c.get("/enterprises/", {"q": "华"}).content.decode()
+
+
+def test_list_filters_and_keyset_pages(demo, client_for):
+    c = client_for("office_staff")
+    page = c.get("/enterprises/", {"ranking": "fortune500"}).content.decode()
+    assert "华为技术有限公司" in page and TECH_FIRM not in page
+    page = c.get("/enterprises/", {"tag": "", "ownership": "central_soe"}).content.decode()
+    assert "中国远洋海运集团有限公司" in page and "华为" not in page
+
+
+def test_form_shows_likely_duplicates_and_saves_on_decision(demo, client_for):
+    c = client_for("office_staff")
+    form = {
+        "name": "华为技术（深圳）有限公司",
+        "status": "target",
+        "registered_capital_text": "500万美元",
+    }
+    response = c.post("/enterprises/new/", form)
+    page = response.content.decode()
+    assert "可能已有该企业" in page and "华为技术有限公司" in page
+    assert not Enterprise.objects.filter(name="华为技术（深圳）有限公司").exists()
+    response = c.post("/enterprises/new/", {**form, "confirm_duplicates": "on"})
+    assert response.status_code == 302
+    made = Enterprise.objects.get(name="华为技术（深圳）有限公司")
+    assert made.registered_capital == 5000000 and made.registered_currency == "USD"
+
+
+def test_form_refuses_bad_code_and_amount_in_chinese(demo, client_for):
+    c = client_for("office_staff")
+    page = c.post(
+        "/enterprises/new/",
+        {
+            "name": "某某公司",
+            "status": "target",
+            "credit_code": "123",
+            "registered_capital_text": "-5万元",
+            "founded_on_text": "2021-02-30",
+        },
+    ).content.decode()
+    assert "应为 18 位" in page and "金额不能为负数" in page and "不存在的日期" in page
+    assert not Enterprise.objects.filter(name="某某公司").exists()
+
+
+def xlsx(header, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile("名录.xlsx", buf.getvalue())
+
+
+HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "注册资本",
+    "成立日期",
+    "企业性质",
+    "总部所在地",
+    "重点产业",
+    "跟进单位",
+]
+ROWS = [
+    [
+        "天津甲科技有限公司",
+        code(11),
+        "5000万元",
+        "2021/1/11",
+        "民营",
+        "天津市",
+        "数字经济",
+        "区科技局",
+    ],
+    ["北京乙生物医药有限公司", code(12), 1200, 44207, "外资", "北京", "生物医药", "区卫生健康委"],
+    ["上海丙物流有限公司", "", "1.2亿元", "2019年3月8日", "地方国企", "上海", "航运物流", ""],
+]
+
+
+def run(client, upload, kind="enterprises", mapping=None, extra=None, commit=True, captures=None):
+    response = client.post("/enterprises/imports/", {"kind": kind, "file": upload, **(extra or {})})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    job = ImportJob.objects.latest("pk")
+    post = {"action": "check"}
+    for index, key in (mapping or job.mapping).items():
+        post[f"col{index}"] = key
+    with captures(execute=True):
+        client.post(f"/enterprises/imports/{job.pk}/", post)
+    job.refresh_from_db()
+    if commit and job.state == "checked" and not job.errors:
+        with captures(execute=True):
+            client.post(f"/enterprises/imports/{job.pk}/", {"action": "commit"})
+        job.refresh_from_db()
+    return job
+
+
+def test_xlsx_import_then_rerun_changes_nothing(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    c = client_for("department_staff")
+    job = run(c, xlsx(HEADER, ROWS), captures=django_capture_on_commit_callbacks)
+    assert job.state == "done", job.errors
+    assert job.summary["result"] == {"新增": 3}
+    a = Enterprise.objects.get(credit_code=code(11))
+    assert a.registered_capital == 50000000 and str(a.founded_on) == "2021-01-11"
+    b = Enterprise.objects.get(credit_code=code(12))
+    assert (
+        b.registered_capital == 12000000 and str(b.founded_on) == "2021-01-11"
+    )  # 万元 column, Excel serial
+    count, events = Enterprise.objects.count(), AuditEvent.objects.count()
+    again = run(c, xlsx(HEADER, ROWS), captures=django_capture_on_commit_callbacks)
+    assert again.summary["result"] == {"未变化": 3}
+    assert Enterprise.objects.count() == count
+    assert AuditEvent.objects.count() == events + 1  # only the import's own line
+    # A variant of a name without a code is the same enterprise.
+    variant = [
+        [
+            "上海丙物流（上海）有限责任公司",
+            "",
+            "1.2亿元",
+            "2019年3月8日",
+            "地方国企",
+            "上海",
+            "航运物流",
+            "",
+        ]
+    ]
+    third = run(c, xlsx(HEADER, variant), captures=django_capture_on_commit_callbacks)
+    assert Enterprise.objects.count() == count and third.summary["result"] == {"更新": 1}
+
+
+def test_csv_in_gbk_and_utf8(demo, client_for, django_capture_on_commit_callbacks):
+    c = client_for("office_staff")
+    text = f"企业名称,统一社会信用代码,注册资本\n天津丁设计有限公司,{code(21)},300万元\n"
+    for encoding, name in [("gbk", "gbk.csv"), ("utf-8-sig", "utf8.csv")]:
+        job = run(
+            c,
+            SimpleUploadedFile(name, text.encode(encoding)),
+            captures=django_capture_on_commit_callbacks,
+        )
+        assert job.state == "done", job.errors
+    assert Enterprise.objects.filter(credit_code=code(21)).count() == 1
+
+
+def test_dry_run_lists_every_bad_row_and_commit_is_refused(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    c = client_for("office_staff")
+    bad = [
+        ["", code(31), "", "", "", "", "", ""],
+        ["戊公司", "91120103000000031X", "", "", "", "", "", ""],
+        ["己公司", "", "-5万元", "", "", "", "", ""],
+        ["庚公司", "", "", "2021-02-30", "", "", "", ""],
+        ["辛公司", "", "", "", "个体", "", "", ""],
+        ["壬公司", "", "", "", "", "火星", "", ""],
+        ["癸公司", "", "", "", "", "", "元宇宙", ""],
+        ["天津甲科技有限公司", code(11), "", "", "", "", "", ""],
+        ["天津甲科技有限公司", code(11), "", "", "", "", "", ""],
+    ]
+    before = Enterprise.objects.count()
+    job = run(c, xlsx(HEADER, bad), captures=django_capture_on_commit_callbacks)
+    found = {(row, col) for row, col, _ in job.errors}
+    assert found >= {
+        (2, "企业名称"),
+        (3, "统一社会信用代码"),
+        (4, "注册资本"),
+        (5, "成立日期"),
+        (6, "企业性质"),
+        (7, "总部所在地"),
+        (8, "重点产业"),
+        (10, "统一社会信用代码"),
+    }
+    page = c.get(f"/enterprises/imports/{job.pk}/").content.decode()
+    assert "第 3 行" in page and "未导入任何数据" in page and "确认导入</button>" not in page
+    c.post(f"/enterprises/imports/{job.pk}/", {"action": "commit"})
+    assert Enterprise.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("a.txt", b"x", "请上传 Excel"),
+        ("a.xlsx", b"not a zip", "不是有效的 Excel"),
+        ("a.csv", b"", "空文件"),
+        ("a.csv", "企业名称\n".encode(), "没有数据行"),
+    ],
+)
+def test_bad_files(demo, client_for, name, content, message):
+    page = client_for("office_staff").post(
+        "/enterprises/imports/", {"kind": "enterprises", "file": SimpleUploadedFile(name, content)}
+    )
+    assert message in page.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_mapping_step_lets_the_user_choose_columns(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    c = client_for("office_staff")
+    upload = xlsx(["公司全称", "代码"], [["天津寅科技有限公司", code(41)]])
+    job = run(
+        c,
+        upload,
+        mapping={"0": "name", "1": "credit_code"},
+        captures=django_capture_on_commit_callbacks,
+    )
+    assert job.state == "done"
+    assert Enterprise.objects.get(credit_code=code(41)).name == "天津寅科技有限公司"
+
+
+def test_ranking_list_import_matches_and_shows_the_unmatched(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    c = client_for("office_staff")
+    upload = xlsx(
+        ["排名", "企业名称"],
+        [[1, "华为技术有限公司"], [2, "中国平安保险集团股份有限公司"], [3, "不存在集团"]],
+    )
+    job = run(
+        c,
+        upload,
+        kind="ranking",
+        extra={"ranking_kind": "china500", "ranking_year": 2026},
+        commit=False,
+        captures=django_capture_on_commit_callbacks,
+    )
+    assert job.summary["unmatched_names"] == ["不存在集团"]
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(f"/enterprises/imports/{job.pk}/", {"action": "commit"})
+    assert (
+        Ranking.objects.get(kind="china500", year=2026, rank=1).enterprise.name
+        == "华为技术有限公司"
+    )
+    assert Ranking.objects.filter(kind="china500", year=2026).count() == 2
