@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from zhaoshang.enterprises.api import router as enterprises_router
 from zhaoshang.org.api import router as org_router
 from zhaoshang.reference.api import router as reference_router
 
@@ -28,3 +29,4 @@ def permission_denied(request, exc):
 
 api.add_router("/org", org_router)
 api.add_router("/reference", reference_router)
+api.add_router("/enterprises", enterprises_router)

@@ -166,6 +166,8 @@ API_TABLE = {
     "/api/reference/carriers": (BUSINESS, {}),
     "/api/reference/carriers/{carrier_id}": (BUSINESS, {}),
     "/api/reference/regions": (BUSINESS, {}),
+    "/api/enterprises/": (BUSINESS, {}),
+    "/api/enterprises/{enterprise_id}": (BUSINESS, {}),
 }
 
 
@@ -243,11 +245,13 @@ def test_pages(demo, personas):
 
 
 def test_api(demo, personas):
+    from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.reference.models import Carrier
 
     values = {
         "department_id": demo["department_staff"].department_id,
         "carrier_id": Carrier.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "enterprise_id": Enterprise.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():
