@@ -26,7 +26,7 @@ from zhaoshang.org.models import Department
 from zhaoshang.reference.models import Industry, KeyIndustry, Region
 
 from . import search
-from .models import Enterprise, FormerName, ImportJob, Ranking, SearchGram, Tag
+from .models import Enterprise, FormerName, ImportJob, Ranking, Tag
 from .parsing import normalize_name, parse_amount, parse_date
 from .services import clean_credit_code
 
@@ -123,7 +123,7 @@ def store(upload, *, kind, user, ranking_kind="", ranking_year=None):
             out.write(chunk)
     try:
         headers, rows, encoding = read_table(path)
-        total = sum(1 for _ in rows)
+        total = sum(1 for _ in rows)  # one pass of the reader: rows with content only
     except ImportFileError:
         path.unlink(missing_ok=True)
         raise
@@ -542,8 +542,8 @@ def _index_new(enterprises):
     for e in enterprises:
         grams = search.grams_of(e.search_text)
         freq.update(grams)
-        rows.extend(SearchGram(gram=g, enterprise_id=e.pk) for g in grams)
-    SearchGram.objects.bulk_create(rows, batch_size=5000)
+        rows.extend((g, e.pk) for g in grams)
+    search.insert_postings(rows)
     search._bump(freq)
 
 

@@ -80,6 +80,20 @@ def reindex(enterprise_ids):
     _bump(delta)
 
 
+def insert_postings(pairs):
+    """Bulk-insert (gram, enterprise id) pairs of new enterprises: plain SQL, since a
+    model instance per posting costs more than the rest of an import together."""
+    table = SearchGram._meta.db_table
+    pairs = list(pairs)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} (gram, enterprise_id) FROM STDIN") as copy:
+                for pair in pairs:
+                    copy.write_row(pair)
+        else:
+            cursor.executemany(f"INSERT INTO {table} (gram, enterprise_id) VALUES (%s, %s)", pairs)  # noqa: S608
+
+
 def rare_grams(key, n=3):
     """Up to ``n`` of the query's bigrams that some enterprise carries, rarest first."""
     grams = grams_of(key)
