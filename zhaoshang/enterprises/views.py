@@ -179,6 +179,8 @@ def enterprise_detail(request, pk):
         "contacts": contacts,
         "hidden_contacts": 0 if confidential else enterprise.contacts.count(),
         "history": history,
+        # Confidential values never reach a reader through the change history either.
+        "hidden_fields": "" if confidential else "notes,联系人",
         "may_edit": _may_edit(request.user, enterprise),
         "contact_form": ContactForm(),
         "ranking_form": RankingForm(),

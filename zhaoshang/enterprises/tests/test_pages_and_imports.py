@@ -27,6 +27,23 @@ def test_contacts_are_masked_for_other_units_on_page_and_export(demo, client_for
     assert AuditEvent.objects.filter(action="view", object_id=str(e.pk)).exists()
     other = client_for("department_head").get(f"/enterprises/{e.pk}/").content.decode()  # 区商务局
     assert "13800138000" not in other and "不对其他单位公开" in other
+    # Nor through the change history.
+    office = client_for("office_staff")
+    office.post(
+        f"/enterprises/{e.pk}/edit/",
+        {
+            "name": e.name,
+            "status": "local",
+            "notes": "拟增资扩产，保密",
+            "version": e.version,
+            "credit_code": e.credit_code,
+        },
+    )
+    assert "拟增资扩产" in office.get(f"/enterprises/{e.pk}/").content.decode()
+    assert (
+        "拟增资扩产"
+        not in client_for("department_head").get(f"/enterprises/{e.pk}/").content.decode()
+    )
     response = client_for("department_head").get("/enterprises/", {"q": "数智", "export": "xlsx"})
     rows = list(
         openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
