@@ -433,6 +433,20 @@ def commit(job, *, actor, create_unmatched=False):
     return counts
 
 
+def _audit_line(actor, enterprise, action, changes, detail):
+    """One audit row per enterprise an import touches, written in bulk at the end."""
+    return AuditEvent(
+        user_id=actor.pk,
+        username=actor.username,
+        action=action,
+        object_type="enterprises.enterprise",
+        object_id=str(enterprise.pk),
+        object_repr=enterprise.name[:255],
+        changes=changes,
+        detail=detail,
+    )
+
+
 def _commit_enterprises(job, plan, *, actor):
     counts = Counter()
     user_id = actor.pk
@@ -463,18 +477,7 @@ def _commit_enterprises(job, plan, *, actor):
                 Enterprise.objects.filter(pk=e.pk).update(
                     **record, dedupe_key=e.dedupe_key, version=e.version
                 )
-                audit_rows.append(
-                    AuditEvent(
-                        user_id=user_id,
-                        username=actor.username,
-                        action="update",
-                        object_type="enterprises.enterprise",
-                        object_id=str(e.pk),
-                        object_repr=e.name[:255],
-                        changes=changes,
-                        detail="Excel 导入",
-                    )
-                )
+                audit_rows.append(_audit_line(actor, e, "update", changes, "Excel 导入"))
                 touched.append(e.pk)
             changed_m2m = False
             for name, ids in m2m.items():
@@ -496,30 +499,13 @@ def _commit_enterprises(job, plan, *, actor):
             if action == "create":
                 counts["新增"] += 1
                 audit_rows.append(
-                    AuditEvent(
-                        user_id=user_id,
-                        username=actor.username,
-                        action="create",
-                        object_type="enterprises.enterprise",
-                        object_id=str(e.pk),
-                        object_repr=e.name[:255],
-                        changes={"企业名称": [None, e.name]},
-                        detail="Excel 导入",
-                    )
+                    _audit_line(actor, e, "create", {"企业名称": [None, e.name]}, "Excel 导入")
                 )
             elif action == "update" or changed_m2m:
                 counts["更新"] += 1
                 if action != "update":
                     audit_rows.append(
-                        AuditEvent(
-                            user_id=user_id,
-                            username=actor.username,
-                            action="update",
-                            object_type="enterprises.enterprise",
-                            object_id=str(e.pk),
-                            object_repr=e.name[:255],
-                            detail="Excel 导入（产业、标签或曾用名）",
-                        )
+                        _audit_line(actor, e, "update", {}, "Excel 导入（产业、标签或曾用名）")
                     )
             else:
                 counts["未变化"] += 1
