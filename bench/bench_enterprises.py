@@ -90,6 +90,8 @@ def parse():
     p.add_argument("--n", type=int, default=100_000)
     p.add_argument("--repeat", type=int, default=200)
     p.add_argument("--import-rows", type=int, default=100_000)
+    p.add_argument("--reuse", action="store_true", help="measure the database a previous run generated")
+    p.add_argument("--skip-import", action="store_true")
     p.add_argument("--import-child", help=argparse.SUPPRESS)
     return p.parse_args()
 
@@ -471,10 +473,12 @@ def main():
     if args.import_child:
         import_child(args)
         return
-    setup(args)
-    generate(args.n)
+    setup(args, fresh=not args.reuse)
+    if not args.reuse:
+        generate(args.n)
     measure(args)
-    import_bench(args)
+    if not args.skip_import:
+        import_bench(args)
 
 
 if __name__ == "__main__":

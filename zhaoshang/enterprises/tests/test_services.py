@@ -87,6 +87,8 @@ def test_search_by_substring_initials_code_and_former_name(db):
     assert list(queries.apply_search(lib, "914403")) == [hw]
     assert list(queries.apply_search(lib, "维先通")) == [zx]
     assert list(queries.apply_search(lib, "不存在的")) == []
+    abc = create("天津ABC智能科技有限公司", code(2))
+    assert list(queries.apply_search(lib, "abc")) == [abc]  # no initials start so: inside names
     with pytest.raises(queries.SearchTooShort):
         queries.apply_search(lib, "华")
 
