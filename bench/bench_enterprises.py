@@ -90,7 +90,9 @@ def parse():
     p.add_argument("--n", type=int, default=100_000)
     p.add_argument("--repeat", type=int, default=200)
     p.add_argument("--import-rows", type=int, default=100_000)
-    p.add_argument("--reuse", action="store_true", help="measure the database a previous run generated")
+    p.add_argument(
+        "--reuse", action="store_true", help="measure the database a previous run generated"
+    )
     p.add_argument("--skip-import", action="store_true")
     p.add_argument("--import-child", help=argparse.SUPPRESS)
     return p.parse_args()
