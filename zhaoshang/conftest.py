@@ -48,7 +48,9 @@ def demo(db):
     """The demo district: units, one user per role, reference data. Returns users by role."""
     from zhaoshang.org.demo import load_demo
     from zhaoshang.org.models import User
+    from zhaoshang.reference.national import load_national_data
 
+    load_national_data()  # emptied by a previous live-server test's flush
     load_demo()
     return {role: User.objects.get(username=username) for role, username in ROLE_USERS.items()}
 
@@ -96,7 +98,8 @@ def committed_db(transactional_db):
     """A database whose writes commit (for a live server or a worker process to see).
     On SQLite the append-only audit triggers would refuse the flush that ends such a
     test, so they are lifted just for that flush and put back before the next test
-    (PostgreSQL flushes with TRUNCATE, which they do not guard)."""
+    (PostgreSQL flushes with TRUNCATE, which they do not guard). The flush also empties
+    the national data that migrations load: ``demo`` loads it again when it is gone."""
     yield
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
