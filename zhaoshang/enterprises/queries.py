@@ -18,7 +18,7 @@ from zhaoshang.org.models import DataScope, Department
 from zhaoshang.org.scoping import user_scope
 
 from . import search
-from .models import Contact, Enterprise, ImportJob, Ranking
+from .models import Contact, Enterprise, ImportJob, Ranking, SearchGram
 
 CODE_PREFIX = re.compile(r"^[0-9][0-9A-Z]{5,17}$")
 LETTERS = re.compile(r"^[a-z0-9]{2,}$")
@@ -61,7 +61,20 @@ def apply_search(qs, q):
         by_initials = qs.filter(initials__gte=key, initials__lt=key + "{")
         if by_initials.exists():
             return by_initials
-    return qs.filter(grams__gram=search.rarest_gram(key), search_text__contains=key)
+    grams = search.rare_grams(key, n=2)
+    if not grams:
+        return qs.none()  # some bigram of the query is in no name at all
+    if len(key) == 2:
+        # Every two-character substring of a name is one of its postings: no text check.
+        return qs.filter(grams__gram=key)
+    # Walk the rarest bigram's postings; the second rarest is checked from its index
+    # before the row itself is read for the full substring.
+    qs = qs.filter(grams__gram=grams[0])
+    if len(grams) > 1:
+        qs = qs.filter(
+            Exists(SearchGram.objects.filter(enterprise_id=OuterRef("pk"), gram=grams[1]))
+        )
+    return qs.filter(search_text__contains=key)
 
 
 def apply_filters(qs, f):

@@ -94,17 +94,14 @@ def insert_postings(pairs):
             cursor.executemany(f"INSERT INTO {table} (gram, enterprise_id) VALUES (%s, %s)", pairs)  # noqa: S608
 
 
-def rare_grams(key, n=3):
-    """Up to ``n`` of the query's bigrams that some enterprise carries, rarest first."""
+def rare_grams(key, n=3, *, require_all=True):
+    """Up to ``n`` of the query's bigrams that names carry, rarest first. With
+    ``require_all``, empty when one of them is in no name (nothing can contain the query);
+    without, the ones that exist (a similar name shares most, not all)."""
     grams = grams_of(key)
-    rows = GramFrequency.objects.filter(gram__in=grams, count__gt=0).order_by("count", "gram")
-    return list(rows.values_list("gram", flat=True)[:n])
-
-
-def rarest_gram(key):
-    grams = sorted(grams_of(key))
-    if not grams:
-        return None
-    counts = dict(GramFrequency.objects.filter(gram__in=grams).values_list("gram", "count"))
-    # A gram nobody has means no enterprise can match: it is the best possible choice.
-    return min(grams, key=lambda g: (counts.get(g, 0), g))
+    counts = dict(
+        GramFrequency.objects.filter(gram__in=grams, count__gt=0).values_list("gram", "count")
+    )
+    if require_all and len(counts) < len(grams):
+        return []
+    return sorted(counts, key=lambda g: (counts[g], g))[:n]

@@ -79,9 +79,9 @@ def find_duplicates(name, credit_code=None, *, exclude=None, limit=10):
         # Similar names: candidates share one of the name's rarer bigrams (a similar name
         # shares most of them), then rapidfuzz decides.
         ids = set()
-        for gram in search.rare_grams(key):
+        for gram in search.rare_grams(key, n=2, require_all=False):
             ids.update(
-                SearchGram.objects.filter(gram=gram).values_list("enterprise_id", flat=True)[:300]
+                SearchGram.objects.filter(gram=gram).values_list("enterprise_id", flat=True)[:200]
             )
         if ids and len(found) < limit:
             for e in (
