@@ -41,7 +41,7 @@ class OfficeDateField(forms.CharField):
             raise ValidationError(str(exc)) from exc
 
 
-def _amount_text(amount, currency):
+def amount_text(amount, currency):
     if amount is None:
         return ""
     unit = {
@@ -94,10 +94,10 @@ class EnterpriseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         e = self.instance
         if e.pk:
-            self.fields["registered_capital_text"].initial = _amount_text(
+            self.fields["registered_capital_text"].initial = amount_text(
                 e.registered_capital, e.registered_currency
             )
-            self.fields["paid_in_capital_text"].initial = _amount_text(
+            self.fields["paid_in_capital_text"].initial = amount_text(
                 e.paid_in_capital, e.paid_in_currency
             )
             self.fields["founded_on_text"].initial = (

@@ -123,7 +123,16 @@ def store(upload, *, kind, user, ranking_kind="", ranking_year=None):
             out.write(chunk)
     try:
         headers, rows, encoding = read_table(path)
-        total = sum(1 for _ in rows)  # one pass of the reader: rows with content only
+        if encoding == "xlsx":
+            # The sheet's own dimension, not a pass over 100,000 rows: a first estimate
+            # for the progress bar; the dry run counts the rows it reads.
+            dimension = getattr(rows, "max_row", None)
+            if dimension and dimension > 1:
+                total = dimension - 1 if next(iter(rows), None) is not None else 0
+            else:  # some writers (openpyxl's write-only mode among them) state no size
+                total = sum(1 for _ in rows)
+        else:
+            total = sum(1 for _ in rows)
     except ImportFileError:
         path.unlink(missing_ok=True)
         raise
@@ -166,8 +175,21 @@ def read_table(path):
     headers = next(rows, None)
     if not headers or not any(h not in (None, "") for h in headers):
         raise ImportFileError("文件是空的：第 1 行应为表头。")
-    body = ((n, r) for n, r in enumerate(rows, start=2) if any(v not in (None, "") for v in r))
+    body = _Rows(
+        ((n, r) for n, r in enumerate(rows, start=2) if any(v not in (None, "") for v in r)),
+        wb.worksheets[0].max_row,
+    )
     return list(headers), body, "xlsx"
+
+
+class _Rows:
+    """Data rows of a sheet, carrying the sheet's stated row count."""
+
+    def __init__(self, rows, max_row):
+        self.rows, self.max_row = rows, max_row
+
+    def __iter__(self):
+        return self.rows
 
 
 # --- Parsing one row --------------------------------------------------------------------
@@ -393,13 +415,16 @@ def check(job):
         "unmatched": counts["unmatched"],
         "unmatched_names": [p[2]["name"] for p in plan if p[1] == "unmatched"][:200],
     }
+    # The rows actually read (the upload only estimated them from the sheet's dimension).
+    total = len(plan) + len({e[0] for e in errors if e[0] > 1}) or job.total_rows
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.CHECKED,
         errors=errors[:5000],
         summary=summary,
-        processed_rows=job.total_rows,
+        processed_rows=total,
+        total_rows=total,
     )
-    _progress(job, job.total_rows, "checked")
+    _progress(job, total, "checked")
 
 
 @transaction.atomic

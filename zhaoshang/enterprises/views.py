@@ -7,14 +7,16 @@ from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common.excel import xlsx_response
 from zhaoshang.org.access import require
+from zhaoshang.org.models import Department
 from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.models import EconomicArea, KeyIndustry
 
 from . import queries, services
-from .forms import ContactForm, EnterpriseForm, FormerNameForm, RankingForm
+from .forms import ContactForm, EnterpriseForm, FormerNameForm, RankingForm, amount_text
 from .models import Ownership, RankingKind, Status, Tag
 
 VIEW = "enterprises.view_enterprise_library"
+PROMOTING_UNITS = ["office", "department", "street", "zone"]
 MANAGE = "enterprises.manage_enterprise"
 FILTERS = (
     "q",
@@ -63,6 +65,9 @@ def enterprise_list(request):
         "tags": Tag.objects.all(),
         "key_industries": KeyIndustry.objects.all(),
         "areas": EconomicArea.objects.all(),
+        "departments": Department.objects.filter(is_active=True, kind__in=PROMOTING_UNITS).only(
+            "pk", "name"
+        ),
     }
     template = (
         "enterprises/enterprise_list.html#results"
@@ -103,8 +108,7 @@ def _export(request, qs):
                     "企业名称",
                     "统一社会信用代码",
                     "法定代表人",
-                    "注册资本（万元）",
-                    "币种",
+                    "注册资本",
                     "成立日期",
                     "企业性质",
                     "上市交易所",
@@ -122,10 +126,8 @@ def _export(request, qs):
                         e.name,
                         e.credit_code or "",
                         e.legal_representative,
-                        float(e.registered_capital / 10000)
-                        if e.registered_capital is not None
-                        else None,
-                        e.registered_currency,
+                        # As offices write it ("5000万元", "500万美元"): it imports back.
+                        amount_text(e.registered_capital, e.registered_currency),
                         e.founded_on,
                         e.get_ownership_display(),
                         e.listing_exchange,

@@ -309,3 +309,27 @@ def test_ranking_list_import_matches_and_shows_the_unmatched(
         == "华为技术有限公司"
     )
     assert Ranking.objects.filter(kind="china500", year=2026).count() == 2
+
+
+def test_export_then_import_changes_nothing(demo, client_for, django_capture_on_commit_callbacks):
+    c = client_for("office_staff")
+    exported = c.get("/enterprises/", {"export": "xlsx"}).content
+    count = Enterprise.objects.count()
+    job = run(
+        c, SimpleUploadedFile("导出.xlsx", exported), captures=django_capture_on_commit_callbacks
+    )
+    assert job.state == "done", job.errors
+    assert job.summary["result"] == {"未变化": count}
+    assert Enterprise.objects.count() == count
+
+
+def test_too_large_import_file_is_refused(demo, client_for, settings):
+    settings.MAX_IMPORT_FILE_BYTES = 100
+    page = client_for("office_staff").post(
+        "/enterprises/imports/",
+        {
+            "kind": "enterprises",
+            "file": SimpleUploadedFile("a.csv", ("企业名称\n" + "某公司\n" * 50).encode()),
+        },
+    )
+    assert "文件过大" in page.content.decode()

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from zhaoshang.enterprises.parsing import normalize_name, parse_amount, parse_date
 
+# Cores without the characters of legal forms: "一一有限" + "公司" is ambiguous by nature.
 CJK = st.text(
     alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=2, max_size=12
-)
+).filter(lambda core: not any(ch in core for ch in "有限公司集团股份责任"))
 SUFFIXES = ["有限公司", "有限责任公司", "股份有限公司", "集团有限公司", "集团", ""]
 REGIONS = ["", "（北京）", "(深圳)", "【上海】", "（中国）"]
 
