@@ -167,9 +167,7 @@ def page(qs, *, sort="new", cursor=None, size=PAGE_SIZE):
 
 
 def with_list_relations(qs):
-    return qs.select_related("hq_region", "department").prefetch_related(
-        "rankings", "tags", "key_industries"
-    )
+    return qs.select_related("hq_region", "department").prefetch_related("rankings", "tags")
 
 
 def may_see_confidential(user, enterprise):

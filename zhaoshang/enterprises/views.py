@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -33,6 +34,22 @@ FILTERS = (
 )
 
 
+def _filter_choices():
+    """The filter lists (tags, key industries, areas, units): reference data, kept a
+    minute in the cache so a list page does not spend four queries on them."""
+    choices = cache.get("zs:enterprise-filters")
+    if choices is None:
+        units = Department.objects.filter(is_active=True, kind__in=PROMOTING_UNITS)
+        choices = {
+            "tags": list(Tag.objects.values_list("pk", "name")),
+            "key_industries": list(KeyIndustry.objects.values_list("pk", "name")),
+            "areas": list(EconomicArea.objects.values_list("code", "name")),
+            "departments": list(units.values_list("pk", "name")),
+        }
+        cache.set("zs:enterprise-filters", choices, 60)
+    return choices
+
+
 def _library_page_context(request):
     filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
     qs = queries.apply_filters(queries.library(request.user), filters)
@@ -62,12 +79,7 @@ def enterprise_list(request):
         "ownerships": Ownership.choices,
         "statuses": Status.choices,
         "rankings": RankingKind.choices,
-        "tags": Tag.objects.all(),
-        "key_industries": KeyIndustry.objects.all(),
-        "areas": EconomicArea.objects.all(),
-        "departments": Department.objects.filter(is_active=True, kind__in=PROMOTING_UNITS).only(
-            "pk", "name"
-        ),
+        **_filter_choices(),
     }
     template = (
         "enterprises/enterprise_list.html#results"
@@ -81,7 +93,9 @@ def _export(request, qs):
     """The filtered list as .xlsx; contacts appear in full only where the user may see
     them, masked elsewhere."""
     rows = list(
-        queries.with_list_relations(qs).prefetch_related("contacts").order_by("-id")[:100_000]
+        queries.with_list_relations(qs)
+        .prefetch_related("contacts", "key_industries")
+        .order_by("-id")[:100_000]
     )
     visible = queries.confidential_ids(request.user, [e.pk for e in rows])
     audit_record(

@@ -333,3 +333,25 @@ def test_too_large_import_file_is_refused(demo, client_for, settings):
         },
     )
     assert "文件过大" in page.content.decode()
+
+
+def test_list_page_query_count_is_pinned(demo, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhaoshang.enterprises import services
+
+    c = client_for("office_staff")
+    c.get("/enterprises/")
+    with CaptureQueriesContext(connection) as few:
+        c.get("/enterprises/")
+    for i in range(15):
+        e = services.enterprise_create(
+            actor=None,
+            data={"name": f"河西批量测试{i}号企业有限公司", "credit_code": code(300 + i)},
+        )
+        services.ranking_set(actor=None, enterprise=e, kind="china500", year=2026, rank=i + 1)
+    with CaptureQueriesContext(connection) as many:
+        c.get("/enterprises/")
+    assert len(many) == len(few), "企业列表的查询数随行数增长（N+1）"
+    assert len(many) <= 9, [q["sql"][:120] for q in many.captured_queries]
