@@ -28,6 +28,9 @@ def _fast_hashing_and_clean_cache(settings):
     # Argon2 is the production hasher (tested in test_security); tests hash with MD5 so
     # that building the demo district per test stays fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test process its own cache: the embedded file cache is shared between
+    # processes by design, and xdist workers would clear each other's entries.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
     from django.utils import translation
 
