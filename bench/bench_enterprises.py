@@ -349,16 +349,17 @@ def measure(args):
             cur.fetchall()
 
     def floor_prefix(column):
+        """A B-tree range, in the order the page uses (codes in code order)."""
+        code = column == "credit_code"
+        order = "credit_code, id" if code else "id DESC"
+
         def run(q):
+            low = q.upper() if code else q
             with connection.cursor() as cur:
                 cur.execute(
                     f"SELECT id, name FROM enterprises_enterprise WHERE {column} >= %s AND {column} < %s"
-                    " AND merged_into_id IS NULL ORDER BY id DESC LIMIT 21",
-                    [
-                        q.upper() if column == "credit_code" else q,
-                        (q.upper() if column == "credit_code" else q)
-                        + ("~" if column == "credit_code" else "{"),
-                    ],
+                    f" AND merged_into_id IS NULL ORDER BY {order} LIMIT 21",
+                    [low, low + ("~" if code else "{")],
                 )
                 cur.fetchall()
 

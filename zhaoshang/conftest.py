@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from zhaoshang.org.demo import DEMO_PASSWORD, USERS
 
@@ -15,6 +16,12 @@ from zhaoshang.org.demo import DEMO_PASSWORD, USERS
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# In CI, property tests explore the same examples every run, so a landing never hangs
+# on a new random draw; on a developer's machine they keep exploring.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 # The persona of each role is the first demo user holding it (区科技局's clerk for
 # department_staff, 区商务局's head for department_head).
 ROLE_USERS = {}

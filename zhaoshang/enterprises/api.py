@@ -136,7 +136,7 @@ def list_enterprises(
     ownership: str = "",
     ranking: str = "",
     status: str = "",
-    sort: str = "new",
+    sort: str = "",
     after: str = "",
 ):
     qs = queries.apply_filters(
@@ -149,7 +149,7 @@ def list_enterprises(
         raise HttpError(400, str(exc)) from exc
     page = queries.page(
         qs.select_related("hq_region").prefetch_related("former_names", "rankings", "tags"),
-        sort=sort,
+        sort=sort or queries.default_sort(q),
         cursor=after or None,
     )
     return {"items": [_out(e) for e in page.rows], "next_cursor": page.next_cursor}

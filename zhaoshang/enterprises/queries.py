@@ -29,7 +29,13 @@ SORTS = {
     "new": ("最近登记", ("-id",)),
     "name": ("名称", ("dedupe_key", "id")),
     "capital": ("注册资本", ("-cap", "-id")),
+    # A code prefix matches a range of the code index: read in code order, nothing to sort.
+    "code": ("信用代码", ("credit_code", "id")),
 }
+
+
+def default_sort(q):
+    return "code" if CODE_PREFIX.match(search.search_key(q).upper()) else "new"
 
 
 class SearchTooShort(ValueError):
@@ -135,6 +141,8 @@ def _cursor_values(row, sort):
         return [row.dedupe_key, row.pk]
     if sort == "capital":
         return [str(row.cap), row.pk]
+    if sort == "code":
+        return [row.credit_code or "", row.pk]
     return [row.pk]
 
 
@@ -145,6 +153,9 @@ def _after(qs, sort, values):
     if sort == "capital":
         cap, pk = Decimal(values[0]), values[1]
         return qs.filter(Q(cap__lt=cap) | Q(cap=cap, pk__lt=pk))
+    if sort == "code":
+        code, pk = values
+        return qs.filter(Q(credit_code__gt=code) | Q(credit_code=code, pk__gt=pk))
     return qs.filter(pk__lt=values[0])
 
 

@@ -64,7 +64,7 @@ def _library_page_context(request):
 @require(VIEW)
 def enterprise_list(request):
     filters, qs, error = _library_page_context(request)
-    sort = request.GET.get("sort", "new")
+    sort = request.GET.get("sort") or queries.default_sort(filters["q"])
     if request.GET.get("export") == "xlsx":
         return _export(request, qs)
     page = queries.page(queries.with_list_relations(qs), sort=sort, cursor=request.GET.get("after"))

@@ -100,7 +100,7 @@ def test_keyset_pages_cover_everything_once(db):
             code(100 + i),
             registered_capital=i * 1000 if i % 3 else None,
         )
-    for sort in ["new", "name", "capital"]:
+    for sort in ["new", "name", "capital", "code"]:
         seen, cursor = [], None
         while True:
             p = queries.page(Enterprise.objects.live(), sort=sort, cursor=cursor, size=10)
