@@ -11,7 +11,10 @@ def industry_tree(q=""):
     divisions = Industry.objects.filter(level="division").order_by("code")
     if q:
         divisions = divisions.filter(
-            Q(code__startswith=q) | Q(name__icontains=q) | Q(parent__name__icontains=q)
+            Q(code__startswith=q)
+            | Q(name__icontains=q)
+            | Q(parent__code=q.upper())
+            | Q(parent__name__icontains=q)
         )
         sections = sections.filter(children__in=divisions).distinct()
     return sections.prefetch_related(Prefetch("children", queryset=divisions, to_attr="shown"))
