@@ -23,7 +23,7 @@ def login(c, username, password=PASSWORD, ip="10.1.1.1"):
 
 
 def test_argon2_is_the_production_hasher():
-    assert settings.PASSWORD_HASHERS  # overridden in tests; the module's own list:
+    # Tests hash with MD5 for speed (conftest); the settings module's own list:
     from zhaoshang import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
