@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhaoshang.org",
     "zhaoshang.reference",
     "zhaoshang.enterprises",
+    "zhaoshang.pipeline",
     "zhaoshang.api",
     "ninja",
 ]

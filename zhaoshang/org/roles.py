@@ -13,11 +13,14 @@ VIEW_ENTERPRISES = "enterprises.view_enterprise_library"
 MANAGE_ENTERPRISES = "enterprises.manage_enterprise"
 IMPORT_ENTERPRISES = "enterprises.import_enterprise"
 MERGE_ENTERPRISES = "enterprises.merge_enterprise"
+VIEW_PIPELINE = "pipeline.view_pipeline"
+MANAGE_PIPELINE = "pipeline.manage_pipeline"
+COORDINATE_PIPELINE = "pipeline.coordinate_pipeline"
 
 # What every promotion user may read.
-PROMOTION_READ = [VIEW_REFERENCE, "org.view_department", VIEW_ENTERPRISES]
+PROMOTION_READ = [VIEW_REFERENCE, "org.view_department", VIEW_ENTERPRISES, VIEW_PIPELINE]
 # What a unit that promotes (department, street, zone) may do with enterprises.
-PROMOTION_WORK = [MANAGE_ENTERPRISES, IMPORT_ENTERPRISES]
+PROMOTION_WORK = [MANAGE_ENTERPRISES, IMPORT_ENTERPRISES, MANAGE_PIPELINE]
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,13 @@ BUILTIN_ROLES = [
         "招商办工作人员",
         "business",
         "all",
-        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_REFERENCE, MERGE_ENTERPRISES],
+        [
+            *PROMOTION_READ,
+            *PROMOTION_WORK,
+            MANAGE_REFERENCE,
+            MERGE_ENTERPRISES,
+            COORDINATE_PIPELINE,
+        ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
     RoleSpec(
