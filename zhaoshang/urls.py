@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("zhaoshang.audit.urls")),
     path("reference/", include("zhaoshang.reference.urls")),
     path("enterprises/", include("zhaoshang.enterprises.urls")),
+    path("pipeline/", include("zhaoshang.pipeline.urls")),
     path("api/", api.urls),
 ]
 
