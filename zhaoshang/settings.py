@@ -283,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhaoshang.org.tasks.flag_expired_passwords",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Leads: past the protection period, back to the office's pool (公海).
+    "leads-lapse": {
+        "task": "zhaoshang.pipeline.lead_tasks.lapse_leads",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- E-mail (notifications use it when configured) ------------------------------------
