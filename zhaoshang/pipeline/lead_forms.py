@@ -55,6 +55,9 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         self.fields["origin_region"].label = "来源地（省份或国家）"
         self.fields["referrer_kind"].choices = [("", "—")] + list(ReferrerKind.choices)
         self.fields["referrer_name"].label = "引荐人 / 引荐机构名称"
+        # Often unknown at first contact: the model's defaults (内资, 民资) apply.
+        for name in ("investor_origin", "capital_source"):
+            self.fields[name].required = False
 
     def clean(self):
         data = super().clean()
@@ -72,8 +75,10 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
             if currency != "CNY":
                 raise ValidationError({"estimated_investment_text": "预计投资额请以人民币填写。"})
             data["estimated_investment"] = value
-        for key in ("referrer_kind",):
-            data[key] = data[key] or ""
+        data["referrer_kind"] = data["referrer_kind"] or ""
+        for name in ("investor_origin", "capital_source"):
+            if not data[name]:
+                data[name] = Project._meta.get_field(name).default
         return data
 
     def new_enterprise_data(self):
