@@ -24,7 +24,8 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         label="我已核对疑似重复企业，确认是另一家企业", required=False, widget=forms.HiddenInput
     )
     estimated_investment_text = AmountField(label="预计投资额")
-    method = forms.ChoiceField(label="招商方式", choices=Method.choices)
+    # No default: the method is what reports count by (M19), so the clerk picks it.
+    method = forms.ChoiceField(label="招商方式", choices=[("", "请选择"), *Method.choices])
 
     class Meta:
         model = Project
@@ -55,9 +56,35 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         self.fields["origin_region"].label = "来源地（省份或国家）"
         self.fields["referrer_kind"].choices = [("", "—")] + list(ReferrerKind.choices)
         self.fields["referrer_name"].label = "引荐人 / 引荐机构名称"
+        # The new-enterprise inputs sit in the left column, outside the <form>.
+        for name in self.ENTERPRISE_FIELDS:
+            self.fields[name].widget.attrs["form"] = "lead-form"
+        for name in ("industry", "key_industry", "origin_region"):
+            self.fields[name].empty_label = "请选择"
         # Often unknown at first contact: the model's defaults (内资, 民资) apply.
         for name in ("investor_origin", "capital_source"):
             self.fields[name].required = False
+
+    ENTERPRISE_FIELDS = ("new_enterprise_name", "new_enterprise_credit_code", "confirm_duplicates")
+    LEAD_ORDER = (
+        "name",
+        "description",
+        "estimated_investment_text",
+        "key_industry",
+        "industry",
+        "origin_region",
+        "method",
+        "referrer_kind",
+        "referrer_name",
+        "investor_origin",
+        "capital_source",
+    )
+
+    def enterprise_fields(self):
+        return [self[f] for f in self.ENTERPRISE_FIELDS]
+
+    def lead_fields(self):
+        return [self[f] for f in self.LEAD_ORDER]
 
     def clean(self):
         data = super().clean()

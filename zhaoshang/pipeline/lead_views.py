@@ -150,7 +150,9 @@ def lead_register(request):
             )
         except DuplicateFound as exc:
             candidates = exc.candidates
-            form.fields["confirm_duplicates"].widget = forms.CheckboxInput()
+            form.fields["confirm_duplicates"].widget = forms.CheckboxInput(
+                attrs={"form": "lead-form"}
+            )
             form.add_error(
                 "confirm_duplicates",
                 "企业库中可能已有该企业，请核对下列企业：可直接选用，或确认是另一家企业。",

@@ -2,6 +2,7 @@
 reassignment, push and cooperation requests, and the notifications they send."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -112,6 +113,19 @@ def test_a_new_enterprise_goes_through_the_librarys_duplicate_control(demo):
         data={"method": "online"},
     )
     assert lead.enterprise.name == "天津全新企业有限公司"
+
+
+def test_the_form_shows_duplicate_candidates_and_registers_once_confirmed(demo, client_for):
+    c = client_for("department_staff")
+    data = {"new_enterprise_name": "华为技术有限公司（天津）", "method": "online"}
+    response = c.post("/pipeline/leads/new/", data)
+    html = response.content.decode()
+    assert 'data-testid="duplicates"' in html and "华为技术有限公司" in html
+    assert re.search(r'<input type="checkbox"[^>]*name="confirm_duplicates"', html)
+    assert not Project.objects.filter(enterprise__name="华为技术有限公司（天津）").exists()
+    response = c.post("/pipeline/leads/new/", {**data, "confirm_duplicates": "on"})
+    assert response.status_code == 302
+    assert Project.objects.filter(enterprise__name="华为技术有限公司（天津）").count() == 1
 
 
 def test_bad_input_says_what_is_wrong(demo, client_for):
