@@ -163,10 +163,10 @@ def test_a_lead_lapses_on_day_n_not_on_day_n_minus_1(demo, django_capture_on_com
     assert (change.from_department, change.to_department) == (kejiju.department, office)
     assert "超过30天没有推进台账记录" in change.reason
     # The former holder is told; the audit trail has it.
-    note = Notification.objects.get(
-        recipient=kejiju, kind="lead_lapse", url=f"/pipeline/leads/{lead.pk}/"
-    )
-    assert lead.name in note.title and "任何招商单位均可认领" in note.body
+    # One message per former holder, listing its lapsed leads (the demo's are due too).
+    note = Notification.objects.get(recipient=kejiju, kind="lead_lapse")
+    assert f"“{lead.name}”" in note.body and "任何招商单位均可认领" in note.body
+    assert "线索已退回公海" in note.title and note.url == "/pipeline/leads/pool/"
     assert AuditEvent.objects.filter(
         object_type="pipeline.project", object_id=str(lead.pk), detail__startswith="逾期退回公海"
     ).exists()
@@ -531,3 +531,22 @@ def test_api_create_claim_push_answer(demo, client_for):
     )
     assert claimed.status_code == 200 and claimed.json()["department_name"] == "区科技局"
     assert claimed.json()["pooled"] is False
+
+
+def test_the_lapse_runs_nightly_as_a_scheduled_job(demo, settings):
+    from zhaoshang.celery import app
+
+    entry = next(
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("lapse_leads")
+    )
+    task = app.tasks[entry["task"]]
+    lead = register(user("kejiju"), new_enterprise())
+    days = PipelineConfig.current().lead_lapse_days
+    Project.objects.filter(pk=lead.pk).update(last_ledger_on=None)
+    OwnerChange.objects.filter(project=lead).update(at=timezone.now() - dt.timedelta(days=days + 1))
+    task.delay()
+    lead.refresh_from_db()
+    assert lead.pooled_at is not None
+    note = Notification.objects.get(recipient=user("kejiju"), kind="lead_lapse")
+    assert note.title == f"线索“{lead.name}”已退回公海"
+    assert note.url == f"/pipeline/leads/{lead.pk}/"
