@@ -1,6 +1,37 @@
 from django.urls import path  # noqa: F401
 
+from . import views
+
 app_name = "pipeline"
 
 # Projects (views.py), leads (lead_views.py) and approvals (approval_views.py) add here.
 urlpatterns = []
+
+# --- Projects, stages, ledger, funds, problems (views.py) ---
+urlpatterns += [
+    path("", views.kanban, name="kanban"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/new/", views.project_edit, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/move/", views.project_move, name="project_move"),
+    path("projects/<int:pk>/ledger/", views.ledger_add, name="ledger_add"),
+    path("projects/<int:pk>/funds/", views.funds_add, name="funds_add"),
+    path("projects/<int:pk>/funds/<int:entry>/delete/", views.funds_delete, name="funds_delete"),
+    path("projects/<int:pk>/problems/", views.problem_add, name="problem_add"),
+    path(
+        "projects/<int:pk>/problems/<int:problem>/",
+        views.problem_action,
+        name="problem_action",
+    ),
+    path("projects/<int:pk>/members/", views.member_add, name="member_add"),
+    path(
+        "projects/<int:pk>/members/<int:member>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path("overdue-ledgers/", views.overdue_ledgers, name="overdue_ledgers"),
+    path("problems/", views.problem_list, name="problem_list"),
+    path("funnel/", views.funnel, name="funnel"),
+    path("settings/", views.config_edit, name="config"),
+]
