@@ -88,6 +88,34 @@ def kejiju_webhook(demo):
     return {"pk": hook.pk}
 
 
+# --- Projects (pipeline/views.py): the first demo project is 区科技局's. ---
+def kejiju_project(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {
+        "pk": Project.objects.filter(department=demo["department_staff"].department)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    }
+
+
+def project_child(model_path, kwarg):
+    def make(demo):
+        from django.apps import apps
+
+        row = apps.get_model(model_path).objects.order_by("pk").first()
+        return {"pk": row.project_id, kwarg: row.pk}
+
+    return make
+
+
+# Who reads 区科技局's projects: the office and all-scope readers; not 区商务局's head (his
+# tree does not include it), not the tax clerk (own unit), not another unit's clerk.
+PROJECT_READERS_HIDDEN = {"other_unit": 404, "tax": 404, "department_head": 404}
+PROJECT_POST_ONLY = dict.fromkeys(WORKERS | {"other_unit"}, 405)
+
+
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
 # Roles not listed get 403; anonymous gets a redirect to login (302) unless stated.
 # "other_unit" is a department clerk of 友谊路街道 reading records of 区科技局.
@@ -183,6 +211,45 @@ TABLE = {
         set(),
         {"office_staff": 405, "department_head": 405},
     ),
+    # Projects, stages, ledger, funds, problems (pipeline/views.py).
+    "pipeline:kanban": (None, BUSINESS, {}),
+    "pipeline:project_list": (None, BUSINESS, {}),
+    "pipeline:project_create": (None, WORKERS, {}),
+    "pipeline:project_detail": (kejiju_project, BUSINESS, PROJECT_READERS_HIDDEN),
+    "pipeline:project_edit": (
+        kejiju_project,
+        {"office_staff", "department_staff"},
+        {"department_head": 404, "other_unit": 404},
+    ),
+    # Without a target stage the move page sends the user back to the project.
+    "pipeline:project_move": (
+        kejiju_project,
+        set(),
+        {"office_staff": 302, "department_staff": 302, "department_head": 404, "other_unit": 404},
+    ),
+    "pipeline:ledger_add": (kejiju_project, set(), PROJECT_POST_ONLY),
+    "pipeline:funds_add": (kejiju_project, set(), PROJECT_POST_ONLY),
+    "pipeline:funds_delete": (
+        project_child("pipeline.FundsEntry", "entry"),
+        set(),
+        PROJECT_POST_ONLY,
+    ),
+    "pipeline:problem_add": (kejiju_project, set(), PROJECT_POST_ONLY),
+    "pipeline:problem_action": (
+        project_child("pipeline.Problem", "problem"),
+        set(),
+        PROJECT_POST_ONLY,
+    ),
+    "pipeline:member_add": (kejiju_project, set(), PROJECT_POST_ONLY),
+    "pipeline:member_remove": (
+        project_child("pipeline.ProjectMember", "member"),
+        set(),
+        PROJECT_POST_ONLY,
+    ),
+    "pipeline:overdue_ledgers": (None, BUSINESS, {}),
+    "pipeline:problem_list": (None, BUSINESS, {}),
+    "pipeline:funnel": (None, BUSINESS, {}),
+    "pipeline:config": (None, {"office_staff"}, {}),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),
@@ -206,6 +273,15 @@ API_TABLE = {
     "/api/reference/regions": (BUSINESS, {}),
     "/api/enterprises/": (BUSINESS, {}),
     "/api/enterprises/{enterprise_id}": (BUSINESS, {}),
+    # Projects API (pipeline/api.py); {project_id} is 区科技局's first project.
+    "/api/pipeline/projects": (BUSINESS, {}),
+    "/api/pipeline/projects/{project_id}": (BUSINESS, PROJECT_READERS_HIDDEN),
+    "/api/pipeline/projects/{project_id}/move": (set(), {"*": 405, "anonymous": 405}),
+    "/api/pipeline/projects/{project_id}/ledger": (BUSINESS, PROJECT_READERS_HIDDEN),
+    "/api/pipeline/projects/{project_id}/funds": (BUSINESS, PROJECT_READERS_HIDDEN),
+    "/api/pipeline/projects/{project_id}/problems": (BUSINESS, PROJECT_READERS_HIDDEN),
+    "/api/pipeline/problems/{problem_id}/escalate": (set(), {"*": 405, "anonymous": 405}),
+    "/api/pipeline/problems/{problem_id}/resolve": (set(), {"*": 405, "anonymous": 405}),
 }
 
 
@@ -290,6 +366,8 @@ def test_api(demo, personas):
         "department_id": demo["department_staff"].department_id,
         "carrier_id": Carrier.objects.order_by("pk").values_list("pk", flat=True).first(),
         "enterprise_id": Enterprise.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "project_id": kejiju_project(demo)["pk"],
+        "problem_id": project_child("pipeline.Problem", "problem")(demo)["problem"],
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():
