@@ -16,7 +16,7 @@ from zhaoshang.org.models import User
 from zhaoshang.reference.models import KeyIndustry, Zone
 
 from . import services, workflow
-from .models import FundsEntry, ProblemCategory, Project, ProjectMember, Stage
+from .models import FundsEntry, OwnerChange, ProblemCategory, Project, ProjectMember, Stage
 
 W = 10_000  # amounts below are in 万元
 
@@ -431,9 +431,9 @@ def load_demo_projects(*, departments):
         )
         # Registered ``age`` days ago: the creation time is set back so the overdue list
         # treats it as an old project.
-        Project.objects.filter(pk=project.pk).update(
-            created_at=timezone.now() - dt.timedelta(days=age)
-        )
+        registered_at = timezone.now() - dt.timedelta(days=age)
+        Project.objects.filter(pk=project.pk).update(created_at=registered_at)
+        OwnerChange.objects.filter(project=project).update(at=registered_at)
         _walk(project, actor, stage, start, agreed, i, today)
         _ledger(project, actor, start, today, i)
         if Stage(stage) in (Stage.LANDED, Stage.CONSTRUCTION, Stage.OPERATING):

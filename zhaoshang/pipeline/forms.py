@@ -187,8 +187,15 @@ class ProblemActionForm(StyledFormMixin, forms.Form):
 
 class MemberForm(StyledFormMixin, forms.Form):
     role = forms.ChoiceField(label="职责", choices=ProjectMember.Role.choices)
-    name = forms.CharField(label="姓名", max_length=50)
-    title = forms.CharField(label="职务", max_length=100, required=False)
+    name = forms.CharField(
+        label="姓名", max_length=50, widget=forms.TextInput(attrs={"placeholder": "姓名"})
+    )
+    title = forms.CharField(
+        label="职务",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "职务，如 副区长"}),
+    )
 
 
 class ConfigForm(StyledFormMixin, forms.ModelForm):
