@@ -36,6 +36,7 @@ NAV = [
         "exclamation-triangle",
     ),
     ("项目推进", "推进漏斗", "pipeline:funnel", ("pipeline.view_pipeline",), "funnel"),
+    ("项目推进", "台账导入", "pipeline:import_list", ("pipeline.manage_pipeline",), "upload"),
     ("项目推进", "项目设置", "pipeline:config", ("pipeline.coordinate_pipeline",), "sliders"),
     ("基础数据", "产业目录", "reference:industry_list", ("reference.view_reference",), "diagram-3"),
     ("基础数据", "重点产业", "reference:key_industry_list", ("reference.view_reference",), "stars"),

@@ -89,3 +89,35 @@ def remind_overdue(today=None):
             )
         )
     return sent
+
+
+# --- Project ledger imports: dry run and commit run in the worker -------------------------
+@shared_task
+def check_project_import(job_id):
+    from . import importing
+    from .models import ProjectImport
+
+    job = ProjectImport.objects.select_related("created_by").get(pk=job_id)
+    try:
+        importing.check(job)
+    except Exception as exc:
+        ProjectImport.objects.filter(pk=job_id).update(
+            state=ProjectImport.State.FAILED, errors=[[0, "", f"试导入失败：{exc}"]]
+        )
+        raise
+
+
+@shared_task
+def commit_project_import(job_id, user_id):
+    from . import importing
+    from .models import ProjectImport
+
+    job = ProjectImport.objects.get(pk=job_id)
+    actor = User.objects.get(pk=user_id)
+    try:
+        importing.commit(job, actor=actor)
+    except Exception as exc:
+        ProjectImport.objects.filter(pk=job_id).update(
+            state=ProjectImport.State.FAILED, errors=[[0, "", f"导入失败，未写入任何数据：{exc}"]]
+        )
+        raise

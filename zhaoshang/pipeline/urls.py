@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from . import views
+from . import imports_views, views
 
 app_name = "pipeline"
 
@@ -34,4 +34,6 @@ urlpatterns += [
     path("problems/", views.problem_list, name="problem_list"),
     path("funnel/", views.funnel, name="funnel"),
     path("settings/", views.config_edit, name="config"),
+    path("imports/", imports_views.import_list, name="import_list"),
+    path("imports/<int:pk>/", imports_views.import_detail, name="import_detail"),
 ]

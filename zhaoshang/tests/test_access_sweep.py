@@ -110,6 +110,17 @@ def project_child(model_path, kwarg):
     return make
 
 
+def kejiju_project_import(demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhaoshang.pipeline import importing
+
+    upload = SimpleUploadedFile(
+        "台账.csv", "项目名称,企业名称\n测试项目,测试企业有限公司\n".encode()
+    )
+    return {"pk": importing.store(upload, user=demo["department_staff"]).pk}
+
+
 # Who reads 区科技局's projects: the office and all-scope readers; not 区商务局's head (his
 # tree does not include it), not the tax clerk (own unit), not another unit's clerk.
 PROJECT_READERS_HIDDEN = {"other_unit": 404, "tax": 404, "department_head": 404}
@@ -250,6 +261,13 @@ TABLE = {
     "pipeline:problem_list": (None, BUSINESS, {}),
     "pipeline:funnel": (None, BUSINESS, {}),
     "pipeline:config": (None, {"office_staff"}, {}),
+    "pipeline:import_list": (None, WORKERS, {}),
+    # A project-ledger import is its uploader's own.
+    "pipeline:import_detail": (
+        kejiju_project_import,
+        {"department_staff"},
+        {"office_staff": 404, "department_head": 404, "other_unit": 404},
+    ),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),
