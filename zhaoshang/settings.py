@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhaoshang.pipeline.tasks.remind_overdue",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Leads: past the protection period, back to the office's pool (公海).
+    "leads-lapse": {
+        "task": "zhaoshang.pipeline.lead_tasks.lapse_leads",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- E-mail (notifications use it when configured) ------------------------------------

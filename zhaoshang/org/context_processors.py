@@ -57,6 +57,17 @@ NAV = [
     ("安全管理", "安全策略", "org:policy", ("org.manage_policy",), "shield-check"),
     ("安全审计", "审计日志", "audit:event_list", ("audit.view_audit_log",), "journal-text"),
     ("安全审计", "登录日志", "audit:login_list", ("audit.view_audit_log",), "box-arrow-in-right"),
+    # Leads
+    ("招商工作", "线索", "pipeline:lead_list", ("pipeline.view_pipeline",), "lightbulb"),
+    (
+        "招商工作",
+        "登记线索",
+        "pipeline:lead_register",
+        ("pipeline.manage_pipeline",),
+        "plus-circle",
+    ),
+    ("招商工作", "线索推送", "pipeline:lead_push_list", ("pipeline.view_pipeline",), "send"),
+    ("招商工作", "公海", "pipeline:lead_pool", ("pipeline.view_pipeline",), "inboxes"),
     # Notifications
     ("工作台", "我的消息", "notifications:inbox", (), "bell"),
     (

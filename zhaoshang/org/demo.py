@@ -62,6 +62,7 @@ DEMO_STEPS = [
     "zhaoshang.reference.services.load_demo_reference",
     "zhaoshang.enterprises.demo.load_demo_enterprises",
     "zhaoshang.pipeline.demo.load_demo_projects",
+    "zhaoshang.pipeline.lead_demo.load_demo_leads",
 ]
 
 

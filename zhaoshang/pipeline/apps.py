@@ -6,4 +6,5 @@ class PipelineConfig(AppConfig):
     verbose_name = "线索和项目"
 
     def ready(self):
-        from . import home  # noqa: F401  (the projects home-page card)
+        # Home cards (projects, leads) and the leads' nightly lapse job register on import.
+        from . import home, lead_home, lead_tasks  # noqa: F401

@@ -127,6 +127,24 @@ PROJECT_READERS_HIDDEN = {"other_unit": 404, "tax": 404, "department_head": 404}
 PROJECT_POST_ONLY = dict.fromkeys(WORKERS | {"other_unit"}, 405)
 
 
+def kejiju_lead(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {"pk": Project.objects.get(name="天津大学设计研究院工业设计中心").pk}
+
+
+def pooled_lead(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {"pk": Project.objects.pooled().order_by("pk").first().pk}
+
+
+def pending_push(demo):
+    from zhaoshang.pipeline.models import LeadPush
+
+    return {"pk": LeadPush.objects.pending().order_by("pk").first().pk}
+
+
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
 # Roles not listed get 403; anonymous gets a redirect to login (302) unless stated.
 # "other_unit" is a department clerk of 友谊路街道 reading records of 区科技局.
@@ -268,6 +286,32 @@ TABLE = {
         {"department_staff"},
         {"office_staff": 404, "department_head": 404, "other_unit": 404},
     ),
+    # Leads: a unit reads its own leads, the pool, and leads pushed to it.
+    "pipeline:lead_list": (None, BUSINESS, {}),
+    "pipeline:lead_pool": (None, BUSINESS, {}),
+    "pipeline:lead_register": (None, WORKERS, {}),
+    "pipeline:lead_enterprise_search": (None, WORKERS, {}),
+    "pipeline:lead_attribution": (None, WORKERS, {}),
+    "pipeline:lead_detail": (
+        kejiju_lead,
+        BUSINESS,
+        {"department_head": 404, "tax": 404, "other_unit": 404},
+    ),
+    "pipeline:lead_claim": (pooled_lead, set(), dict.fromkeys(WORKERS | {"other_unit"}, 405)),
+    "pipeline:lead_push": (kejiju_lead, set(), dict.fromkeys(WORKERS | {"other_unit"}, 405)),
+    "pipeline:lead_request": (kejiju_lead, set(), dict.fromkeys(WORKERS | {"other_unit"}, 405)),
+    "pipeline:lead_reassign": (kejiju_lead, {"office_staff"}, {}),
+    "pipeline:lead_push_list": (None, BUSINESS, {}),
+    "pipeline:lead_push_answer": (
+        pending_push,
+        set(),
+        dict.fromkeys(WORKERS | {"other_unit"}, 405),
+    ),
+    "pipeline:lead_push_withdraw": (
+        pending_push,
+        set(),
+        dict.fromkeys(WORKERS | {"other_unit"}, 405),
+    ),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),
@@ -300,6 +344,12 @@ API_TABLE = {
     "/api/pipeline/projects/{project_id}/problems": (BUSINESS, PROJECT_READERS_HIDDEN),
     "/api/pipeline/problems/{problem_id}/escalate": (set(), {"*": 405, "anonymous": 405}),
     "/api/pipeline/problems/{problem_id}/resolve": (set(), {"*": 405, "anonymous": 405}),
+    # Leads
+    "/api/leads/": (BUSINESS, {}),
+    "/api/leads/{lead_id}": (BUSINESS, {"department_head": 404, "tax": 404, "other_unit": 404}),
+    "/api/leads/{lead_id}/claim": (set(), {"*": 405, "anonymous": 405}),
+    "/api/leads/{lead_id}/push": (set(), {"*": 405, "anonymous": 405}),
+    "/api/leads/pushes/{push_id}/answer": (set(), {"*": 405, "anonymous": 405}),
 }
 
 
@@ -386,6 +436,9 @@ def test_api(demo, personas):
         "enterprise_id": Enterprise.objects.order_by("pk").values_list("pk", flat=True).first(),
         "project_id": kejiju_project(demo)["pk"],
         "problem_id": project_child("pipeline.Problem", "problem")(demo)["problem"],
+        # Leads
+        "lead_id": kejiju_lead(demo)["pk"],
+        "push_id": pending_push(demo)["pk"],
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():
