@@ -61,6 +61,7 @@ USERS = [
 DEMO_STEPS = [
     "zhaoshang.reference.services.load_demo_reference",
     "zhaoshang.enterprises.demo.load_demo_enterprises",
+    "zhaoshang.pipeline.approval_services.load_demo_approvals",
 ]
 
 
