@@ -448,6 +448,8 @@ def terms_start(*, actor, project):
         raise PermissionDenied("只有项目责任单位或招商办可以发起一企一策。")
     if project.stage == Stage.DROPPED:
         raise ValidationError("该项目已终止，不能发起一企一策。")
+    if project.terms_approvals.filter(state=TermsState.APPROVED).exists():
+        raise ValidationError("该项目的一企一策已经常务会议审议通过，条款已冻结。")
     try:
         with transaction.atomic():
             approval = record_create(

@@ -134,8 +134,8 @@ def template_edit(request, pk):
     )
 
 
-@require_POST
 @require(COORDINATE)
+@require_POST
 def criterion_delete(request, pk):
     criterion = get_object_or_404(EvaluationCriterion, pk=pk)
     try:
@@ -147,8 +147,8 @@ def criterion_delete(request, pk):
     return redirect("pipeline:evaluation_template_edit", pk=criterion.template_id)
 
 
-@require_POST
 @require(COORDINATE)
+@require_POST
 def template_copy(request, pk):
     template = get_object_or_404(EvaluationTemplate, pk=pk)
     copy = services.evaluation_template_copy(actor=request.user, template=template)
@@ -317,7 +317,7 @@ def _sheets(evaluation):
     return {"rows": rows, "reviewers": reviewers, "overall": services.rounded(overall)}
 
 
-@require()
+@require(VIEW)
 def evaluation_detail(request, pk):
     evaluation = _get_evaluation(request, pk)
     sheets = _sheets(evaluation)
@@ -342,7 +342,7 @@ def evaluation_detail(request, pk):
     )
 
 
-@require()
+@require(VIEW)
 def evaluation_score(request, pk):
     evaluation = _get_evaluation(request, pk)
     reviewer = evaluation.reviewers.filter(user=request.user).first()
@@ -416,8 +416,8 @@ def evaluation_score(request, pk):
     )
 
 
-@require_POST
 @require(COORDINATE)
+@require_POST
 def evaluation_decide(request, pk):
     evaluation = get_object_or_404(Evaluation.objects.for_user(request.user), pk=pk)
     form = DecisionForm(request.POST)
@@ -437,7 +437,7 @@ def evaluation_decide(request, pk):
     return redirect("pipeline:evaluation_detail", pk=pk)
 
 
-@require()
+@require(VIEW)
 def review_list(request):
     show_all = request.GET.get("all") == "1"
     page = paginate(request, queries.my_reviews(request.user, pending_only=not show_all))
@@ -545,7 +545,7 @@ def project_terms(request, pk):
             "actions": actions,
             "drafts": drafts,
             "may_start": (may_draft or may_office)
-            and not (current and current.state in services.TERMS_OPEN)
+            and not current
             and project.stage != Stage.DROPPED,
             "may_record_meeting": may_office
             and current
@@ -566,8 +566,8 @@ def _get_approval(request, pk):
     )
 
 
-@require_POST
 @require(VIEW)
+@require_POST
 def terms_start(request, pk):
     project = get_object_or_404(queries.projects(request.user).select_related("department"), pk=pk)
     try:
@@ -630,8 +630,8 @@ def terms_document(request, pk, kind):
     )
 
 
-@require_POST
 @require(VIEW)
+@require_POST
 def terms_submit(request, pk):
     approval = _get_approval(request, pk)
     try:
