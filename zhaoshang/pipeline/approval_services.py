@@ -57,6 +57,11 @@ def wan(amount):
     return f"{value:f}万元"
 
 
+def num(value):
+    """A Decimal as people write it: 10, 7.5 (never 1E+1)."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def _require_office(actor):
     if not actor.has_perm(COORDINATE):
         raise PermissionDenied("只有招商办可以进行此项操作。")
@@ -183,7 +188,9 @@ def criterion_add(*, actor, template, data):
         too_high = [s for _, s in thresholds if Decimal(s) > data["max_score"]]
         if too_high:
             raise ValidationError(
-                {"thresholds": f"档次得分{too_high[0]}超过了该指标的满分{data['max_score']}。"}
+                {
+                    "thresholds": f"档次得分{num(too_high[0])}超过了该指标的满分{num(data['max_score'])}。"
+                }
             )
         data["thresholds"] = thresholds
     else:
@@ -325,7 +332,7 @@ def evaluation_score_save(*, actor, evaluation, scores, opinion="", submit=False
             errors[cid] = f"“{criterion.name}”的得分“{score}”不是数字。"
             continue
         if not Decimal(0) <= value <= criterion.max_score:
-            errors[cid] = f"“{criterion.name}”的得分须在0至{criterion.max_score.normalize()}之间。"
+            errors[cid] = f"“{criterion.name}”的得分须在0至{num(criterion.max_score)}之间。"
             continue
         clean[criterion.pk] = (value, (comment or "").strip())
     if submit:
@@ -575,7 +582,9 @@ def session_normalize(text):
 
 
 @transaction.atomic
-def meeting_record(*, actor, approval, data, expected_state=TermsState.AWAITING_MEETING):
+def meeting_record(
+    *, actor, approval, data, expected_state=TermsState.AWAITING_MEETING, today=None
+):
     """Record the executive meeting's result: approval freezes the terms and flags the
     project as 一企一策; a return sends them back to the department for a new round."""
     _require_office(actor)
@@ -587,7 +596,7 @@ def meeting_record(*, actor, approval, data, expected_state=TermsState.AWAITING_
         session = ""
     if not data.get("held_on"):
         errors["held_on"] = "请填写会议日期。"
-    elif data["held_on"] > timezone.localdate():
+    elif data["held_on"] > (today or timezone.localdate()):
         errors["held_on"] = "会议日期不能晚于今天。"
     if not (data.get("attendees") or "").strip():
         errors["attendees"] = "请填写出席人员。"
