@@ -63,6 +63,7 @@ DEMO_STEPS = [
     "zhaoshang.enterprises.demo.load_demo_enterprises",
     "zhaoshang.pipeline.demo.load_demo_projects",
     "zhaoshang.pipeline.lead_demo.load_demo_leads",
+    "zhaoshang.pipeline.approval_services.load_demo_approvals",
 ]
 
 
