@@ -61,6 +61,8 @@ USERS = [
 DEMO_STEPS = [
     "zhaoshang.reference.services.load_demo_reference",
     "zhaoshang.enterprises.demo.load_demo_enterprises",
+    # Targets, the monthly report and dashboards (issue 5): demo projects, funds, targets.
+    "zhaoshang.reports.demo.load_demo_reports",
 ]
 
 
