@@ -11,6 +11,7 @@ urlpatterns = [
     # Targets, the monthly report and dashboards (issue 5).
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("reports/", include("zhaoshang.reports.urls")),
+    path("notifications/", include("zhaoshang.notifications.urls")),
     path("api/", api.urls),
 ]
 

@@ -16,6 +16,7 @@ MERGE_ENTERPRISES = "enterprises.merge_enterprise"
 VIEW_PIPELINE = "pipeline.view_pipeline"
 MANAGE_PIPELINE = "pipeline.manage_pipeline"
 COORDINATE_PIPELINE = "pipeline.coordinate_pipeline"
+MANAGE_WEBHOOK = "notifications.manage_webhook"
 # Targets, the monthly report and dashboards (issue 5).
 VIEW_REPORT = "reports.view_report"
 VIEW_ISSUED_REPORT = "reports.view_issued_report"
@@ -54,6 +55,7 @@ BUILTIN_ROLES = [
             MANAGE_REFERENCE,
             MERGE_ENTERPRISES,
             COORDINATE_PIPELINE,
+            MANAGE_WEBHOOK,
             *REPORT_READ,
             ISSUE_REPORT,
             MANAGE_TARGET,
@@ -65,7 +67,7 @@ BUILTIN_ROLES = [
         "单位负责人",
         "business",
         "unit_and_below",
-        [*PROMOTION_READ, *PROMOTION_WORK, *UNIT_REPORTS],
+        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_WEBHOOK, *UNIT_REPORTS],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
     RoleSpec(
