@@ -56,7 +56,7 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "department"], name="target_year_department")
         ]
-        permissions = [("view_target", "查看目标任务"), ("manage_target", "下达和导入目标任务")]
+        permissions = [("manage_target", "下达和导入目标任务")]
 
     def __str__(self):
         return f"{self.year}年 {self.department}"
