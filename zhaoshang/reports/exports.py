@@ -14,6 +14,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+# The by-unit table shows these (the page and the Word report; Excel has them all).
+UNIT_TABLE_CODES = [
+    "signed_projects",
+    "agreed_investment",
+    "funds_domestic",
+    "funds_foreign",
+    "landed_projects",
+]
 KIND_UNIT = {"count": "个", "cny": "万元", "usd": "万美元"}
 
 
@@ -38,7 +46,7 @@ def cn_date(value):
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def tables(data):
+def tables(data, full=False):
     """[(title, headers, rows)] — the report's tables in order, values ready to write."""
     out = []
     ind = data["indicators"]
@@ -219,7 +227,7 @@ def xlsx_bytes(data):
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     used = set()
-    for title, headers, rows in tables(data):
+    for title, headers, rows in tables(data, full=True):
         name = title.split("、", 1)[1][:31]
         while name in used:
             name = name[:29] + "2"

@@ -67,7 +67,9 @@ BREAKDOWNS = [
 
 def _page_context(data):
     """What the charts draw (amounts in 万元), beside the tables."""
+    unit_codes = exports.UNIT_TABLE_CODES
     return {
+        "unit_indicators": [i for i in data["indicators"] if i["code"] in unit_codes],
         "breakdown_tables": BREAKDOWNS,
         "charts": {
             "units": {
