@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "zhaoshang.reference",
     "zhaoshang.enterprises",
     "zhaoshang.pipeline",
+    # Targets, the monthly report and dashboards (issue 5).
+    "zhaoshang.assessment",
+    "zhaoshang.reports",
     "zhaoshang.notifications",
     "zhaoshang.api",
     "ninja",

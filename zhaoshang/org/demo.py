@@ -64,6 +64,8 @@ DEMO_STEPS = [
     "zhaoshang.pipeline.demo.load_demo_projects",
     "zhaoshang.pipeline.lead_demo.load_demo_leads",
     "zhaoshang.pipeline.approval_services.load_demo_approvals",
+    # Targets, the monthly report and dashboards (issue 5): demo projects, funds, targets.
+    "zhaoshang.reports.demo.load_demo_reports",
 ]
 
 
