@@ -87,6 +87,11 @@ OWNERSHIP = ["private"] * 6 + ["foreign", "local_soe", "central_soe", "hmt"]
 def parse():
     p = argparse.ArgumentParser()
     p.add_argument("--postgres", action="store_true")
+    p.add_argument(
+        "--db",
+        default="zs_perf_bench_ent",
+        help="PostgreSQL database to (re)create and measure (dropped unless --reuse)",
+    )
     p.add_argument("--n", type=int, default=100_000)
     p.add_argument("--repeat", type=int, default=200)
     p.add_argument("--import-rows", type=int, default=100_000)
@@ -108,9 +113,9 @@ def setup(args, fresh=True):
             with psycopg.connect(
                 "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
             ) as conn:
-                conn.execute("DROP DATABASE IF EXISTS zhaoshang_bench_ent")
-                conn.execute("CREATE DATABASE zhaoshang_bench_ent")
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/zhaoshang_bench_ent"
+                conn.execute(f'DROP DATABASE IF EXISTS "{args.db}"')
+                conn.execute(f'CREATE DATABASE "{args.db}"')
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.db}"
     import django
 
     django.setup()
@@ -476,7 +481,7 @@ def import_bench(args):
     path.write_bytes(buf.getvalue())
     env = {**os.environ}
     cmd = [sys.executable, __file__, "--import-child", str(path)] + (
-        ["--postgres"] if args.postgres else []
+        ["--postgres", "--db", args.db] if args.postgres else []
     )
     subprocess.run(cmd, env=env, check=True)
 
