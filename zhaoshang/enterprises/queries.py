@@ -7,18 +7,20 @@ user; contacts and notes are confidential to the following unit, read through
 
 import contextlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core import signing
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from zhaoshang.org.models import DataScope, Department
 from zhaoshang.org.scoping import user_scope
 
 from . import search
-from .models import Contact, Enterprise, ImportJob, Ranking, SearchGram
+from .models import Contact, Enterprise, ImportJob, Ownership, Ranking, SearchGram, Status
 
 CODE_PREFIX = re.compile(r"^[0-9][0-9A-Z]{5,17}$")
 LETTERS = re.compile(r"^[a-z0-9]{2,}$")
@@ -178,7 +180,71 @@ def page(qs, *, sort="new", cursor=None, size=PAGE_SIZE):
 
 
 def with_list_relations(qs):
+    """Every relation an export row writes."""
     return qs.select_related("hq_region", "department").prefetch_related("rankings", "tags")
+
+
+# The columns a list row shows (and the keyset sorts read), nothing else: no search text,
+# description or notes travel for a row that does not show them.
+LIST_ONLY = (
+    "id",
+    "name",
+    "dedupe_key",
+    "credit_code",
+    "ownership",
+    "registered_capital",
+    "registered_currency",
+    "status",
+    "hq_region__name",
+    "department__name",
+)
+
+
+def for_list_page(qs):
+    return qs.select_related("hq_region", "department").only(*LIST_ONLY)
+
+
+def _capital_text(amount, currency):
+    if amount is None:
+        return "—"
+    # As the page always showed it: whole 万, rounded half to even.
+    return f"{round(float(amount) / 10000)}万" + (" " + currency if currency != "CNY" else "元")
+
+
+def list_rows(enterprises):
+    """A page's rows as plain values for the list template: the rankings and tags of the
+    whole page come in one query each (plain values, no model instances or prefetch
+    managers per row), and the detail link is formatted, not reversed, per row."""
+    ids = [e.pk for e in enterprises]
+    rankings, tags = defaultdict(list), defaultdict(list)
+    if ids:
+        for pk, kind, year, rank in Ranking.objects.filter(enterprise_id__in=ids).values_list(
+            "enterprise_id", "kind", "year", "rank"
+        ):
+            rankings[pk].append(Ranking.label(kind, year, rank))
+        for pk, name in (
+            Enterprise.tags.through.objects.filter(enterprise_id__in=ids)
+            .order_by("-tag__is_builtin", "tag_id")
+            .values_list("enterprise_id", "tag__name")
+        ):
+            tags[pk].append(name)
+    link = reverse("enterprises:enterprise_detail", args=[999999999]).replace("999999999", "%d")
+    ownership, status = dict(Ownership.choices), dict(Status.choices)
+    return [
+        {
+            "url": link % e.pk,
+            "name": e.name,
+            "tags": tags.get(e.pk, ()),
+            "code": e.credit_code or "—",
+            "ownership": ownership.get(e.ownership) or "—",
+            "region": e.hq_region.name if e.hq_region else "—",
+            "capital": _capital_text(e.registered_capital, e.registered_currency),
+            "rankings": rankings.get(e.pk, ()),
+            "status": status.get(e.status, e.status),
+            "department": e.department.name if e.department else "—",
+        }
+        for e in enterprises
+    ]
 
 
 def may_see_confidential(user, enterprise):

@@ -67,11 +67,12 @@ def enterprise_list(request):
     sort = request.GET.get("sort") or queries.default_sort(filters["q"])
     if request.GET.get("export") == "xlsx":
         return _export(request, qs)
-    page = queries.page(queries.with_list_relations(qs), sort=sort, cursor=request.GET.get("after"))
+    page = queries.page(queries.for_list_page(qs), sort=sort, cursor=request.GET.get("after"))
     query = request.GET.copy()
     query.pop("after", None)
     context = {
         "page": page,
+        "rows": queries.list_rows(page.rows),
         "filters": filters,
         "error": error,
         "querystring": query.urlencode(),
