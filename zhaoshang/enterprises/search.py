@@ -98,10 +98,18 @@ def rare_grams(key, n=3, *, require_all=True):
     """Up to ``n`` of the query's bigrams that names carry, rarest first. With
     ``require_all``, empty when one of them is in no name (nothing can contain the query);
     without, the ones that exist (a similar name shares most, not all)."""
-    grams = grams_of(key)
-    counts = dict(
-        GramFrequency.objects.filter(gram__in=grams, count__gt=0).values_list("gram", "count")
-    )
+    grams = sorted(grams_of(key))
+    if not grams:
+        return []
+    table = GramFrequency._meta.db_table
+    with connection.cursor() as cursor:
+        # Plain SQL: every search asks this first, and the ORM would cost more than the read.
+        cursor.execute(
+            f"SELECT gram, count FROM {table} WHERE gram IN ({','.join(['%s'] * len(grams))})"  # noqa: S608
+            " AND count > 0",
+            grams,
+        )
+        counts = dict(cursor.fetchall())
     if require_all and len(counts) < len(grams):
         return []
     return sorted(counts, key=lambda g: (counts[g], g))[:n]
