@@ -1,6 +1,8 @@
 """The navigation: each entry names the permission it needs, so a menu never offers a
 page that would answer 403. A later module adds its entries with one line each."""
 
+from django.urls import get_script_prefix, reverse
+
 NAV = [
     # (section, label, url name, permissions, icon)
     ("工作台", "首页", "org:home", (), "house"),
@@ -123,6 +125,17 @@ NAV = [
 ]
 
 
+_URLS = {}
+
+
+def _url(name):
+    """The menu's URLs, reversed once per process (and script prefix), not per page."""
+    key = (get_script_prefix(), name)
+    if key not in _URLS:
+        _URLS[key] = reverse(name)
+    return _URLS[key]
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -132,6 +145,12 @@ def navigation(request):
     for section, label, name, perms, icon in NAV:
         if user.has_perms(perms):
             sections.setdefault(section, []).append(
-                {"label": label, "name": name, "icon": icon, "active": name == current}
+                {
+                    "label": label,
+                    "name": name,
+                    "url": _url(name),
+                    "icon": icon,
+                    "active": name == current,
+                }
             )
     return {"nav_sections": list(sections.items())}
