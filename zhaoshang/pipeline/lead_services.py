@@ -279,15 +279,19 @@ def lapse_due(*, today=None, config=None):
 LAPSE_BATCH = 500
 
 
-def leads_lapse(*, today=None, now=None, actor=None):
+def leads_lapse(*, today=None, now=None, actor=None, only=None):
     """The nightly job: every lead due to lapse goes to the office's pool, with its
     owner-change row and audit line; each former holder unit gets one message listing
-    its lapsed leads. Returns how many lapsed."""
+    its lapsed leads. ``only``: ids to consider (the demo ages just its own leads).
+    Returns how many lapsed."""
     today = today or timezone.localdate()
     now = now or timezone.now()
     config = PipelineConfig.current()
     office = office_unit()
-    due = list(lapse_due(today=today, config=config).order_by("pk").values_list("pk", flat=True))
+    due = lapse_due(today=today, config=config)
+    if only is not None:
+        due = due.filter(pk__in=only)
+    due = list(due.order_by("pk").values_list("pk", flat=True))
     count = 0
     for start in range(0, len(due), LAPSE_BATCH):
         lapsed = {}
