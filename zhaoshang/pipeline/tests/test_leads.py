@@ -559,3 +559,17 @@ def test_the_lapse_runs_nightly_as_a_scheduled_job(demo, settings):
     )
     assert note.title == f"线索“{lead.name}”已退回公海"
     assert note.url == f"/pipeline/leads/{lead.pk}/"
+
+
+def test_the_project_page_shows_where_it_came_from_and_links_the_lead_page(demo, client_for):
+    from zhaoshang.pipeline.lead_home import lead_section
+
+    lead = Project.objects.get(name="博世华北区域销售总部")
+    section = lead_section(None, lead)
+    assert section["title"] == "来源与归属"
+    assert section["context"]["pending"].to_department.name == "区商务局"
+    from django.template.loader import render_to_string
+
+    html = render_to_string(section["template"], {"p": lead, "ctx": section["context"]})
+    assert "德国商会天津代表处" in html and "区科技局 → 区商务局的推送" in html
+    assert f"/pipeline/leads/{lead.pk}/" in html
