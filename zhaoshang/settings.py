@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "zhaoshang.reference",
     "zhaoshang.enterprises",
     "zhaoshang.pipeline",
+    # Targets, the monthly report and dashboards (issue 5).
+    "zhaoshang.assessment",
+    "zhaoshang.reports",
     "zhaoshang.notifications",
     "zhaoshang.api",
     "ninja",
@@ -287,6 +290,11 @@ CELERY_BEAT_SCHEDULE = {
     "pipeline-overdue-reminders": {
         "task": "zhaoshang.pipeline.tasks.remind_overdue",
         "schedule": crontab(hour=8, minute=30),
+    },
+    # Leads: past the protection period, back to the office's pool (公海).
+    "leads-lapse": {
+        "task": "zhaoshang.pipeline.lead_tasks.lapse_leads",
+        "schedule": crontab(hour=0, minute=30),
     },
 }
 

@@ -6,4 +6,6 @@ class PipelineConfig(AppConfig):
     verbose_name = "线索和项目"
 
     def ready(self):
-        from . import home  # noqa: F401  (the projects home-page card)
+        # Home cards (projects, leads, approvals), the leads' nightly lapse job, and the
+        # approvals' project-page sections and signing guard register on import.
+        from . import approval_views, home, lead_home, lead_tasks  # noqa: F401

@@ -110,6 +110,29 @@ def project_child(model_path, kwarg):
     return make
 
 
+# --- Admission evaluation and tailored terms: demo records of 区科技局 ---
+def kejiju_evaluated_project(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {"pk": Project.objects.get(name="新能源汽车电驱系统生产基地").pk}
+
+
+def kejiju_evaluation(demo):
+    from zhaoshang.pipeline.models import Evaluation
+
+    return {"pk": Evaluation.objects.get(project__name="新能源汽车电驱系统生产基地").pk}
+
+
+def kejiju_approval(kind):
+    def make(demo):
+        from zhaoshang.pipeline.models import TermsApproval
+
+        approval = TermsApproval.objects.get(project__name="新能源汽车电驱系统生产基地")
+        return {"pk": approval.pk, **({"kind": kind} if kind else {})}
+
+    return make
+
+
 def kejiju_project_import(demo):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -125,6 +148,35 @@ def kejiju_project_import(demo):
 # tree does not include it), not the tax clerk (own unit), not another unit's clerk.
 PROJECT_READERS_HIDDEN = {"other_unit": 404, "tax": 404, "department_head": 404}
 PROJECT_POST_ONLY = dict.fromkeys(WORKERS | {"other_unit"}, 405)
+
+
+def kejiju_lead(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {"pk": Project.objects.get(name="天津大学设计研究院工业设计中心").pk}
+
+
+def pooled_lead(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {"pk": Project.objects.pooled().order_by("pk").first().pk}
+
+
+def pending_push(demo):
+    from zhaoshang.pipeline.models import LeadPush
+
+    return {"pk": LeadPush.objects.pending().order_by("pk").first().pk}
+
+
+def kejiju_terms_file(demo):
+    from django.core.files.base import ContentFile
+
+    from zhaoshang.pipeline.models import TermsDocument
+
+    doc = TermsDocument.objects.filter(approval__project__name="新能源汽车电驱系统生产基地").first()
+    if not doc.file:
+        doc.file.save("核心条款.txt", ContentFile("核心条款".encode()))
+    return {"kind": "document", "pk": doc.pk}
 
 
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
@@ -268,6 +320,94 @@ TABLE = {
         {"department_staff"},
         {"office_staff": 404, "department_head": 404, "other_unit": 404},
     ),
+    # Leads: a unit reads its own leads, the pool, and leads pushed to it.
+    "pipeline:lead_list": (None, BUSINESS, {}),
+    "pipeline:lead_pool": (None, BUSINESS, {}),
+    "pipeline:lead_register": (None, WORKERS, {}),
+    "pipeline:lead_enterprise_search": (None, WORKERS, {}),
+    "pipeline:lead_attribution": (None, WORKERS, {}),
+    "pipeline:lead_detail": (
+        kejiju_lead,
+        BUSINESS,
+        {"department_head": 404, "tax": 404, "other_unit": 404},
+    ),
+    "pipeline:lead_claim": (pooled_lead, set(), dict.fromkeys(WORKERS | {"other_unit"}, 405)),
+    "pipeline:lead_push": (kejiju_lead, set(), dict.fromkeys(WORKERS | {"other_unit"}, 405)),
+    "pipeline:lead_request": (kejiju_lead, set(), dict.fromkeys(WORKERS | {"other_unit"}, 405)),
+    "pipeline:lead_reassign": (kejiju_lead, {"office_staff"}, {}),
+    "pipeline:lead_push_list": (None, BUSINESS, {}),
+    "pipeline:lead_push_answer": (
+        pending_push,
+        set(),
+        dict.fromkeys(WORKERS | {"other_unit"}, 405),
+    ),
+    "pipeline:lead_push_withdraw": (
+        pending_push,
+        set(),
+        dict.fromkeys(WORKERS | {"other_unit"}, 405),
+    ),
+    # --- Admission evaluation and tailored terms ---
+    # Templates are the office's. 区商务局's head (department_head) is a named reviewer of
+    # 区科技局's evaluation: it opens for them (and only it, not the project's terms page).
+    "pipeline:evaluation_template_list": (None, {"office_staff"}, {}),
+    "pipeline:evaluation_template_edit": (
+        first("pipeline.EvaluationTemplate"),
+        {"office_staff"},
+        {},
+    ),
+    "pipeline:evaluation_template_copy": (
+        first("pipeline.EvaluationTemplate"),
+        set(),
+        {"office_staff": 405},
+    ),
+    "pipeline:evaluation_criterion_delete": (
+        first("pipeline.EvaluationCriterion"),
+        set(),
+        {"office_staff": 405},
+    ),
+    "pipeline:evaluation_list": (None, BUSINESS, {}),
+    "pipeline:review_list": (None, BUSINESS, {}),
+    "pipeline:evaluation_detail": (kejiju_evaluation, BUSINESS, {"other_unit": 404, "tax": 404}),
+    # Only reviewers score (区科技局's clerk and 区商务局's head are reviewers in the demo).
+    "pipeline:evaluation_score": (
+        kejiju_evaluation,
+        {"department_staff", "department_head"},
+        {"other_unit": 404, "tax": 404},
+    ),
+    "pipeline:evaluation_decide": (
+        kejiju_evaluation,
+        set(),
+        {"office_staff": 405},
+    ),
+    "pipeline:evaluation_create": (kejiju_evaluated_project, {"office_staff"}, {}),
+    "pipeline:terms_list": (None, BUSINESS, {}),
+    "pipeline:project_terms": (
+        kejiju_evaluated_project,
+        BUSINESS,
+        dict.fromkeys({"other_unit", "tax", "department_head"}, 404),
+    ),
+    "pipeline:terms_start": (
+        kejiju_evaluated_project,
+        set(),
+        dict.fromkeys(BUSINESS | {"other_unit"}, 405),
+    ),
+    # Core terms are drafted by the project's unit; out of scope reads 404.
+    "pipeline:terms_document": (
+        kejiju_approval("core_terms"),
+        {"department_staff"},
+        dict.fromkeys({"other_unit", "tax", "department_head"}, 404),
+    ),
+    "pipeline:terms_submit": (
+        kejiju_approval(None),
+        set(),
+        dict.fromkeys(BUSINESS | {"other_unit"}, 405),
+    ),
+    "pipeline:terms_meeting": (kejiju_approval(None), {"office_staff"}, {}),
+    "pipeline:terms_file": (
+        kejiju_terms_file,
+        BUSINESS,
+        dict.fromkeys({"other_unit", "tax", "department_head"}, 404),
+    ),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),
@@ -300,6 +440,12 @@ API_TABLE = {
     "/api/pipeline/projects/{project_id}/problems": (BUSINESS, PROJECT_READERS_HIDDEN),
     "/api/pipeline/problems/{problem_id}/escalate": (set(), {"*": 405, "anonymous": 405}),
     "/api/pipeline/problems/{problem_id}/resolve": (set(), {"*": 405, "anonymous": 405}),
+    # Leads
+    "/api/leads/": (BUSINESS, {}),
+    "/api/leads/{lead_id}": (BUSINESS, {"department_head": 404, "tax": 404, "other_unit": 404}),
+    "/api/leads/{lead_id}/claim": (set(), {"*": 405, "anonymous": 405}),
+    "/api/leads/{lead_id}/push": (set(), {"*": 405, "anonymous": 405}),
+    "/api/leads/pushes/{push_id}/answer": (set(), {"*": 405, "anonymous": 405}),
 }
 
 
@@ -386,6 +532,9 @@ def test_api(demo, personas):
         "enterprise_id": Enterprise.objects.order_by("pk").values_list("pk", flat=True).first(),
         "project_id": kejiju_project(demo)["pk"],
         "problem_id": project_child("pipeline.Problem", "problem")(demo)["problem"],
+        # Leads
+        "lead_id": kejiju_lead(demo)["pk"],
+        "push_id": pending_push(demo)["pk"],
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():
