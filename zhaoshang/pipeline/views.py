@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -243,10 +244,21 @@ def _timeline(project):
         items.append((timezone.localdate(o.at), o.at, "责任单位", text, o.reason, o.actor))
     items.extend(_problem_steps(project))
     for t in sections.timeline_for(project):
-        when = t.when.date() if isinstance(t.when, dt.datetime) else t.when
-        items.append((when, None, t.kind, t.text, t.url, None))
+        when = timezone.localdate(t.when) if isinstance(t.when, dt.datetime) else t.when
+        at = t.when if isinstance(t.when, dt.datetime) else None
+        items.append((when, at, t.kind, t.text, "", None, t.url))
     items.sort(key=lambda i: (i[0], i[1] or timezone.now()), reverse=True)
-    return [{"on": i[0], "kind": i[2], "text": i[3], "note": i[4], "actor": i[5]} for i in items]
+    return [
+        {
+            "on": i[0],
+            "kind": i[2],
+            "text": i[3],
+            "note": i[4],
+            "actor": i[5],
+            "url": i[6] if len(i) > 6 else "",
+        }
+        for i in items
+    ]
 
 
 def _problem_steps(project):
@@ -282,7 +294,11 @@ def project_detail(request, pk):
         "problems": problems,
         "funds": list(project.funds_entries.all()),
         "members": list(project.members.all()),
-        "sections": sections.sections_for(request, project),
+        # Other modules' sections, each rendered with its own context.
+        "sections": [
+            {**s, "html": render_to_string(s["template"], s["context"], request)}
+            for s in sections.sections_for(request, project)
+        ],
         "overdue": project.pk in queries.overdue_ids([project], today, config),
         "may_edit": may_edit,
         "may_coordinate": request.user.has_perm(COORDINATE),
