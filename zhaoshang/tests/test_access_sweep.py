@@ -153,7 +153,7 @@ PROJECT_POST_ONLY = dict.fromkeys(WORKERS | {"other_unit"}, 405)
 def kejiju_lead(demo):
     from zhaoshang.pipeline.models import Project
 
-    return {"pk": Project.objects.get(name="天津大学设计研究院工业设计中心").pk}
+    return {"pk": Project.objects.get(name="中国院华北设计创新中心").pk}
 
 
 def pooled_lead(demo):
