@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "zhaoshang.reference",
     "zhaoshang.enterprises",
     "zhaoshang.pipeline",
+    "zhaoshang.notifications",
     "zhaoshang.api",
     "ninja",
 ]
@@ -291,6 +292,10 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zhaoshang@localhost")
+# Notifications e-mail only where an SMTP server was named; links in e-mail and robot
+# messages start with the site's address as users reach it.
+EMAIL_ENABLED = env("EMAIL_HOST") is not None
+ZS_SITE_URL = env("ZS_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reference/", include("zhaoshang.reference.urls")),
     path("enterprises/", include("zhaoshang.enterprises.urls")),
     path("pipeline/", include("zhaoshang.pipeline.urls")),
+    path("notifications/", include("zhaoshang.notifications.urls")),
     path("api/", api.urls),
 ]
 

@@ -60,6 +60,15 @@ NAV = [
     ("安全管理", "安全策略", "org:policy", ("org.manage_policy",), "shield-check"),
     ("安全审计", "审计日志", "audit:event_list", ("audit.view_audit_log",), "journal-text"),
     ("安全审计", "登录日志", "audit:login_list", ("audit.view_audit_log",), "box-arrow-in-right"),
+    # Notifications
+    ("工作台", "我的消息", "notifications:inbox", (), "bell"),
+    (
+        "组织与权限",
+        "群机器人",
+        "notifications:webhook_list",
+        ("notifications.manage_webhook",),
+        "robot",
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ MERGE_ENTERPRISES = "enterprises.merge_enterprise"
 VIEW_PIPELINE = "pipeline.view_pipeline"
 MANAGE_PIPELINE = "pipeline.manage_pipeline"
 COORDINATE_PIPELINE = "pipeline.coordinate_pipeline"
+MANAGE_WEBHOOK = "notifications.manage_webhook"
 
 # What every promotion user may read.
 PROMOTION_READ = [VIEW_REFERENCE, "org.view_department", VIEW_ENTERPRISES, VIEW_PIPELINE]
@@ -45,6 +46,7 @@ BUILTIN_ROLES = [
             MANAGE_REFERENCE,
             MERGE_ENTERPRISES,
             COORDINATE_PIPELINE,
+            MANAGE_WEBHOOK,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -53,7 +55,7 @@ BUILTIN_ROLES = [
         "单位负责人",
         "business",
         "unit_and_below",
-        [*PROMOTION_READ, *PROMOTION_WORK],
+        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_WEBHOOK],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
     RoleSpec(

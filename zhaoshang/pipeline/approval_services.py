@@ -18,13 +18,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common.records import record_create, record_delete, record_update
+from zhaoshang.notifications.services import notify
 
-from . import terms_workflow
+from . import terms_workflow, workflow
 from .models import (
     COMPUTED_SOURCES,
     Evaluation,
@@ -65,6 +67,30 @@ def num(value):
 def _require_office(actor):
     if not actor.has_perm(COORDINATE):
         raise PermissionDenied("只有招商办可以进行此项操作。")
+
+
+def unit_people(department):
+    """The business users of a unit: who is told when its project's terms move."""
+    from zhaoshang.org.models import User
+
+    return list(
+        User.objects.filter(
+            department=department, is_active=True, grants__role__kind="business"
+        ).distinct()
+    )
+
+
+def office_people():
+    """Those who hold the office's coordinating permission."""
+    from zhaoshang.org.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            grants__role__permissions__codename="coordinate_pipeline",
+            grants__role__permissions__content_type__app_label="pipeline",
+        ).distinct()
+    )
 
 
 # --- Templates ----------------------------------------------------------------------------
@@ -292,6 +318,14 @@ def evaluation_create(*, actor, project, template, reviewers):
         detail=f"发起准入评估（{template}），评审人："
         + "、".join(u.full_name or u.username for u in reviewers),
     )
+    notify(
+        recipients=reviewers,
+        title=f"请评审：{project.name}准入评估",
+        body=f"招商办指定您为“{project.name}”准入评估的评审人，请按“{template}”评分并提交。",
+        url=reverse("pipeline:evaluation_score", args=[evaluation.pk]),
+        kind="evaluation_review",
+        actor=actor,
+    )
     return evaluation
 
 
@@ -359,6 +393,16 @@ def evaluation_score_save(*, actor, evaluation, scores, opinion="", submit=False
         changes={str(cid): [None, str(s)] for cid, (s, _) in clean.items()},
         detail="提交评分" if submit else "保存评分草稿",
     )
+    if submit and not evaluation.reviewers.filter(submitted_at__isnull=True).exists():
+        project = evaluation.project
+        notify(
+            recipients=[evaluation.created_by] if evaluation.created_by else office_people(),
+            title=f"待作结论：{project.name}准入评估",
+            body=f"“{project.name}”准入评估的评审人已全部提交评分，请记录评估结论。",
+            url=reverse("pipeline:evaluation_detail", args=[evaluation.pk]),
+            kind="evaluation_decide",
+            actor=actor,
+        )
     return reviewer
 
 
@@ -404,6 +448,17 @@ def evaluation_decide(*, actor, evaluation, decision, reasons, conditions="", to
         changes={"decision": ["", decision], "total": [None, str(evaluation.total)]},
         detail=f"评估结论：{evaluation.get_decision_display()}",
     )
+    project = evaluation.project
+    notify(
+        recipients=unit_people(project.department) + [r.user for r in evaluation.reviewers.all()],
+        title=f"准入评估结论：{project.name}{evaluation.get_decision_display()}",
+        body=f"“{project.name}”准入评估综合得分{evaluation.total}分，结论为"
+        f"{evaluation.get_decision_display()}。"
+        + (f"准入条件：{evaluation.conditions}" if evaluation.conditions else ""),
+        url=reverse("pipeline:evaluation_detail", args=[evaluation.pk]),
+        kind="evaluation_decided",
+        actor=actor,
+    )
     return evaluation
 
 
@@ -415,10 +470,14 @@ def evaluation_missing(project, data):
     amount = (data or {}).get("agreed_investment")
     if amount in (None, ""):
         amount = investment_of(project)
+    try:
+        amount = None if amount is None else Decimal(str(amount))
+    except InvalidOperation:
+        return None  # the move's own checks refuse an amount that is not a number
     if amount is None:
         return None
     threshold = PipelineConfig.current().evaluation_threshold
-    if Decimal(amount) < threshold:
+    if amount < threshold:
         return None
     latest = (
         Evaluation.objects.filter(project_id=project.pk)
@@ -434,6 +493,9 @@ def evaluation_missing(project, data):
         f"该项目投资额{wan(amount)}，达到须准入评估的标准（{wan(threshold)}），{found}；"
         "须经准入评估并决定“准入”或“有条件准入”后方可签约。"
     )
+
+
+workflow.register_check(Stage.SIGNED, evaluation_missing)
 
 
 # --- Tailored terms (一企一策) ------------------------------------------------------------
@@ -470,6 +532,13 @@ def terms_start(*, actor, project):
         raise
     approval.steps.create(
         action="start", from_state="", to_state=approval.state, round=1, actor=actor
+    )
+    _notify_terms(
+        approval,
+        unit_people(project.department),
+        f"请拟定核心条款：{project.name}一企一策",
+        f"“{project.name}”已发起一企一策审批，请责任单位与企业商定核心条款后报送。",
+        actor,
     )
     return approval
 
@@ -561,8 +630,38 @@ def terms_submit(*, actor, approval, action, expected_state, note=""):
         raise ValidationError(
             f"本轮（第{approval.round}轮）尚未起草{'、'.join(missing)}，不能报送。"
         )
-    return terms_workflow.terms_move(
+    approval = terms_workflow.terms_move(
         actor=actor, approval=approval, action=action, note=note, expected_state=expected_state
+    )
+    project = approval.project
+    if action == "submit_terms":
+        _notify_terms(
+            approval,
+            office_people(),
+            f"请起草协议：{project.name}一企一策",
+            f"{project.department.name}已报送“{project.name}”第{approval.round}轮核心条款，"
+            "请起草协议文本和实施细则。",
+            actor,
+        )
+    else:
+        _notify_terms(
+            approval,
+            unit_people(project.department),
+            f"已提交常务会议：{project.name}一企一策",
+            f"招商办已将“{project.name}”一企一策（第{approval.round}轮）提交区政府常务会议审议。",
+            actor,
+        )
+    return approval
+
+
+def _notify_terms(approval, recipients, title, body, actor):
+    notify(
+        recipients=recipients,
+        title=title,
+        body=body,
+        url=reverse("pipeline:project_terms", args=[approval.project_id]),
+        kind="tailored_terms",
+        actor=actor,
     )
 
 
@@ -635,6 +734,18 @@ def meeting_record(
         detail=f"纪要文件：{data['minutes_file'].name}" if data.get("minutes_file") else "",
     )
     _attach(record, "minutes_file", data.get("minutes_file"))
+    project = approval.project
+    if action == "approve":
+        body = f"“{project.name}”一企一策经{session}审议通过，条款已冻结。"
+    else:
+        body = f"“{project.name}”一企一策经{session}审议退回修改：{record.opinion}。请重新拟定核心条款（第{approval.round}轮）。"
+    _notify_terms(
+        approval,
+        unit_people(project.department),
+        f"常务会议{record.get_decision_display()}：{project.name}一企一策",
+        body,
+        actor,
+    )
     if action == "approve":
         TermsApproval.objects.filter(pk=approval.pk).update(approved_on=data["held_on"])
         approval.approved_on = data["held_on"]

@@ -102,6 +102,26 @@ def kejiju_terms_file(demo):
     return {"kind": "document", "pk": doc.pk}
 
 
+def kejiju_notification(demo):
+    from zhaoshang.notifications.models import Notification
+
+    n = Notification.objects.create(
+        recipient=demo["department_staff"], kind="test", title="测试消息", url="/"
+    )
+    return {"pk": n.pk}
+
+
+def kejiju_webhook(demo):
+    from zhaoshang.notifications.models import UnitWebhook
+
+    hook, _ = UnitWebhook.objects.get_or_create(
+        department=demo["department_staff"].department,
+        name="招商工作群",
+        defaults={"kind": "wecom", "url": "http://127.0.0.1:9/robot", "enabled": False},
+    )
+    return {"pk": hook.pk}
+
+
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
 # Roles not listed get 403; anonymous gets a redirect to login (302) unless stated.
 # "other_unit" is a department clerk of 友谊路街道 reading records of 区科技局.
@@ -240,6 +260,24 @@ TABLE = {
         kejiju_terms_file,
         BUSINESS,
         dict.fromkeys({"other_unit", "tax", "department_head"}, 404),
+    ),
+    # Notifications: an inbox is its owner's own; robots are set by unit heads and the office.
+    "notifications:inbox": (None, EVERYONE, {}),
+    "notifications:badge": (None, EVERYONE, {}),
+    "notifications:open": (kejiju_notification, set(), {"department_staff": 302, "*": 404}),
+    "notifications:mark_read": (kejiju_notification, set(), {"*": 405}),
+    "notifications:mark_all_read": (None, set(), {"*": 405}),
+    "notifications:webhook_list": (None, {"office_staff", "department_head"}, {}),
+    # 区科技局's robot: the office sees every unit, 区商务局's head only his own tree.
+    "notifications:webhook_edit": (
+        kejiju_webhook,
+        {"office_staff"},
+        {"department_head": 404},
+    ),
+    "notifications:webhook_test": (
+        kejiju_webhook,
+        set(),
+        {"office_staff": 405, "department_head": 405},
     ),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
