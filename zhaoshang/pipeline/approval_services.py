@@ -121,6 +121,14 @@ def thresholds_text(thresholds):
     return "；".join(f"{t}:{s}" for t, s in thresholds)
 
 
+def thresholds_label(thresholds):
+    """How a clerk reads the bands: ≥500得10分；≥300得7分；不足300得0分."""
+    if not thresholds:
+        return ""
+    bands = "；".join(f"≥{num(t)}得{num(s)}分" for t, s in thresholds)
+    return f"{bands}；不足{num(thresholds[-1][0])}得0分"
+
+
 def computed_score(criterion, value):
     """The score of a computed criterion for a project field's ``value``: the score of
     the highest threshold the value reaches; 0 below all of them or with no value."""
