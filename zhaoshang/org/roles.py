@@ -17,6 +17,15 @@ VIEW_PIPELINE = "pipeline.view_pipeline"
 MANAGE_PIPELINE = "pipeline.manage_pipeline"
 COORDINATE_PIPELINE = "pipeline.coordinate_pipeline"
 MANAGE_WEBHOOK = "notifications.manage_webhook"
+# Targets, the monthly report and dashboards (issue 5).
+VIEW_REPORT = "reports.view_report"
+VIEW_ISSUED_REPORT = "reports.view_issued_report"
+ISSUE_REPORT = "reports.issue_report"
+VIEW_UNIT_DASHBOARD = "reports.view_unit_dashboard"
+VIEW_TARGET = "assessment.view_target"
+MANAGE_TARGET = "assessment.manage_target"
+REPORT_READ = [VIEW_REPORT, VIEW_ISSUED_REPORT, VIEW_TARGET]
+UNIT_REPORTS = [VIEW_ISSUED_REPORT, VIEW_UNIT_DASHBOARD, VIEW_TARGET]
 
 # What every promotion user may read.
 PROMOTION_READ = [VIEW_REFERENCE, "org.view_department", VIEW_ENTERPRISES, VIEW_PIPELINE]
@@ -47,6 +56,9 @@ BUILTIN_ROLES = [
             MERGE_ENTERPRISES,
             COORDINATE_PIPELINE,
             MANAGE_WEBHOOK,
+            *REPORT_READ,
+            ISSUE_REPORT,
+            MANAGE_TARGET,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -55,7 +67,7 @@ BUILTIN_ROLES = [
         "单位负责人",
         "business",
         "unit_and_below",
-        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_WEBHOOK],
+        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_WEBHOOK, *UNIT_REPORTS],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
     RoleSpec(
@@ -63,7 +75,7 @@ BUILTIN_ROLES = [
         "单位工作人员",
         "business",
         "unit",
-        [*PROMOTION_READ, *PROMOTION_WORK],
+        [*PROMOTION_READ, *PROMOTION_WORK, *UNIT_REPORTS],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
     RoleSpec(
@@ -71,7 +83,7 @@ BUILTIN_ROLES = [
         "区领导",
         "business",
         "all",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, *REPORT_READ],
         "领导小组成员：查阅全部数据",
     ),
     RoleSpec(
@@ -79,7 +91,7 @@ BUILTIN_ROLES = [
         "督查人员",
         "business",
         "all",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, *REPORT_READ],
         "区委督查室：督查事项",
     ),
     RoleSpec(

@@ -6,6 +6,6 @@ class PipelineConfig(AppConfig):
     verbose_name = "线索和项目"
 
     def ready(self):
-        # Admission evaluation and tailored terms: project-page sections, timeline items,
-        # the home card, and the signing guard.
-        from . import approval_views  # noqa: F401
+        # Home cards (projects, leads, approvals), the leads' nightly lapse job, and the
+        # approvals' project-page sections and signing guard register on import.
+        from . import approval_views, home, lead_home, lead_tasks  # noqa: F401
