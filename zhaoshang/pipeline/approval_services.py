@@ -817,6 +817,73 @@ DEMO_PROJECTS = [
 ]
 
 
+def demo_template():
+    """The Chengyang five-dimension template, created on first use."""
+    template = (
+        EvaluationTemplate.objects.filter(name=CHENGYANG_TEMPLATE).order_by("-edition").first()
+    )
+    if template is not None:
+        return template
+    from zhaoshang.org.models import User
+
+    office = User.objects.get(username="zhaoshangban")
+    template = evaluation_template_create(
+        actor=office,
+        data={
+            "name": CHENGYANG_TEMPLATE,
+            "description": "依据《城阳区招商引资产业项目评估和决策办法》，从产业结构、土地规划、"
+            "经济效益、社会效益、安全环保五个方面并结合“四高”评估重大项目。",
+        },
+    )
+    for dim, content, weight, rule, source, thresholds in CHENGYANG_CRITERIA:
+        criterion_add(
+            actor=office,
+            template=template,
+            data={
+                "dimension": dim,
+                "name": content,
+                "weight": Decimal(weight),
+                "rule": rule,
+                "max_score": Decimal(10),
+                "source_field": source,
+                "thresholds": thresholds,
+            },
+        )
+    return template
+
+
+def demo_admit_before_signing(*, project, data, decided_on):
+    """For demo projects that sign above the evaluation size: the admission they would
+    have had (the office as sole reviewer, 准入), so the signing guard lets them through
+    as it would in real work. Does nothing below the size."""
+    if not evaluation_missing(project, data):
+        return None
+    from zhaoshang.org.models import User
+
+    office = User.objects.get(username="zhaoshangban")
+    template = demo_template()
+    evaluation = evaluation_create(
+        actor=office, project=project, template=template, reviewers=[office]
+    )
+    evaluation_score_save(
+        actor=office,
+        evaluation=evaluation,
+        scores={
+            c.pk: (8, "")
+            for c in template.criteria.all()
+            if c.rule == EvaluationCriterion.Rule.MANUAL
+        },
+        submit=True,
+    )
+    return evaluation_decide(
+        actor=office,
+        evaluation=evaluation,
+        decision=Evaluation.Decision.ADMIT,
+        reasons="符合区重点产业方向，经济和社会效益较好。",
+        today=decided_on,
+    )
+
+
 def load_demo_approvals(*, departments):
     """The Chengyang five-dimension template; one project evaluated (有条件准入) whose
     tailored terms were returned once and then approved; one being scored by 区科技局's
@@ -837,29 +904,7 @@ def load_demo_approvals(*, departments):
     if len(users) < 4 or Project.objects.filter(name=DEMO_PROJECTS[0][0]).exists():
         return
     office = users["zhaoshangban"]
-    template = EvaluationTemplate.objects.filter(name=CHENGYANG_TEMPLATE).first()
-    if template is None:
-        template = evaluation_template_create(
-            actor=office,
-            data={
-                "name": CHENGYANG_TEMPLATE,
-                "description": "依据《城阳区招商引资产业项目评估和决策办法》，从产业结构、土地规划、经济效益、社会效益、安全环保五个方面并结合“四高”评估重大项目。",
-            },
-        )
-        for dim, content, weight, rule, source, thresholds in CHENGYANG_CRITERIA:
-            criterion_add(
-                actor=office,
-                template=template,
-                data={
-                    "dimension": dim,
-                    "name": content,
-                    "weight": Decimal(weight),
-                    "rule": rule,
-                    "max_score": Decimal(10),
-                    "source_field": source,
-                    "thresholds": thresholds,
-                },
-            )
+    template = demo_template()
     enterprises = list(Enterprise.objects.order_by("pk")[:4])
     projects = []
     for name, unit, e, amount, land, intensity, tax, output, jobs, tech, link in DEMO_PROJECTS:

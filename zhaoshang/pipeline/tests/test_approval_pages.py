@@ -217,3 +217,33 @@ def test_browser_a_reviewer_scores_and_the_office_decides(page, demo):
     assert evaluation.decision == "conditional"
     assert evaluation.total is not None
     assert page.inner_text("#overall") == str(evaluation.total)
+
+
+# --- API --------------------------------------------------------------------------------
+def test_api_reads_with_the_pages_scope_and_the_reviewers_widening(demo, client_for, other):
+    clerk = client_for("department_staff")  # 李静: reviews 陈塘's evaluation
+    chentang_eval = Evaluation.objects.get(project__name=CHENTANG_PROJECT)
+    body = clerk.get(f"/api/approvals/evaluations/{chentang_eval.pk}").json()
+    assert body["project"] == CHENTANG_PROJECT and len(body["criteria"]) == 10
+    # Sheets not yet submitted show no scores.
+    assert {s["reviewer"]: bool(s["scores"]) for s in body["sheets"]} == {
+        "李静": False,
+        "赵国强": True,
+        "杨帆": False,
+    }
+    # Her list is her unit's; the widening is for the one evaluation only.
+    rows = clerk.get("/api/approvals/evaluations").json()
+    kejiju = demo["department_staff"].department.name
+    assert KEJIJU_PROJECT in [e["project"] for e in rows]
+    assert {e["department"] for e in rows} == {kejiju}
+    approval = TermsApproval.objects.get(project__name=CHENTANG_PROJECT)
+    assert clerk.get(f"/api/approvals/terms/{approval.pk}").status_code == 404
+    assert other.get(f"/api/approvals/evaluations/{chentang_eval.pk}").status_code == 404
+
+    office = client_for("office_staff")
+    kejiju = TermsApproval.objects.get(project__name=KEJIJU_PROJECT)
+    terms = office.get(f"/api/approvals/terms/{kejiju.pk}").json()
+    assert terms["state"] == "approved" and terms["round"] == 2
+    assert [m["session"] for m in terms["meetings"]] == ["第137次常务会议", "第138次常务会议"]
+    states = {t["project"]: t["state"] for t in office.get("/api/approvals/terms").json()}
+    assert states == {KEJIJU_PROJECT: "approved", CHENTANG_PROJECT: "awaiting_meeting"}
