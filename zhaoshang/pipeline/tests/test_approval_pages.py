@@ -106,6 +106,13 @@ def test_project_page_sections_and_timeline(demo, rf):
     request.user = demo["office_staff"]
     titles = [s["title"] for s in sections_for(request, project)]
     assert {"准入评估", "一企一策"} <= set(titles)
+    # Rendered on the project's own page.
+    from django.test import Client
+
+    c = Client()
+    c.force_login(demo["office_staff"])
+    body = c.get(reverse("pipeline:project_detail", args=[project.pk])).content.decode()
+    assert "有条件准入" in body and reverse("pipeline:project_terms", args=[project.pk]) in body
     texts = [item.text for item in timeline_for(project)]
     assert any("评估结论：有条件准入" in t for t in texts)
     assert any("常务会议审议通过" in t for t in texts)
