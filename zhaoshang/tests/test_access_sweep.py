@@ -446,6 +446,14 @@ API_TABLE = {
     "/api/leads/{lead_id}/claim": (set(), {"*": 405, "anonymous": 405}),
     "/api/leads/{lead_id}/push": (set(), {"*": 405, "anonymous": 405}),
     "/api/leads/pushes/{push_id}/answer": (set(), {"*": 405, "anonymous": 405}),
+    # Admission evaluation and tailored terms (区商务局's head reviews 区科技局's evaluation).
+    "/api/approvals/evaluations": (BUSINESS, {}),
+    "/api/approvals/evaluations/{evaluation_id}": (BUSINESS, {"tax": 404, "other_unit": 404}),
+    "/api/approvals/terms": (BUSINESS, {}),
+    "/api/approvals/terms/{approval_id}": (
+        BUSINESS,
+        {"department_head": 404, "tax": 404, "other_unit": 404},
+    ),
 }
 
 
@@ -535,6 +543,9 @@ def test_api(demo, personas):
         # Leads
         "lead_id": kejiju_lead(demo)["pk"],
         "push_id": pending_push(demo)["pk"],
+        # Admission evaluation and tailored terms
+        "evaluation_id": kejiju_evaluation(demo)["pk"],
+        "approval_id": kejiju_approval(None)(demo)["pk"],
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():

@@ -28,6 +28,18 @@ NEEDS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _moves_without_admission_evaluation(db):
+    # Admission evaluation registers a signing guard (approval_services.evaluation_missing)
+    # above PipelineConfig.evaluation_threshold; these tests are about the move itself, so
+    # their projects stay below it. test_approvals covers the guard.
+    from zhaoshang.pipeline.models import PipelineConfig
+
+    config = PipelineConfig.current()
+    config.evaluation_threshold = Decimal("1e13")
+    config.save()
+
+
 def _project(demo, stage, before_hold=""):
     clerk = demo["department_staff"]
     project = project_create(
