@@ -101,16 +101,32 @@ def test_foreign_funds_convert_at_the_rate_of_the_month_of_receipt(units, build)
     ExchangeRate.objects.create(year=2026, month=10, currency="USD", rate=Decimal("7.2"))
     ExchangeRate.objects.create(year=2026, month=10, currency="EUR", rate=Decimal("7.8"))
     FundsEntry.objects.create(
-        project=p, received_on=dt.date(2026, 9, 30), amount=Decimal("100"), currency="USD", source="foreign"
+        project=p,
+        received_on=dt.date(2026, 9, 30),
+        amount=Decimal("100"),
+        currency="USD",
+        source="foreign",
     )
     FundsEntry.objects.create(
-        project=p, received_on=dt.date(2026, 10, 1), amount=Decimal("100"), currency="USD", source="foreign"
+        project=p,
+        received_on=dt.date(2026, 10, 1),
+        amount=Decimal("100"),
+        currency="USD",
+        source="foreign",
     )
     FundsEntry.objects.create(
-        project=p, received_on=dt.date(2026, 10, 2), amount=Decimal("72"), currency="CNY", source="foreign"
+        project=p,
+        received_on=dt.date(2026, 10, 2),
+        amount=Decimal("72"),
+        currency="CNY",
+        source="foreign",
     )
     FundsEntry.objects.create(
-        project=p, received_on=dt.date(2026, 10, 3), amount=Decimal("36"), currency="EUR", source="foreign"
+        project=p,
+        received_on=dt.date(2026, 10, 3),
+        amount=Decimal("36"),
+        currency="EUR",
+        source="foreign",
     )
     assert figure("funds_foreign", 2026, 9) == Decimal("710.00")
     # 720 + 72 + 36 × 7.8 = 1072.80 yuan
@@ -123,16 +139,24 @@ def test_foreign_funds_convert_at_the_rate_of_the_month_of_receipt(units, build)
 def test_a_month_without_a_rate_is_named_and_the_report_cannot_be_issued(units, build, demo):
     p = build(units["科技局"], signed_on=dt.date(2026, 1, 5))
     FundsEntry.objects.create(
-        project=p, received_on=dt.date(2026, 10, 8), amount=Decimal("100"), currency="USD", source="foreign"
+        project=p,
+        received_on=dt.date(2026, 10, 8),
+        amount=Decimal("100"),
+        currency="USD",
+        source="foreign",
     )
     report = monthly_report(2026, 10, today=dt.date(2026, 11, 3))
     assert report["missing_rates"] == ["2026年10月美元（USD）"]
     assert "汇率尚未设置" in report["summary"]
     with pytest.raises(ValidationError, match="汇率尚未设置"):
-        services.report_issue(actor=demo["office_staff"], year=2026, month=10, today=dt.date(2026, 11, 3))
+        services.report_issue(
+            actor=demo["office_staff"], year=2026, month=10, today=dt.date(2026, 11, 3)
+        )
 
 
-def test_major_500_list_and_emerging_projects_are_signings_with_those_marks(units, build, enterprise):
+def test_major_500_list_and_emerging_projects_are_signings_with_those_marks(
+    units, build, enterprise
+):
     from zhaoshang.enterprises.models import Ranking
 
     Ranking.objects.filter(enterprise=enterprise).delete()
