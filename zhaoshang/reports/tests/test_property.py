@@ -156,19 +156,23 @@ def plain(year, month):
         ]:
             counts = defaultdict(lambda: Decimal(0))
             for p in Project.objects.all():
-                if p.signed_on and stands(p, signed_stages):
-                    if (p.signed_on.year, p.signed_on.month) in months and (
-                        unit is None or owner_on(p, p.signed_on) == unit
-                    ):
-                        counts["signed_projects"] += 1
-                        counts["agreed_investment"] += p.agreed_investment
-                        counts["major_projects"] += 1 if p.major_level else 0
-                        counts["emerging_projects"] += 1 if p.strategic_emerging else 0
-                if p.registered_on and stands(p, landed_stages):
-                    if (p.registered_on.year, p.registered_on.month) in months and (
-                        unit is None or owner_on(p, p.registered_on) == unit
-                    ):
-                        counts["landed_projects"] += 1
+                if (
+                    p.signed_on
+                    and stands(p, signed_stages)
+                    and (p.signed_on.year, p.signed_on.month) in months
+                    and (unit is None or owner_on(p, p.signed_on) == unit)
+                ):
+                    counts["signed_projects"] += 1
+                    counts["agreed_investment"] += p.agreed_investment
+                    counts["major_projects"] += 1 if p.major_level else 0
+                    counts["emerging_projects"] += 1 if p.strategic_emerging else 0
+                if (
+                    p.registered_on
+                    and stands(p, landed_stages)
+                    and (p.registered_on.year, p.registered_on.month) in months
+                    and (unit is None or owner_on(p, p.registered_on) == unit)
+                ):
+                    counts["landed_projects"] += 1
             for f in FundsEntry.objects.select_related("project"):
                 ym = (f.received_on.year, f.received_on.month)
                 if f.project.stage == "dropped" or ym not in months:

@@ -10,8 +10,8 @@ from zhaoshang.pipeline.models import FundsEntry, Stage
 from zhaoshang.reports import services
 from zhaoshang.reports.demo import at_local, drop, hold, reassign, void_agreement
 from zhaoshang.reports.models import ExchangeRate
-from zhaoshang.reports.monthly import load_facts, monthly_report, periods
 from zhaoshang.reports.monthly import figure as fig
+from zhaoshang.reports.monthly import load_facts, monthly_report, periods
 
 pytestmark = pytest.mark.django_db
 
