@@ -87,7 +87,9 @@ def test_xlsx_and_docx_hold_the_figures_of_the_page(october, client_for):
     assert ws.page_setup.orientation == "landscape"
     assert ws.print_title_rows == "$1:$2"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert {"主要指标", "分单位完成情况", "本月签约项目", "年内尚无签约项目的单位"} <= set(wb.sheetnames)
+    assert {"主要指标", "分单位完成情况", "本月签约项目", "年内尚无签约项目的单位"} <= set(
+        wb.sheetnames
+    )
 
     docx = c.get("/reports/monthly/?year=2026&month=10&export=docx")
     doc = Document(BytesIO(docx.content))
