@@ -286,6 +286,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhaoshang.org.tasks.flag_expired_passwords",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Projects: overdue ledgers and problems, reminded every working morning.
+    "pipeline-overdue-reminders": {
+        "task": "zhaoshang.pipeline.tasks.remind_overdue",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # Leads: past the protection period, back to the office's pool (公海).
+    "leads-lapse": {
+        "task": "zhaoshang.pipeline.lead_tasks.lapse_leads",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- E-mail (notifications use it when configured) ------------------------------------

@@ -195,7 +195,12 @@ class Ranking(models.Model):
         indexes = [models.Index(fields=["kind", "year", "enterprise"], name="ranking_kind_year")]
 
     def __str__(self):
-        return f"{self.year}年{self.get_kind_display()}" + (f"第{self.rank}名" if self.rank else "")
+        return self.label(self.kind, self.year, self.rank)
+
+    @staticmethod
+    def label(kind, year, rank):
+        """ "2026年中国500强第3名", also for list rows read as plain values."""
+        return f"{year}年{RankingKind(kind).label}" + (f"第{rank}名" if rank else "")
 
 
 class ContactQuerySet(ScopedQuerySet):

@@ -7,18 +7,30 @@ user; contacts and notes are confidential to the following unit, read through
 
 import contextlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core import signing
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from zhaoshang.org.models import DataScope, Department
 from zhaoshang.org.scoping import user_scope
 
 from . import search
-from .models import Contact, Enterprise, ImportJob, Ranking, SearchGram
+from .models import (
+    Contact,
+    Enterprise,
+    ImportJob,
+    Ownership,
+    Ranking,
+    SearchGram,
+    Status,
+    Tag,
+)
 
 CODE_PREFIX = re.compile(r"^[0-9][0-9A-Z]{5,17}$")
 LETTERS = re.compile(r"^[a-z0-9]{2,}$")
@@ -178,7 +190,90 @@ def page(qs, *, sort="new", cursor=None, size=PAGE_SIZE):
 
 
 def with_list_relations(qs):
+    """Every relation an export row writes."""
     return qs.select_related("hq_region", "department").prefetch_related("rankings", "tags")
+
+
+# The columns a list row shows (and the keyset sorts read), nothing else: no search text,
+# description or notes travel for a row that does not show them.
+LIST_ONLY = (
+    "id",
+    "name",
+    "dedupe_key",
+    "credit_code",
+    "ownership",
+    "registered_capital",
+    "registered_currency",
+    "status",
+    "hq_region__name",
+    "department__name",
+)
+
+
+def for_list_page(qs):
+    return qs.select_related("hq_region", "department").only(*LIST_ONLY)
+
+
+def _capital_text(amount, currency):
+    if amount is None:
+        return "—"
+    # As the page always showed it: whole 万, rounded half to even.
+    return f"{round(float(amount) / 10000)}万" + (" " + currency if currency != "CNY" else "元")
+
+
+def _badges(ids):
+    """{enterprise id: ([ranking labels], [tag names])} of a page, in one round trip.
+
+    The two lists come from different tables; one UNION ALL read costs half of two ORM
+    queries, which is what a list page spends its time on once the search is indexed."""
+    rankings, tags = defaultdict(list), defaultdict(list)
+    if not ids:
+        return rankings, tags
+    marks = ",".join(["%s"] * len(ids))
+    through = Enterprise.tags.through._meta.db_table
+    sql = (
+        f"SELECT enterprise_id, 'r', kind, year, rank FROM {Ranking._meta.db_table}"  # noqa: S608 - our table names
+        f" WHERE enterprise_id IN ({marks}) UNION ALL"
+        f" SELECT et.enterprise_id, 't', t.name, CASE WHEN t.is_builtin THEN 0 ELSE 1 END, t.id"
+        f" FROM {through} et JOIN {Tag._meta.db_table} t ON t.id = et.tag_id"
+        f" WHERE et.enterprise_id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *ids])
+        found = cursor.fetchall()
+    # The models' own orderings: rankings newest year first, then kind; tags built-in first.
+    for pk, what, text, number, extra in sorted(
+        found, key=lambda r: (r[1], -r[3], r[2]) if r[1] == "r" else (r[1], r[3], r[4])
+    ):
+        if what == "r":
+            rankings[pk].append(Ranking.label(text, number, extra))
+        else:
+            tags[pk].append(text)
+    return rankings, tags
+
+
+def list_rows(enterprises):
+    """A page's rows as plain values for the list template: the rankings and tags of the
+    whole page in one read (plain values, no model instances or prefetch managers per
+    row), and the detail link formatted, not reversed, per row."""
+    rankings, tags = _badges([e.pk for e in enterprises])
+    link = reverse("enterprises:enterprise_detail", args=[999999999]).replace("999999999", "%d")
+    ownership, status = dict(Ownership.choices), dict(Status.choices)
+    return [
+        {
+            "url": link % e.pk,
+            "name": e.name,
+            "tags": tags.get(e.pk, ()),
+            "code": e.credit_code or "—",
+            "ownership": ownership.get(e.ownership) or "—",
+            "region": e.hq_region.name if e.hq_region else "—",
+            "capital": _capital_text(e.registered_capital, e.registered_currency),
+            "rankings": rankings.get(e.pk, ()),
+            "status": status.get(e.status, e.status),
+            "department": e.department.name if e.department else "—",
+        }
+        for e in enterprises
+    ]
 
 
 def may_see_confidential(user, enterprise):

@@ -9,9 +9,12 @@ characters on both databases."""
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from django.db import connection
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import RE_HANS
+from pypinyin.seg.mmseg import seg as phrase_cutter
 
 from .models import Enterprise, GramFrequency, SearchGram
 
@@ -25,9 +28,29 @@ def search_key(text):
 
 def initials_of(name):
     """Pinyin initials of the Chinese characters, letters and digits kept: 华为技术有限公司 →
-    hwjsyxgs."""
-    parts = lazy_pinyin(search_key(name), style=Style.FIRST_LETTER, errors="default")
+    hwjsyxgs; 重庆 → cq, as pypinyin reads the word, not 重 alone.
+
+    pypinyin cuts the text into the words of its phrase list and reads each word on its
+    own; the cut is cheap, the reading is not (0.15 ms a name). Company names repeat their
+    words (天津, 科技, 有限公司), so each word's reading is kept: the same result as
+    ``lazy_pinyin`` on the whole name, about ten times faster in an import."""
+    parts = []
+    # re.split with a group: other text at even positions, runs of hanzi at odd ones.
+    for i, piece in enumerate(_HANZI_RUN.split(search_key(name))):
+        if i % 2:
+            parts.extend(_word_initials(word) for word in phrase_cutter.cut(piece))
+        elif piece:
+            parts.append(piece)
     return re.sub(r"[^0-9a-z]", "", "".join(parts).lower())[:200]
+
+
+# pypinyin's own hanzi class ("^(?:[…])+$"), as one pattern for whole runs.
+_HANZI_RUN = re.compile("(" + RE_HANS.pattern[len("^(?:") : -len(")+$")] + "+)")
+
+
+@lru_cache(maxsize=200_000)
+def _word_initials(word):
+    return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default"))
 
 
 def grams_of(search_text):
@@ -98,10 +121,18 @@ def rare_grams(key, n=3, *, require_all=True):
     """Up to ``n`` of the query's bigrams that names carry, rarest first. With
     ``require_all``, empty when one of them is in no name (nothing can contain the query);
     without, the ones that exist (a similar name shares most, not all)."""
-    grams = grams_of(key)
-    counts = dict(
-        GramFrequency.objects.filter(gram__in=grams, count__gt=0).values_list("gram", "count")
-    )
+    grams = sorted(grams_of(key))
+    if not grams:
+        return []
+    table = GramFrequency._meta.db_table
+    with connection.cursor() as cursor:
+        # Plain SQL: every search asks this first, and the ORM would cost more than the read.
+        cursor.execute(
+            f"SELECT gram, count FROM {table} WHERE gram IN ({','.join(['%s'] * len(grams))})"  # noqa: S608
+            " AND count > 0",
+            grams,
+        )
+        counts = dict(cursor.fetchall())
     if require_all and len(counts) < len(grams):
         return []
     return sorted(counts, key=lambda g: (counts[g], g))[:n]

@@ -1,7 +1,10 @@
+import html
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from zhaoshang.audit.models import AuditEvent
@@ -50,6 +53,35 @@ def _filter_choices():
     return choices
 
 
+def _options(blank, choices, selected, label_format="{}"):
+    """A filter's <option>s in one piece: a list page has some sixty of them, and a
+    template loop comparing each against the request costs more than the search."""
+    parts = [f'<option value="">{html.escape(blank)}</option>'] if blank is not None else []
+    for value, label in choices:
+        value = str(value)
+        mark = " selected" if value == selected else ""
+        text = html.escape(label_format.format(label))
+        parts.append(f'<option value="{html.escape(value)}"{mark}>{text}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label escaped above
+
+
+def _filter_selects(filters, sort):
+    c = _filter_choices()
+    return {
+        "key_industry": _options("全部重点产业", c["key_industries"], filters["key_industry"]),
+        "ranking": _options("全部榜单", RankingKind.choices, filters["ranking"]),
+        "ownership": _options("全部企业性质", Ownership.choices, filters["ownership"]),
+        "area": _options("全部来源区域", c["areas"], filters["area"]),
+        "tag": _options("全部标签", c["tags"], filters["tag"]),
+        "status": _options("目标与已落地", Status.choices, filters["status"]),
+        "listed": _options("是否上市", [("1", "上市企业"), ("0", "非上市")], filters["listed"]),
+        "department": _options("全部跟进单位", c["departments"], filters["department"]),
+        "sort": _options(
+            None, [(k, v[0]) for k, v in queries.SORTS.items()], sort, label_format="按{}排序"
+        ),
+    }
+
+
 def _library_page_context(request):
     filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
     qs = queries.apply_filters(queries.library(request.user), filters)
@@ -67,25 +99,21 @@ def enterprise_list(request):
     sort = request.GET.get("sort") or queries.default_sort(filters["q"])
     if request.GET.get("export") == "xlsx":
         return _export(request, qs)
-    page = queries.page(queries.with_list_relations(qs), sort=sort, cursor=request.GET.get("after"))
+    page = queries.page(queries.for_list_page(qs), sort=sort, cursor=request.GET.get("after"))
     query = request.GET.copy()
     query.pop("after", None)
     context = {
         "page": page,
+        "rows": queries.list_rows(page.rows),
         "filters": filters,
         "error": error,
         "querystring": query.urlencode(),
-        "sorts": [(k, v[0]) for k, v in queries.SORTS.items()],
-        "ownerships": Ownership.choices,
-        "statuses": Status.choices,
-        "rankings": RankingKind.choices,
-        **_filter_choices(),
     }
-    template = (
-        "enterprises/enterprise_list.html#results"
-        if request.htmx
-        else "enterprises/enterprise_list.html"
-    )
+    if request.htmx:
+        template = "enterprises/enterprise_list.html#results"
+    else:
+        template = "enterprises/enterprise_list.html"
+        context["selects"] = _filter_selects(filters, page.sort)
     return render(request, template, context)
 
 
@@ -198,6 +226,8 @@ def enterprise_detail(request, pk):
         # Confidential values never reach a reader through the change history either.
         "hidden_fields": "" if confidential else "notes,联系人",
         "may_edit": _may_edit(request.user, enterprise),
+        # Its projects, as far as the reader's data scope goes.
+        "projects": _projects_of(request.user, enterprise),
         "contact_form": ContactForm(),
         "ranking_form": RankingForm(),
         "former_form": FormerNameForm(),
@@ -206,6 +236,19 @@ def enterprise_detail(request, pk):
         else [],
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+def _projects_of(user, enterprise):
+    from zhaoshang.pipeline.models import Project
+
+    if not user.has_perm("pipeline.view_pipeline"):
+        return []
+    return list(
+        Project.objects.for_user(user)
+        .filter(enterprise=enterprise)
+        .select_related("department")
+        .order_by("-id")[:50]
+    )
 
 
 @require(MANAGE)

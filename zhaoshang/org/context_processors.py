@@ -1,6 +1,8 @@
 """The navigation: each entry names the permission it needs, so a menu never offers a
 page that would answer 403. A later module adds its entries with one line each."""
 
+from django.urls import get_script_prefix, reverse
+
 NAV = [
     # (section, label, url name, permissions, icon)
     ("工作台", "首页", "org:home", (), "house"),
@@ -17,6 +19,49 @@ NAV = [
         "enterprises:import_list",
         ("enterprises.import_enterprise",),
         "upload",
+    ),
+    # Projects (pipeline/views.py)
+    ("项目推进", "项目看板", "pipeline:kanban", ("pipeline.view_pipeline",), "kanban"),
+    ("项目推进", "项目清单", "pipeline:project_list", ("pipeline.view_pipeline",), "list-task"),
+    (
+        "项目推进",
+        "台账逾期",
+        "pipeline:overdue_ledgers",
+        ("pipeline.view_pipeline",),
+        "alarm",
+    ),
+    (
+        "项目推进",
+        "问题清单",
+        "pipeline:problem_list",
+        ("pipeline.view_pipeline",),
+        "exclamation-triangle",
+    ),
+    ("项目推进", "推进漏斗", "pipeline:funnel", ("pipeline.view_pipeline",), "funnel"),
+    ("项目推进", "台账导入", "pipeline:import_list", ("pipeline.manage_pipeline",), "upload"),
+    ("项目推进", "项目设置", "pipeline:config", ("pipeline.coordinate_pipeline",), "sliders"),
+    # --- Admission evaluation and tailored terms ---
+    (
+        "项目推进",
+        "准入评估",
+        "pipeline:evaluation_list",
+        ("pipeline.view_pipeline",),
+        "clipboard-check",
+    ),
+    ("项目推进", "待我评审", "pipeline:review_list", ("pipeline.view_pipeline",), "pencil-square"),
+    (
+        "项目推进",
+        "一企一策",
+        "pipeline:terms_list",
+        ("pipeline.view_pipeline",),
+        "file-earmark-text",
+    ),
+    (
+        "项目推进",
+        "评估模板",
+        "pipeline:evaluation_template_list",
+        ("pipeline.coordinate_pipeline",),
+        "sliders",
     ),
     ("基础数据", "产业目录", "reference:industry_list", ("reference.view_reference",), "diagram-3"),
     ("基础数据", "重点产业", "reference:key_industry_list", ("reference.view_reference",), "stars"),
@@ -57,6 +102,17 @@ NAV = [
     ("安全管理", "安全策略", "org:policy", ("org.manage_policy",), "shield-check"),
     ("安全审计", "审计日志", "audit:event_list", ("audit.view_audit_log",), "journal-text"),
     ("安全审计", "登录日志", "audit:login_list", ("audit.view_audit_log",), "box-arrow-in-right"),
+    # Leads
+    ("招商工作", "线索", "pipeline:lead_list", ("pipeline.view_pipeline",), "lightbulb"),
+    (
+        "招商工作",
+        "登记线索",
+        "pipeline:lead_register",
+        ("pipeline.manage_pipeline",),
+        "plus-circle",
+    ),
+    ("招商工作", "线索推送", "pipeline:lead_push_list", ("pipeline.view_pipeline",), "send"),
+    ("招商工作", "公海", "pipeline:lead_pool", ("pipeline.view_pipeline",), "inboxes"),
     # Notifications
     ("工作台", "我的消息", "notifications:inbox", (), "bell"),
     (
@@ -69,6 +125,17 @@ NAV = [
 ]
 
 
+_URLS = {}
+
+
+def _url(name):
+    """The menu's URLs, reversed once per process (and script prefix), not per page."""
+    key = (get_script_prefix(), name)
+    if key not in _URLS:
+        _URLS[key] = reverse(name)
+    return _URLS[key]
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -78,6 +145,12 @@ def navigation(request):
     for section, label, name, perms, icon in NAV:
         if user.has_perms(perms):
             sections.setdefault(section, []).append(
-                {"label": label, "name": name, "icon": icon, "active": name == current}
+                {
+                    "label": label,
+                    "name": name,
+                    "url": _url(name),
+                    "icon": icon,
+                    "active": name == current,
+                }
             )
     return {"nav_sections": list(sections.items())}

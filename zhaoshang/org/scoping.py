@@ -18,18 +18,35 @@ class ScopedQuerySet(models.QuerySet):
         return for_user(self, user)
 
 
+def load_authorisation(user):
+    """The user's permissions and widest data scope, read together in one query and kept
+    on the user object for the request (a page asks for both, often several times).
+
+    Nothing is kept beyond the request: a grant or revocation counts from the next one."""
+    from .models import SCOPE_ORDER, DataScope, Role
+
+    scopes, perms = set(), set()
+    for scope, app_label, codename in (
+        Role.objects.filter(grants__user=user)
+        .values_list("data_scope", "permissions__content_type__app_label", "permissions__codename")
+        .order_by()
+    ):
+        scopes.add(scope)
+        if codename:  # a role without permissions joins to NULLs
+            perms.add(f"{app_label}.{codename}")
+    user._zs_scope = next((s for s in SCOPE_ORDER if s in scopes), DataScope.NONE)
+    user._perm_cache = perms
+
+
 def user_scope(user):
     """The widest data scope among the user's roles (cached on the user object)."""
-    from .models import SCOPE_ORDER, DataScope, Role
+    from .models import DataScope
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return DataScope.NONE
-    cached = getattr(user, "_zs_scope", None)
-    if cached is None:
-        scopes = set(Role.objects.filter(grants__user=user).values_list("data_scope", flat=True))
-        cached = next((s for s in SCOPE_ORDER if s in scopes), DataScope.NONE)
-        user._zs_scope = cached
-    return cached
+    if getattr(user, "_zs_scope", None) is None:
+        load_authorisation(user)
+    return user._zs_scope
 
 
 def for_user(queryset, user):

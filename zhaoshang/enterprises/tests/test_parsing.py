@@ -104,3 +104,37 @@ def test_impossible_dates_are_refused(text):
     with pytest.raises(ValueError) as exc:
         parse_date(text)
     assert "日期" in str(exc.value)
+
+
+def _initials_as_pypinyin_reads_the_whole_name(name):
+    import re
+
+    from pypinyin import Style, lazy_pinyin
+
+    from zhaoshang.enterprises.search import search_key
+
+    parts = lazy_pinyin(search_key(name), style=Style.FIRST_LETTER, errors="default")
+    return re.sub(r"[^0-9a-z]", "", "".join(parts).lower())[:200]
+
+
+def test_initials_read_words_not_characters():
+    from zhaoshang.enterprises.search import initials_of
+
+    assert initials_of("重庆长安汽车股份有限公司") == "cqcaqcgfyxgs"
+    assert initials_of("长沙银行") == "csyh"
+    assert initials_of("ＡＢＣ科技（北京）有限公司") == "abckjbjyxgs"
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("重庆长沙银行行长都会乐山华为技术有限公司天津数智科技传媒调度单于")
+            + list("ab12（）()-·　 ＡＢ〇㐀𠀁")
+        ),
+        max_size=24,
+    )
+)
+def test_initials_as_pypinyin_reads_the_whole_name(name):
+    from zhaoshang.enterprises.search import initials_of
+
+    assert initials_of(name) == _initials_as_pypinyin_reads_the_whole_name(name)

@@ -34,14 +34,14 @@ def test_notify_writes_inbox_rows_and_mails_after_commit(
             title="线索推送：华为技术",
             body="区招商办推送一条线索，请接收或退回。",
             url="/pipeline/leads/1/",
-            kind="lead_push",
+            kind="test_push",
             actor=office,
         )
         # Nothing leaves before the transaction commits.
         assert mail.outbox == []
     assert len(callbacks) == 1
     # One row per recipient; the actor is not told about their own act.
-    rows = list(Notification.objects.all())
+    rows = list(Notification.objects.filter(kind="test_push"))
     assert [n.recipient for n in rows] == [clerk]
     assert rows[0].actor == office and rows[0].read_at is None
     assert len(mail.outbox) == 1
@@ -63,7 +63,7 @@ def test_no_mail_without_a_configured_server(demo, settings, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(recipients=[clerk], title="测试", body="", kind="test", actor=office)
     assert mail.outbox == []
-    assert Notification.objects.filter(recipient=clerk).count() == 1
+    assert Notification.objects.filter(recipient=clerk, kind="test").count() == 1
 
 
 def test_wecom_robot_receives_the_documented_text_message(
@@ -228,7 +228,7 @@ def test_unit_head_sets_up_a_robot_and_test_sends_it(demo, client_for):
         },
     )
     assert "企业微信群机器人不使用加签密钥" in response.content.decode()
-    assert UnitWebhook.objects.count() == 1
+    assert UnitWebhook.objects.filter(department=head.department).count() == 1
 
 
 def test_clerks_cannot_set_robots(demo, client_for):
