@@ -20,11 +20,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from zhaoshang.audit.context import current_ip
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
+from zhaoshang.common import xlsx
 from zhaoshang.common.bulk import insert_rows
 from zhaoshang.common.imports import ImportFileError
 from zhaoshang.org.models import Department
@@ -175,19 +175,24 @@ def read_table(path):
         body = ((n, row) for n, row in enumerate(reader, start=2) if any(c.strip() for c in row))
         return headers, body, "GBK/GB18030" if encoding == "gb18030" else "UTF-8"
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        sheet = xlsx.Sheet(path)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise ImportFileError("无法读取该文件：不是有效的 Excel（.xlsx）文件。") from exc
-    rows = wb.worksheets[0].iter_rows(values_only=True)
+    rows = sheet.rows()
     headers = next(rows, None)
     if not headers or not any(h not in (None, "") for h in headers):
+        sheet.close()
         raise ImportFileError("文件是空的：第 1 行应为表头。")
-    body = _Rows(
-        ((n, r) for n, r in enumerate(rows, start=2) if any(v not in (None, "") for v in r)),
-        wb.worksheets[0].max_row,
-        getattr(wb.worksheets[0], "_worksheet_path", None),
-    )
-    return list(headers), body, "xlsx"
+
+    def body():
+        try:
+            for n, r in enumerate(rows, start=2):
+                if any(v not in (None, "") for v in r):
+                    yield n, r
+        finally:
+            sheet.close()
+
+    return list(headers), _Rows(body(), sheet.max_row, sheet.path), "xlsx"
 
 
 def _count_row_elements(path, sheet_path):
