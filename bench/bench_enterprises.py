@@ -360,7 +360,7 @@ def measure(args):
                 cur.execute(
                     "SELECT e.id, e.name FROM enterprises_enterprise e JOIN enterprises_searchgram g"
                     " ON g.enterprise_id = e.id WHERE g.gram = %s AND e.merged_into_id IS NULL"
-                    " ORDER BY e.id DESC LIMIT 21",
+                    " ORDER BY g.enterprise_id DESC LIMIT 21",
                     [key],
                 )
             else:
