@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "zhaoshang.org",
     "zhaoshang.reference",
     "zhaoshang.enterprises",
+    "zhaoshang.pipeline",
+    # Targets, the monthly report and dashboards (issue 5).
+    "zhaoshang.assessment",
+    "zhaoshang.reports",
+    "zhaoshang.notifications",
     "zhaoshang.api",
     "ninja",
 ]
@@ -281,6 +286,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhaoshang.org.tasks.flag_expired_passwords",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Projects: overdue ledgers and problems, reminded every working morning.
+    "pipeline-overdue-reminders": {
+        "task": "zhaoshang.pipeline.tasks.remind_overdue",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # Leads: past the protection period, back to the office's pool (公海).
+    "leads-lapse": {
+        "task": "zhaoshang.pipeline.lead_tasks.lapse_leads",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- E-mail (notifications use it when configured) ------------------------------------
@@ -290,6 +305,10 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zhaoshang@localhost")
+# Notifications e-mail only where an SMTP server was named; links in e-mail and robot
+# messages start with the site's address as users reach it.
+EMAIL_ENABLED = env("EMAIL_HOST") is not None
+ZS_SITE_URL = env("ZS_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,11 @@ urlpatterns = [
     path("audit/", include("zhaoshang.audit.urls")),
     path("reference/", include("zhaoshang.reference.urls")),
     path("enterprises/", include("zhaoshang.enterprises.urls")),
+    path("pipeline/", include("zhaoshang.pipeline.urls")),
+    # Targets, the monthly report and dashboards (issue 5).
+    path("assessment/", include("zhaoshang.assessment.urls")),
+    path("reports/", include("zhaoshang.reports.urls")),
+    path("notifications/", include("zhaoshang.notifications.urls")),
     path("api/", api.urls),
 ]
 

@@ -10,6 +10,8 @@ from ninja.security import django_auth
 
 from zhaoshang.enterprises.api import router as enterprises_router
 from zhaoshang.org.api import router as org_router
+from zhaoshang.pipeline.api import router as pipeline_router
+from zhaoshang.pipeline.lead_api import router as leads_router
 from zhaoshang.reference.api import router as reference_router
 
 api = NinjaAPI(
@@ -30,3 +32,5 @@ def permission_denied(request, exc):
 api.add_router("/org", org_router)
 api.add_router("/reference", reference_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/pipeline", pipeline_router)
+api.add_router("/leads", leads_router)

@@ -226,6 +226,8 @@ def enterprise_detail(request, pk):
         # Confidential values never reach a reader through the change history either.
         "hidden_fields": "" if confidential else "notes,联系人",
         "may_edit": _may_edit(request.user, enterprise),
+        # Its projects, as far as the reader's data scope goes.
+        "projects": _projects_of(request.user, enterprise),
         "contact_form": ContactForm(),
         "ranking_form": RankingForm(),
         "former_form": FormerNameForm(),
@@ -234,6 +236,19 @@ def enterprise_detail(request, pk):
         else [],
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+def _projects_of(user, enterprise):
+    from zhaoshang.pipeline.models import Project
+
+    if not user.has_perm("pipeline.view_pipeline"):
+        return []
+    return list(
+        Project.objects.for_user(user)
+        .filter(enterprise=enterprise)
+        .select_related("department")
+        .order_by("-id")[:50]
+    )
 
 
 @require(MANAGE)

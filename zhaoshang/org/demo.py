@@ -3,6 +3,7 @@ user per role, and (from the reference app) key industries, zones and carriers."
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import Department, Role, User
 from .services import department_create, grant_role, user_create
@@ -55,6 +56,19 @@ USERS = [
 ]
 
 
+# Each module adds its demo data with one line here, in dependency order; every step is
+# idempotent and receives the demo units by name.
+DEMO_STEPS = [
+    "zhaoshang.reference.services.load_demo_reference",
+    "zhaoshang.enterprises.demo.load_demo_enterprises",
+    "zhaoshang.pipeline.demo.load_demo_projects",
+    "zhaoshang.pipeline.lead_demo.load_demo_leads",
+    "zhaoshang.pipeline.approval_services.load_demo_approvals",
+    # Targets, the monthly report and dashboards (issue 5): demo projects, funds, targets.
+    "zhaoshang.reports.demo.load_demo_reports",
+]
+
+
 @transaction.atomic
 def load_demo():
     units = {}
@@ -86,9 +100,6 @@ def load_demo():
             )
             grant_role(actor=None, user=user, role=Role.objects.get(code=role))
         users.append((username, full_name, unit, Role.objects.get(code=role).name))
-    from zhaoshang.enterprises.demo import load_demo_enterprises
-    from zhaoshang.reference.services import load_demo_reference
-
-    load_demo_reference(departments=units)
-    load_demo_enterprises(departments=units)
+    for step in DEMO_STEPS:
+        import_string(step)(departments=units)
     return users

@@ -13,11 +13,24 @@ VIEW_ENTERPRISES = "enterprises.view_enterprise_library"
 MANAGE_ENTERPRISES = "enterprises.manage_enterprise"
 IMPORT_ENTERPRISES = "enterprises.import_enterprise"
 MERGE_ENTERPRISES = "enterprises.merge_enterprise"
+VIEW_PIPELINE = "pipeline.view_pipeline"
+MANAGE_PIPELINE = "pipeline.manage_pipeline"
+COORDINATE_PIPELINE = "pipeline.coordinate_pipeline"
+MANAGE_WEBHOOK = "notifications.manage_webhook"
+# Targets, the monthly report and dashboards (issue 5).
+VIEW_REPORT = "reports.view_report"
+VIEW_ISSUED_REPORT = "reports.view_issued_report"
+ISSUE_REPORT = "reports.issue_report"
+VIEW_UNIT_DASHBOARD = "reports.view_unit_dashboard"
+VIEW_TARGET = "assessment.view_target"
+MANAGE_TARGET = "assessment.manage_target"
+REPORT_READ = [VIEW_REPORT, VIEW_ISSUED_REPORT, VIEW_TARGET]
+UNIT_REPORTS = [VIEW_ISSUED_REPORT, VIEW_UNIT_DASHBOARD, VIEW_TARGET]
 
 # What every promotion user may read.
-PROMOTION_READ = [VIEW_REFERENCE, "org.view_department", VIEW_ENTERPRISES]
+PROMOTION_READ = [VIEW_REFERENCE, "org.view_department", VIEW_ENTERPRISES, VIEW_PIPELINE]
 # What a unit that promotes (department, street, zone) may do with enterprises.
-PROMOTION_WORK = [MANAGE_ENTERPRISES, IMPORT_ENTERPRISES]
+PROMOTION_WORK = [MANAGE_ENTERPRISES, IMPORT_ENTERPRISES, MANAGE_PIPELINE]
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,17 @@ BUILTIN_ROLES = [
         "招商办工作人员",
         "business",
         "all",
-        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_REFERENCE, MERGE_ENTERPRISES],
+        [
+            *PROMOTION_READ,
+            *PROMOTION_WORK,
+            MANAGE_REFERENCE,
+            MERGE_ENTERPRISES,
+            COORDINATE_PIPELINE,
+            MANAGE_WEBHOOK,
+            *REPORT_READ,
+            ISSUE_REPORT,
+            MANAGE_TARGET,
+        ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
     RoleSpec(
@@ -44,7 +67,7 @@ BUILTIN_ROLES = [
         "单位负责人",
         "business",
         "unit_and_below",
-        [*PROMOTION_READ, *PROMOTION_WORK],
+        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_WEBHOOK, *UNIT_REPORTS],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
     RoleSpec(
@@ -52,7 +75,7 @@ BUILTIN_ROLES = [
         "单位工作人员",
         "business",
         "unit",
-        [*PROMOTION_READ, *PROMOTION_WORK],
+        [*PROMOTION_READ, *PROMOTION_WORK, *UNIT_REPORTS],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
     RoleSpec(
@@ -60,7 +83,7 @@ BUILTIN_ROLES = [
         "区领导",
         "business",
         "all",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, *REPORT_READ],
         "领导小组成员：查阅全部数据",
     ),
     RoleSpec(
@@ -68,7 +91,7 @@ BUILTIN_ROLES = [
         "督查人员",
         "business",
         "all",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, *REPORT_READ],
         "区委督查室：督查事项",
     ),
     RoleSpec(

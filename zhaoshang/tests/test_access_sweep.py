@@ -68,6 +68,117 @@ def kejiju_grant(demo):
     }
 
 
+def kejiju_notification(demo):
+    from zhaoshang.notifications.models import Notification
+
+    n = Notification.objects.create(
+        recipient=demo["department_staff"], kind="test", title="测试消息", url="/"
+    )
+    return {"pk": n.pk}
+
+
+def kejiju_webhook(demo):
+    from zhaoshang.notifications.models import UnitWebhook
+
+    hook, _ = UnitWebhook.objects.get_or_create(
+        department=demo["department_staff"].department,
+        name="招商工作群",
+        defaults={"kind": "wecom", "url": "http://127.0.0.1:9/robot", "enabled": False},
+    )
+    return {"pk": hook.pk}
+
+
+# --- Projects (pipeline/views.py): the first demo project is 区科技局's. ---
+def kejiju_project(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {
+        "pk": Project.objects.filter(department=demo["department_staff"].department)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    }
+
+
+def project_child(model_path, kwarg):
+    def make(demo):
+        from django.apps import apps
+
+        row = apps.get_model(model_path).objects.order_by("pk").first()
+        return {"pk": row.project_id, kwarg: row.pk}
+
+    return make
+
+
+# --- Admission evaluation and tailored terms: demo records of 区科技局 ---
+def kejiju_evaluated_project(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {"pk": Project.objects.get(name="新能源汽车电驱系统生产基地").pk}
+
+
+def kejiju_evaluation(demo):
+    from zhaoshang.pipeline.models import Evaluation
+
+    return {"pk": Evaluation.objects.get(project__name="新能源汽车电驱系统生产基地").pk}
+
+
+def kejiju_approval(kind):
+    def make(demo):
+        from zhaoshang.pipeline.models import TermsApproval
+
+        approval = TermsApproval.objects.get(project__name="新能源汽车电驱系统生产基地")
+        return {"pk": approval.pk, **({"kind": kind} if kind else {})}
+
+    return make
+
+
+def kejiju_project_import(demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhaoshang.pipeline import importing
+
+    upload = SimpleUploadedFile(
+        "台账.csv", "项目名称,企业名称\n测试项目,测试企业有限公司\n".encode()
+    )
+    return {"pk": importing.store(upload, user=demo["department_staff"]).pk}
+
+
+# Who reads 区科技局's projects: the office and all-scope readers; not 区商务局's head (his
+# tree does not include it), not the tax clerk (own unit), not another unit's clerk.
+PROJECT_READERS_HIDDEN = {"other_unit": 404, "tax": 404, "department_head": 404}
+PROJECT_POST_ONLY = dict.fromkeys(WORKERS | {"other_unit"}, 405)
+
+
+def kejiju_lead(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {"pk": Project.objects.get(name="天津大学设计研究院工业设计中心").pk}
+
+
+def pooled_lead(demo):
+    from zhaoshang.pipeline.models import Project
+
+    return {"pk": Project.objects.pooled().order_by("pk").first().pk}
+
+
+def pending_push(demo):
+    from zhaoshang.pipeline.models import LeadPush
+
+    return {"pk": LeadPush.objects.pending().order_by("pk").first().pk}
+
+
+def kejiju_terms_file(demo):
+    from django.core.files.base import ContentFile
+
+    from zhaoshang.pipeline.models import TermsDocument
+
+    doc = TermsDocument.objects.filter(approval__project__name="新能源汽车电驱系统生产基地").first()
+    if not doc.file:
+        doc.file.save("核心条款.txt", ContentFile("核心条款".encode()))
+    return {"kind": "document", "pk": doc.pk}
+
+
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
 # Roles not listed get 403; anonymous gets a redirect to login (302) unless stated.
 # "other_unit" is a department clerk of 友谊路街道 reading records of 区科技局.
@@ -145,6 +256,158 @@ TABLE = {
         {"department_staff"},
         {"office_staff": 404, "department_head": 404, "other_unit": 404},
     ),
+    # Notifications: an inbox is its owner's own; robots are set by unit heads and the office.
+    "notifications:inbox": (None, EVERYONE, {}),
+    "notifications:badge": (None, EVERYONE, {}),
+    "notifications:open": (kejiju_notification, set(), {"department_staff": 302, "*": 404}),
+    "notifications:mark_read": (kejiju_notification, set(), {"*": 405}),
+    "notifications:mark_all_read": (None, set(), {"*": 405}),
+    "notifications:webhook_list": (None, {"office_staff", "department_head"}, {}),
+    # 区科技局's robot: the office sees every unit, 区商务局's head only his own tree.
+    "notifications:webhook_edit": (
+        kejiju_webhook,
+        {"office_staff"},
+        {"department_head": 404},
+    ),
+    "notifications:webhook_test": (
+        kejiju_webhook,
+        set(),
+        {"office_staff": 405, "department_head": 405},
+    ),
+    # Projects, stages, ledger, funds, problems (pipeline/views.py).
+    "pipeline:kanban": (None, BUSINESS, {}),
+    "pipeline:project_list": (None, BUSINESS, {}),
+    "pipeline:project_create": (None, WORKERS, {}),
+    "pipeline:project_detail": (kejiju_project, BUSINESS, PROJECT_READERS_HIDDEN),
+    "pipeline:project_edit": (
+        kejiju_project,
+        {"office_staff", "department_staff"},
+        {"department_head": 404, "other_unit": 404},
+    ),
+    # Without a target stage the move page sends the user back to the project.
+    "pipeline:project_move": (
+        kejiju_project,
+        set(),
+        {"office_staff": 302, "department_staff": 302, "department_head": 404, "other_unit": 404},
+    ),
+    "pipeline:ledger_add": (kejiju_project, set(), PROJECT_POST_ONLY),
+    "pipeline:funds_add": (kejiju_project, set(), PROJECT_POST_ONLY),
+    "pipeline:funds_delete": (
+        project_child("pipeline.FundsEntry", "entry"),
+        set(),
+        PROJECT_POST_ONLY,
+    ),
+    "pipeline:problem_add": (kejiju_project, set(), PROJECT_POST_ONLY),
+    "pipeline:problem_action": (
+        project_child("pipeline.Problem", "problem"),
+        set(),
+        PROJECT_POST_ONLY,
+    ),
+    "pipeline:member_add": (kejiju_project, set(), PROJECT_POST_ONLY),
+    "pipeline:member_remove": (
+        project_child("pipeline.ProjectMember", "member"),
+        set(),
+        PROJECT_POST_ONLY,
+    ),
+    "pipeline:overdue_ledgers": (None, BUSINESS, {}),
+    "pipeline:problem_list": (None, BUSINESS, {}),
+    "pipeline:funnel": (None, BUSINESS, {}),
+    "pipeline:config": (None, {"office_staff"}, {}),
+    "pipeline:import_list": (None, WORKERS, {}),
+    # A project-ledger import is its uploader's own.
+    "pipeline:import_detail": (
+        kejiju_project_import,
+        {"department_staff"},
+        {"office_staff": 404, "department_head": 404, "other_unit": 404},
+    ),
+    # Leads: a unit reads its own leads, the pool, and leads pushed to it.
+    "pipeline:lead_list": (None, BUSINESS, {}),
+    "pipeline:lead_pool": (None, BUSINESS, {}),
+    "pipeline:lead_register": (None, WORKERS, {}),
+    "pipeline:lead_enterprise_search": (None, WORKERS, {}),
+    "pipeline:lead_attribution": (None, WORKERS, {}),
+    "pipeline:lead_detail": (
+        kejiju_lead,
+        BUSINESS,
+        {"department_head": 404, "tax": 404, "other_unit": 404},
+    ),
+    "pipeline:lead_claim": (pooled_lead, set(), dict.fromkeys(WORKERS | {"other_unit"}, 405)),
+    "pipeline:lead_push": (kejiju_lead, set(), dict.fromkeys(WORKERS | {"other_unit"}, 405)),
+    "pipeline:lead_request": (kejiju_lead, set(), dict.fromkeys(WORKERS | {"other_unit"}, 405)),
+    "pipeline:lead_reassign": (kejiju_lead, {"office_staff"}, {}),
+    "pipeline:lead_push_list": (None, BUSINESS, {}),
+    "pipeline:lead_push_answer": (
+        pending_push,
+        set(),
+        dict.fromkeys(WORKERS | {"other_unit"}, 405),
+    ),
+    "pipeline:lead_push_withdraw": (
+        pending_push,
+        set(),
+        dict.fromkeys(WORKERS | {"other_unit"}, 405),
+    ),
+    # --- Admission evaluation and tailored terms ---
+    # Templates are the office's. 区商务局's head (department_head) is a named reviewer of
+    # 区科技局's evaluation: it opens for them (and only it, not the project's terms page).
+    "pipeline:evaluation_template_list": (None, {"office_staff"}, {}),
+    "pipeline:evaluation_template_edit": (
+        first("pipeline.EvaluationTemplate"),
+        {"office_staff"},
+        {},
+    ),
+    "pipeline:evaluation_template_copy": (
+        first("pipeline.EvaluationTemplate"),
+        set(),
+        {"office_staff": 405},
+    ),
+    "pipeline:evaluation_criterion_delete": (
+        first("pipeline.EvaluationCriterion"),
+        set(),
+        {"office_staff": 405},
+    ),
+    "pipeline:evaluation_list": (None, BUSINESS, {}),
+    "pipeline:review_list": (None, BUSINESS, {}),
+    "pipeline:evaluation_detail": (kejiju_evaluation, BUSINESS, {"other_unit": 404, "tax": 404}),
+    # Only reviewers score (区科技局's clerk and 区商务局's head are reviewers in the demo).
+    "pipeline:evaluation_score": (
+        kejiju_evaluation,
+        {"department_staff", "department_head"},
+        {"other_unit": 404, "tax": 404},
+    ),
+    "pipeline:evaluation_decide": (
+        kejiju_evaluation,
+        set(),
+        {"office_staff": 405},
+    ),
+    "pipeline:evaluation_create": (kejiju_evaluated_project, {"office_staff"}, {}),
+    "pipeline:terms_list": (None, BUSINESS, {}),
+    "pipeline:project_terms": (
+        kejiju_evaluated_project,
+        BUSINESS,
+        dict.fromkeys({"other_unit", "tax", "department_head"}, 404),
+    ),
+    "pipeline:terms_start": (
+        kejiju_evaluated_project,
+        set(),
+        dict.fromkeys(BUSINESS | {"other_unit"}, 405),
+    ),
+    # Core terms are drafted by the project's unit; out of scope reads 404.
+    "pipeline:terms_document": (
+        kejiju_approval("core_terms"),
+        {"department_staff"},
+        dict.fromkeys({"other_unit", "tax", "department_head"}, 404),
+    ),
+    "pipeline:terms_submit": (
+        kejiju_approval(None),
+        set(),
+        dict.fromkeys(BUSINESS | {"other_unit"}, 405),
+    ),
+    "pipeline:terms_meeting": (kejiju_approval(None), {"office_staff"}, {}),
+    "pipeline:terms_file": (
+        kejiju_terms_file,
+        BUSINESS,
+        dict.fromkeys({"other_unit", "tax", "department_head"}, 404),
+    ),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),
@@ -168,6 +431,21 @@ API_TABLE = {
     "/api/reference/regions": (BUSINESS, {}),
     "/api/enterprises/": (BUSINESS, {}),
     "/api/enterprises/{enterprise_id}": (BUSINESS, {}),
+    # Projects API (pipeline/api.py); {project_id} is 区科技局's first project.
+    "/api/pipeline/projects": (BUSINESS, {}),
+    "/api/pipeline/projects/{project_id}": (BUSINESS, PROJECT_READERS_HIDDEN),
+    "/api/pipeline/projects/{project_id}/move": (set(), {"*": 405, "anonymous": 405}),
+    "/api/pipeline/projects/{project_id}/ledger": (BUSINESS, PROJECT_READERS_HIDDEN),
+    "/api/pipeline/projects/{project_id}/funds": (BUSINESS, PROJECT_READERS_HIDDEN),
+    "/api/pipeline/projects/{project_id}/problems": (BUSINESS, PROJECT_READERS_HIDDEN),
+    "/api/pipeline/problems/{problem_id}/escalate": (set(), {"*": 405, "anonymous": 405}),
+    "/api/pipeline/problems/{problem_id}/resolve": (set(), {"*": 405, "anonymous": 405}),
+    # Leads
+    "/api/leads/": (BUSINESS, {}),
+    "/api/leads/{lead_id}": (BUSINESS, {"department_head": 404, "tax": 404, "other_unit": 404}),
+    "/api/leads/{lead_id}/claim": (set(), {"*": 405, "anonymous": 405}),
+    "/api/leads/{lead_id}/push": (set(), {"*": 405, "anonymous": 405}),
+    "/api/leads/pushes/{push_id}/answer": (set(), {"*": 405, "anonymous": 405}),
 }
 
 
@@ -252,6 +530,11 @@ def test_api(demo, personas):
         "department_id": demo["department_staff"].department_id,
         "carrier_id": Carrier.objects.order_by("pk").values_list("pk", flat=True).first(),
         "enterprise_id": Enterprise.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "project_id": kejiju_project(demo)["pk"],
+        "problem_id": project_child("pipeline.Problem", "problem")(demo)["problem"],
+        # Leads
+        "lead_id": kejiju_lead(demo)["pk"],
+        "push_id": pending_push(demo)["pk"],
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():

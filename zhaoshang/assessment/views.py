@@ -1,0 +1,120 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from zhaoshang.common import imports as import_files
+from zhaoshang.common.excel import xlsx_response
+from zhaoshang.org.access import require
+from zhaoshang.org.models import Department
+from zhaoshang.org.views import form_errors_to
+from zhaoshang.reference.forms import ImportUploadForm
+
+from . import queries, services
+from .forms import TargetForm
+from .importing import COLUMNS, UNIT_LABEL, target_dry_run, target_import_commit
+from .models import INDICATORS, Target
+
+VIEW = "assessment.view_target"
+MANAGE = "assessment.manage_target"
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@require(VIEW)
+def target_list(request):
+    """Targets of a year: every assessed unit for the office and leaders, one's own unit
+    for a department (scoped)."""
+    year = _year(request)
+    targets = {t.department_id: t for t in queries.targets_for(request.user, year)}
+    if request.user.has_perm(MANAGE):
+        units = queries.assessed_units(year)
+    else:
+        units = list(Department.objects.for_user(request.user).filter(pk__in=targets))
+    rows = [(u, targets.get(u.pk)) for u in units]
+    headers = ["单位"] + [f"{label}（{UNIT_LABEL[kind]}）" for _, label, kind in INDICATORS]
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            f"{year}年目标任务",
+            [
+                (
+                    f"{year}年目标任务",
+                    ["年度", *headers],
+                    (
+                        [year, u.name]
+                        + [
+                            _shown(getattr(t, code, 0) if t else 0, kind)
+                            for code, _, kind in INDICATORS
+                        ]
+                        for u, t in rows
+                    ),
+                )
+            ],
+        )
+    table = [
+        (u, t, [_shown(getattr(t, code, 0) if t else 0, kind) for code, _, kind in INDICATORS])
+        for u, t in rows
+    ]
+    return render(
+        request,
+        "assessment/target_list.html",
+        {"year": year, "table": table, "headers": headers, "years": range(year - 2, year + 2)},
+    )
+
+
+def _shown(value, kind):
+    if kind == "count":
+        return int(value)
+    return (Decimal(value) / 10000).quantize(Decimal("0.01"))
+
+
+@require(MANAGE)
+def target_edit(request, year, unit):
+    unit = get_object_or_404(Department, pk=unit)
+    target = Target.objects.filter(year=year, department=unit).first()
+    form = TargetForm(request.POST or None, target=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_save(actor=request.user, year=year, department=unit, data=form.values())
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            messages.success(request, f"已保存{unit.name}{year}年目标任务。")
+            return redirect(f"/assessment/targets/?year={year}")
+    return render(
+        request, "assessment/target_edit.html", {"form": form, "unit": unit, "year": year}
+    )
+
+
+@require(MANAGE)
+def target_import(request):
+    """Upload → dry run (every rejected row with row, column, reason) → commit."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": COLUMNS}
+    try:
+        if request.method == "POST" and request.POST.get("token"):
+            token = request.POST["token"]
+            result, counts = target_import_commit(token, actor=request.user)
+            if counts is not None:
+                import_files.discard(token)
+                messages.success(
+                    request,
+                    f"导入完成：新增 {counts['create']} 个单位，更新 {counts['update']} 个，未变化 {counts['unchanged']} 个。",
+                )
+                return redirect("assessment:target_list")
+            context.update(result=result, token=token)
+        elif request.method == "POST" and form.is_valid():
+            token = import_files.store_upload(form.cleaned_data["file"])
+            result, plan = target_dry_run(token)
+            context.update(result=result, plan=plan, token=token)
+    except import_files.ImportFileError as exc:
+        form.add_error(None, str(exc))
+    return render(request, "assessment/target_import.html", context)

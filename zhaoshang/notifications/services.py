@@ -1,0 +1,224 @@
+"""Every write of the notifications app.
+
+``notify`` is what the rest of the system calls: it writes the inbox rows now and
+leaves e-mail and robot messages to the worker once the caller's transaction has
+committed (a push that rolls back must not have told a group chat anything)."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from zhaoshang.common.records import record_create, record_delete, record_update
+
+from .models import Notification, UnitWebhook, WebhookDelivery
+
+# A robot that has not answered in this many seconds is treated as down (retried later).
+TIMEOUT_SECONDS = 5
+# Attempts per robot message, counting the first; the worker spaces them out.
+MAX_ATTEMPTS = 3
+
+
+def _active(users):
+    seen, out = set(), []
+    for user in users:
+        if user is not None and user.is_active and user.pk not in seen:
+            seen.add(user.pk)
+            out.append(user)
+    return out
+
+
+@transaction.atomic
+def notify(*, recipients, title, body, url="", kind, actor=None, units=None):
+    """One inbox message per recipient; e-mail (when configured) and the robots of
+    ``units`` (by default the recipients' units) after commit. The actor is not told
+    about their own act."""
+    actor_pk = getattr(actor, "pk", None)
+    people = [u for u in _active(recipients) if u.pk != actor_pk]
+    sender = actor if getattr(actor, "is_authenticated", False) else None
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=u, kind=kind, title=title[:200], body=body, url=url, actor=sender
+            )
+            for u in people
+        ]
+    )
+    unit_ids = {u.pk for u in units} if units is not None else {u.department_id for u in people}
+    hooks = UnitWebhook.objects.filter(department_id__in=unit_ids, enabled=True)
+    content = robot_text(title, body, url)
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(webhook=h, content=content) for h in hooks]
+    )
+    # bulk_create sets pks on PostgreSQL and SQLite ≥ 3.35; read them back otherwise.
+    notification_ids = [n.pk for n in rows if n.pk]
+    delivery_ids = [d.pk for d in deliveries if d.pk]
+
+    def queue():
+        from . import tasks
+
+        if email_enabled() and notification_ids:
+            tasks.send_notification_emails.delay(notification_ids)
+        for pk in delivery_ids:
+            tasks.deliver_webhook.delay(pk)
+
+    transaction.on_commit(queue)
+    return rows
+
+
+def email_enabled():
+    """E-mail goes out only where an SMTP server was configured (EMAIL_HOST in the
+    environment); a district without one still has the inbox and the robots."""
+    return bool(getattr(settings, "EMAIL_ENABLED", False))
+
+
+def site_url(path):
+    if not path or path.startswith("http"):
+        return path
+    return getattr(settings, "ZS_SITE_URL", "").rstrip("/") + path
+
+
+def robot_text(title, body, url=""):
+    parts = [f"【招商平台】{title}"]
+    if body:
+        parts.append(body)
+    if url:
+        parts.append(f"详情：{site_url(url)}")
+    return "\n".join(parts)
+
+
+def notification_emails_send(notification_ids, *, now=None):
+    """Send each not yet e-mailed notification to its recipient's address; marks it
+    sent so a retried task never mails twice."""
+    now = now or timezone.now()
+    sent = 0
+    rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+    for n in rows.select_related("recipient"):
+        if not n.recipient.email:
+            continue
+        body = n.body
+        if n.url:
+            body = f"{body}\n\n详情：{site_url(n.url)}"
+        send_mail(
+            f"【招商平台】{n.title}",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [n.recipient.email],
+        )
+        Notification.objects.filter(pk=n.pk).update(emailed_at=now)
+        sent += 1
+    return sent
+
+
+def notification_mark_read(*, actor, notification_ids=None, now=None):
+    """Mark the actor's own messages read (all unread ones when no ids are given)."""
+    qs = Notification.objects.for_user(actor).unread()
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=now or timezone.now())
+
+
+# --- Robots ---------------------------------------------------------------------------
+def signed_url(url, secret, *, timestamp_ms=None):
+    """DingTalk's 加签: HMAC-SHA256 over "timestamp\\nsecret", base64, URL-encoded, sent as
+    ``timestamp`` and ``sign`` query parameters (open.dingtalk.com, 自定义机器人安全设置)."""
+    timestamp = str(timestamp_ms if timestamp_ms is not None else int(time.time() * 1000))
+    digest = hmac.new(
+        secret.encode(), f"{timestamp}\n{secret}".encode(), digestmod=hashlib.sha256
+    ).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(digest))
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}timestamp={timestamp}&sign={sign}"
+
+
+def robot_post(webhook, content):
+    """Post a text message; returns (ok, response text, error). Both robots answer
+    ``{"errcode": 0, "errmsg": "ok"}`` on success and a non-zero errcode otherwise."""
+    url = webhook.url
+    if webhook.kind == UnitWebhook.Kind.DINGTALK and webhook.secret:
+        url = signed_url(url, webhook.secret)
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        return False, "", "机器人地址须以 http:// 或 https:// 开头"
+    payload = json.dumps({"msgtype": "text", "text": {"content": content}}, ensure_ascii=False)
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        url,
+        data=payload.encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            text = response.read(4000).decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        text = exc.read(2000).decode("utf-8", "replace")
+        return False, text, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return False, "", f"无法连接机器人地址：{getattr(exc, 'reason', exc)}"
+    try:
+        errcode = json.loads(text).get("errcode", 0)
+    except (ValueError, AttributeError):
+        return False, text, "机器人应答不是 JSON"
+    if errcode not in (0, "0"):
+        return False, text, f"机器人返回错误码 {errcode}"
+    return True, text, ""
+
+
+def webhook_deliver(delivery_id, *, now=None):
+    """One attempt at a robot message. Returns the delivery; a sent one is never sent
+    again (a task retried after a crash must not post twice)."""
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
+    if delivery.status == WebhookDelivery.Status.SENT:
+        return delivery
+    ok, response, error = robot_post(delivery.webhook, delivery.content)
+    delivery.attempts += 1
+    delivery.status = WebhookDelivery.Status.SENT if ok else WebhookDelivery.Status.FAILED
+    delivery.response = response[:4000]
+    delivery.error = error
+    delivery.sent_at = now or timezone.now()
+    delivery.save(update_fields=["attempts", "status", "response", "error", "sent_at"])
+    return delivery
+
+
+def _check_webhook(data):
+    if data.get("kind") == UnitWebhook.Kind.WECOM and data.get("secret"):
+        raise ValidationError({"secret": "企业微信群机器人不使用加签密钥，请留空。"})
+
+
+@transaction.atomic
+def webhook_create(*, actor, data):
+    _check_webhook(data)
+    return record_create(UnitWebhook, actor=actor, data=data)
+
+
+@transaction.atomic
+def webhook_update(*, actor, webhook, data, version):
+    _check_webhook(data)
+    return record_update(webhook, actor=actor, data=data, version=version)
+
+
+@transaction.atomic
+def webhook_delete(*, actor, webhook):
+    record_delete(webhook, actor=actor)
+
+
+def webhook_test_send(*, actor, webhook):
+    """A test message, sent now so the clerk sees the robot's answer on the page."""
+    delivery = WebhookDelivery.objects.create(
+        webhook=webhook,
+        content=robot_text(
+            "群机器人测试消息",
+            f"{actor.full_name or actor.username}（{actor.department.name}）发送的测试消息，"
+            "收到即说明设置正确。",
+        ),
+    )
+    return webhook_deliver(delivery.pk)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PipelineConfig(AppConfig):
+    name = "zhaoshang.pipeline"
+    verbose_name = "线索和项目"
+
+    def ready(self):
+        # Home cards (projects, leads, approvals), the leads' nightly lapse job, and the
+        # approvals' project-page sections and signing guard register on import.
+        from . import approval_views, home, lead_home, lead_tasks  # noqa: F401

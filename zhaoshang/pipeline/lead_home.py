@@ -1,0 +1,16 @@
+"""The home-page card for leads: my unit's leads, incoming pushes, the pool."""
+
+from zhaoshang.org.home import card
+
+
+@card("pipeline.view_pipeline", order=50)
+def leads_card(user):
+    from . import lead_queries
+
+    mine = lead_queries.leads(user).filter(pooled_at__isnull=True).count()
+    lines = [
+        ("跟进中的线索", f"{mine} 条"),
+        ("待处理的推送和合作请求", f"{lead_queries.incoming_pending_count(user)} 条"),
+        ("公海线索", f"{lead_queries.pool(user).count()} 条"),
+    ]
+    return {"title": "线索", "lines": lines, "link": ("pipeline:lead_list", "查看线索")}

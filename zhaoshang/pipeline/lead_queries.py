@@ -1,0 +1,146 @@
+"""Reads of leads, the pool and pushes, always through ``for_user``.
+
+Beyond a unit's own scope a user may read two kinds of lead: those in the office's pool
+(公海 — open to every promotion unit by design, that is what the pool is for) and those
+pushed to or requested by their unit (the receiver must see what it is asked to take).
+Nothing else of another unit is readable."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+
+from zhaoshang.org.models import DataScope, Department
+from zhaoshang.org.scoping import user_scope
+
+from .models import LeadPush, OwnerChange, Project, Stage
+
+MANAGE = "pipeline.manage_pipeline"
+FILTERS = ("q", "method", "key_industry", "region", "state", "registered_from", "registered_to")
+STATES = [
+    ("held", "跟进中"),
+    ("pushing", "推送待处理"),
+    ("pooled", "公海"),
+]
+
+
+def scope_unit_ids(user):
+    """The units whose records the user reads; None means every unit."""
+    scope = user_scope(user)
+    if scope == DataScope.ALL:
+        return None
+    if scope == DataScope.NONE:
+        return []
+    if scope == DataScope.UNIT_AND_BELOW:
+        return list(
+            Department.objects.filter(path__startswith=user.department.path).values_list(
+                "pk", flat=True
+            )
+        )
+    return [user.department_id]
+
+
+def _pending_push():
+    return LeadPush.objects.filter(project=OuterRef("pk"), state=LeadPush.State.PENDING)
+
+
+def leads(user):
+    """The leads of the user's scope (the office and leaders: all, the pool included)."""
+    return Project.objects.for_user(user).leads()
+
+
+def pool(user):
+    """The pool: every promotion user may see and claim it; others only within scope."""
+    qs = Project.objects.pooled() if user.has_perm(MANAGE) else leads(user).pooled()
+    return qs
+
+
+def readable(user):
+    """Leads and projects the user may open: own scope, the pool, and those their unit
+    has a push about."""
+    units = scope_unit_ids(user)
+    if units is None:
+        return Project.objects.all()
+    if not user.has_perm("pipeline.view_pipeline"):
+        return Project.objects.none()
+    about_us = LeadPush.objects.filter(project=OuterRef("pk")).for_units(units)
+    return Project.objects.filter(
+        Q(pk__in=Project.objects.for_user(user).values("pk"))
+        | Q(stage=Stage.LEAD, pooled_at__isnull=False)
+        | Exists(about_us)
+    )
+
+
+def with_list_relations(qs):
+    return qs.select_related(
+        "enterprise", "department", "registered_department", "key_industry", "origin_region"
+    ).annotate(has_pending_push=Exists(_pending_push()))
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def apply_filters(qs, f):
+    if f.get("q"):
+        qs = qs.filter(Q(name__icontains=f["q"]) | Q(enterprise__name__icontains=f["q"]))
+    if f.get("method"):
+        qs = qs.filter(method=f["method"])
+    if f.get("key_industry"):
+        qs = qs.filter(key_industry_id=f["key_industry"])
+    if f.get("region"):
+        qs = qs.filter(origin_region_id=f["region"])
+    state = f.get("state")
+    if state == "pooled":
+        qs = qs.filter(pooled_at__isnull=False)
+    elif state == "held":
+        qs = qs.filter(pooled_at__isnull=True)
+    elif state == "pushing":
+        qs = qs.filter(Exists(_pending_push()))
+    if start := _date(f.get("registered_from")):
+        qs = qs.filter(created_at__date__gte=start)
+    if end := _date(f.get("registered_to")):
+        qs = qs.filter(created_at__date__lte=end)
+    return qs
+
+
+def owner_history(project):
+    return OwnerChange.objects.filter(project=project).select_related(
+        "from_department", "to_department", "actor"
+    )
+
+
+def pushes_of(project):
+    return LeadPush.objects.filter(project=project).select_related(
+        "from_department", "to_department", "created_by", "answered_by"
+    )
+
+
+def pushes(user, *, direction="incoming", state=""):
+    """Pushes and cooperation requests to (incoming) or from (outgoing) the user's units."""
+    units = scope_unit_ids(user)
+    qs = LeadPush.objects.select_related(
+        "project__enterprise", "from_department", "to_department", "created_by", "answered_by"
+    )
+    field = "to_department_id__in" if direction == "incoming" else "from_department_id__in"
+    if units is not None:
+        qs = qs.filter(**{field: units})
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-id")
+
+
+def incoming_pending_count(user):
+    units = scope_unit_ids(user)
+    qs = LeadPush.objects.pending()
+    if units is not None:
+        qs = qs.filter(to_department_id__in=units)
+    return qs.count()
+
+
+def promoting_units():
+    from .lead_services import PROMOTING_KINDS
+
+    return Department.objects.filter(is_active=True, kind__in=PROMOTING_KINDS)

@@ -1,0 +1,47 @@
+"""What other parts of the system add to a project's page.
+
+The project page shows its own stages, ledger, problems and funds; evaluations,
+tailored-terms approvals (and later agreements, tickets, complaints) register here
+instead of the page importing every module.
+
+``@section(order)`` registers ``fn(request, project) -> dict | None``; the dict has
+``title``, ``template`` and ``context``, and None hides the section for this user.
+``@timeline(...)`` registers ``fn(project) -> iterable of TimelineItem`` merged into the
+page's timeline by date.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+SECTIONS = []
+TIMELINES = []
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    when: date | datetime
+    kind: str  # the Chinese label of what happened, e.g. "准入评估"
+    text: str
+    url: str = ""
+
+
+def section(order=100):
+    def register(fn):
+        SECTIONS.append((order, fn))
+        SECTIONS.sort(key=lambda item: item[0])
+        return fn
+
+    return register
+
+
+def timeline(fn):
+    TIMELINES.append(fn)
+    return fn
+
+
+def sections_for(request, project):
+    return [s for _, fn in SECTIONS if (s := fn(request, project))]
+
+
+def timeline_for(project):
+    return [item for fn in TIMELINES for item in fn(project)]

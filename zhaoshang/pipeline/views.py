@@ -1,0 +1,558 @@
+"""Project pages: kanban, list and export, the project page as a timeline with its forms,
+the overdue ledger, open problems, the funnel and the settings. Views are thin: reads in
+queries.py, writes in services.py and workflow.py."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhaoshang.audit.models import AuditEvent
+from zhaoshang.audit.services import audit_record
+from zhaoshang.common.excel import xlsx_response
+from zhaoshang.org.access import paginate, require
+from zhaoshang.org.views import form_errors_to
+from zhaoshang.reference.models import KeyIndustry, Zone
+
+from . import queries, sections, services, workflow
+from .forms import (
+    ConfigForm,
+    FundsForm,
+    LedgerForm,
+    MemberForm,
+    MoveForm,
+    ProblemActionForm,
+    ProblemForm,
+    ProjectForm,
+    units,
+)
+from .models import (
+    FundsEntry,
+    MajorLevel,
+    Method,
+    PipelineConfig,
+    Problem,
+    ProjectMember,
+    Stage,
+)
+
+VIEW = "pipeline.view_pipeline"
+MANAGE = "pipeline.manage_pipeline"
+COORDINATE = "pipeline.coordinate_pipeline"
+
+
+def _filter_choices():
+    """Units, key industries and zones: reference data kept a minute in the cache, so a
+    list page does not spend three queries on its filter lists."""
+    choices = cache.get("zs:pipeline-filters")
+    if choices is None:
+        choices = {
+            "departments": list(units().values_list("pk", "name")),
+            "key_industries": list(KeyIndustry.objects.values_list("pk", "name")),
+            "zones": list(Zone.objects.values_list("pk", "name")),
+        }
+        cache.set("zs:pipeline-filters", choices, 60)
+    return {
+        **choices,
+        "stages": Stage.choices,
+        "methods": Method.choices,
+        "levels": [c for c in MajorLevel.choices if c[0]],
+    }
+
+
+def _filters(request):
+    return {k: request.GET.get(k, "").strip() for k in queries.FILTERS}
+
+
+def _querystring(request, *drop):
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+# --- Kanban and list ---------------------------------------------------------------------
+@require(VIEW)
+def kanban(request):
+    filters = _filters(request)
+    qs = queries.apply_filters(queries.projects(request.user), filters)
+    columns = queries.kanban(qs)
+    cards = [c for col in columns for c in col["cards"]]
+    context = {
+        "columns": columns,
+        "filters": filters,
+        "overdue": queries.overdue_ids(cards),
+        "moves": {c.pk: workflow.allowed_moves(c) for c in cards},
+        "may_move": request.user.has_perm(MANAGE),
+        **_filter_choices(),
+    }
+    template = "pipeline/kanban.html#board" if request.htmx else "pipeline/kanban.html"
+    return render(request, template, context)
+
+
+@require(VIEW)
+def project_list(request):
+    filters = _filters(request)
+    qs = queries.apply_filters(queries.projects(request.user), filters)
+    if request.GET.get("export") == "xlsx":
+        return _export(request, qs)
+    page = paginate(request, queries.with_list_relations(qs).order_by("-id"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "overdue": queries.overdue_ids(page.object_list),
+        "querystring": _querystring(request, "page"),
+        **_filter_choices(),
+    }
+    template = (
+        "pipeline/project_list.html#results" if request.htmx else "pipeline/project_list.html"
+    )
+    return render(request, template, context)
+
+
+def _wan(amount):
+    return round(amount / 10000, 2) if amount is not None else None
+
+
+def _export(request, qs):
+    rows = queries.with_list_relations(qs).select_related("industry").order_by("-id")[:100_000]
+    audit_record(
+        AuditEvent.Action.EXPORT,
+        actor=request.user,
+        object_type="pipeline.project",
+        detail="导出项目清单",
+    )
+    headers = [
+        "项目名称",
+        "投资企业",
+        "阶段",
+        "责任单位",
+        "重点产业",
+        "国民经济行业",
+        "功能区",
+        "招商方式",
+        "项目等级",
+        "预计投资额（万元）",
+        "协议投资额（万元）",
+        "签约日期",
+        "注册日期",
+        "开工日期",
+        "投产运营日期",
+        "最近台账日期",
+    ]
+    return xlsx_response(
+        "项目清单",
+        [
+            (
+                "项目",
+                headers,
+                (
+                    [
+                        p.name,
+                        p.enterprise.name,
+                        p.get_stage_display(),
+                        p.department.name,
+                        p.key_industry.name if p.key_industry else "",
+                        p.industry.name if p.industry else "",
+                        p.zone.name if p.zone else "",
+                        p.get_method_display(),
+                        p.get_major_level_display() if p.major_level else "",
+                        _wan(p.estimated_investment),
+                        _wan(p.agreed_investment),
+                        p.signed_on,
+                        p.registered_on,
+                        p.construction_on,
+                        p.operating_on,
+                        p.last_ledger_on,
+                    ]
+                    for p in rows.iterator(chunk_size=2000)
+                ),
+            )
+        ],
+    )
+
+
+# --- One project -------------------------------------------------------------------------
+def _get(request, pk):
+    return get_object_or_404(
+        queries.projects(request.user).select_related(
+            "enterprise",
+            "department",
+            "registered_department",
+            "key_industry",
+            "industry",
+            "zone",
+            "carrier",
+            "origin_region",
+        ),
+        pk=pk,
+    )
+
+
+def _timeline(project):
+    """Everything that happened to the project, newest first: stage moves, ledger,
+    problems and their steps, funds, owner changes, and what other modules add."""
+    items = []
+    for c in project.stage_changes.select_related("actor", "department"):
+        text = (
+            f"{Stage(c.from_stage).label if c.from_stage else '登记'} → {c.get_to_stage_display()}"
+        )
+        items.append((c.occurred_on, c.at, "阶段", text, c.reason, c.actor))
+    for e in project.ledger_entries.select_related("created_by"):
+        items.append(
+            (
+                e.occurred_on,
+                e.created_at,
+                "台账",
+                e.content,
+                e.next_step and f"下一步：{e.next_step}",
+                e.created_by,
+            )
+        )
+    for f in project.funds_entries.select_related("created_by"):
+        amount = f"{f.amount / 10000:,.2f}万{'元' if f.currency == 'CNY' else f.currency}"
+        items.append(
+            (
+                f.received_on,
+                f.created_at,
+                "到位资金",
+                f"{f.get_source_display()}到位 {amount}",
+                f.note,
+                f.created_by,
+            )
+        )
+    for o in project.owner_changes.select_related("from_department", "to_department", "actor"):
+        text = f"{o.get_kind_display()}：{o.from_department.name + ' → ' if o.from_department else ''}{o.to_department.name}"
+        items.append((timezone.localdate(o.at), o.at, "责任单位", text, o.reason, o.actor))
+    items.extend(_problem_steps(project))
+    for t in sections.timeline_for(project):
+        when = t.when.date() if isinstance(t.when, dt.datetime) else t.when
+        items.append((when, None, t.kind, t.text, t.url, None))
+    items.sort(key=lambda i: (i[0], i[1] or timezone.now()), reverse=True)
+    return [{"on": i[0], "kind": i[2], "text": i[3], "note": i[4], "actor": i[5]} for i in items]
+
+
+def _problem_steps(project):
+    from .models import ProblemStep
+
+    for s in ProblemStep.objects.filter(problem__project=project).select_related(
+        "problem", "actor"
+    ):
+        label = s.get_kind_display()
+        if s.kind == ProblemStep.Kind.ESCALATE:
+            label = f"升级至{Problem.Level(s.to_level).label}"
+        yield (
+            timezone.localdate(s.at),
+            s.at,
+            "问题",
+            f"{s.problem.title}：{label}",
+            s.note,
+            s.actor,
+        )
+
+
+@require(VIEW)
+def project_detail(request, pk):
+    project = _get(request, pk)
+    today = timezone.localdate()
+    may_edit = request.user.has_perm(MANAGE)
+    problems = list(project.problems.select_related("owner_department"))
+    context = {
+        "p": project,
+        "timeline": _timeline(project),
+        "moves": workflow.allowed_moves(project) if may_edit else [],
+        "problems": problems,
+        "funds": list(project.funds_entries.all()),
+        "members": list(project.members.all()),
+        "sections": sections.sections_for(request, project),
+        "overdue": project.pk in queries.overdue_ids([project], today),
+        "may_edit": may_edit,
+        "may_coordinate": request.user.has_perm(COORDINATE),
+        "today": today,
+        "ledger_form": LedgerForm(initial={"occurred_on": today.isoformat()}),
+        "funds_form": FundsForm(initial={"received_on": today.isoformat()}),
+        "problem_form": ProblemForm(initial={"owner_department": project.department_id}),
+        "action_form": ProblemActionForm(),
+        "member_form": MemberForm(),
+        "command_team": project.major_level == MajorLevel.VERY_MAJOR,
+    }
+    return render(request, "pipeline/project_detail.html", context)
+
+
+@require(MANAGE)
+def project_edit(request, pk=None):
+    project = _get(request, pk) if pk else None
+    form = ProjectForm(
+        request.POST or None,
+        instance=project,
+        user=request.user,
+        initial={"enterprise_text": request.GET.get("enterprise_name", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if not form.errors:
+            try:
+                if project is None:
+                    project = services.project_create(actor=request.user, data=data)
+                else:
+                    project = services.project_update(
+                        actor=request.user,
+                        project=project,
+                        data=data,
+                        version=form.cleaned_data["version"],
+                    )
+            except ValidationError as exc:
+                form_errors_to(form, exc)
+            else:
+                messages.success(request, f"项目“{project.name}”已保存。")
+                return redirect("pipeline:project_detail", pk=project.pk)
+    return render(request, "pipeline/project_form.html", {"form": form, "p": project})
+
+
+@require(MANAGE)
+def project_move(request, pk):
+    project = _get(request, pk)
+    to_stage = request.POST.get("to_stage") or request.GET.get("to", "")
+    if to_stage not in Stage.values:
+        messages.error(request, "请选择要转入的阶段。")
+        return redirect("pipeline:project_detail", pk=pk)
+    form = MoveForm(
+        request.POST or None,
+        request.FILES or None,
+        to_stage=to_stage,
+        initial={"to_stage": to_stage, "expected_stage": project.stage},
+    )
+    move = workflow.TRANSITIONS.get((project.stage, to_stage))
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.project_move(
+                actor=request.user,
+                project=project,
+                to_stage=to_stage,
+                data=form.move_data(),
+                reason=form.cleaned_data.get("reason", ""),
+                expected_stage=form.cleaned_data["expected_stage"],
+            )
+        except workflow.MoveConflict as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("pipeline:project_detail", pk=pk)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"项目“{project.name}”已转入“{Stage(to_stage).label}”。")
+            if request.POST.get("next") == "kanban":
+                return redirect("pipeline:kanban")
+            return redirect("pipeline:project_detail", pk=pk)
+    context = {
+        "p": project,
+        "form": form,
+        "to_stage": Stage(to_stage),
+        "move": move,
+        "next": request.GET.get("next", ""),
+    }
+    template = "pipeline/move_form.html#form" if request.htmx else "pipeline/move_form.html"
+    return render(request, template, context)
+
+
+def _form_messages(request, form):
+    messages.error(
+        request,
+        "；".join(
+            f"{form.fields[f].label + '：' if f in form.fields else ''}{'，'.join(e)}"
+            for f, e in form.errors.items()
+        ),
+    )
+
+
+def _sub_action(request, pk, form_class, apply, done):
+    project = _get(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            apply(project, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, done)
+    else:
+        _form_messages(request, form)
+    return redirect("pipeline:project_detail", pk=pk)
+
+
+@require(MANAGE)
+@require_POST
+def ledger_add(request, pk):
+    return _sub_action(
+        request,
+        pk,
+        LedgerForm,
+        lambda p, d: services.ledger_entry_add(actor=request.user, project=p, **d),
+        "推进台账已登记。",
+    )
+
+
+@require(MANAGE)
+@require_POST
+def funds_add(request, pk):
+    def apply(project, d):
+        amount, currency = d["amount"]
+        services.funds_entry_add(
+            actor=request.user,
+            project=project,
+            received_on=d["received_on"],
+            amount=amount,
+            currency=currency,
+            source=d["source"],
+            note=d["note"],
+        )
+
+    return _sub_action(request, pk, FundsForm, apply, "到位资金已登记。")
+
+
+@require(MANAGE)
+@require_POST
+def funds_delete(request, pk, entry):
+    project = _get(request, pk)
+    row = get_object_or_404(FundsEntry, pk=entry, project=project)
+    services.funds_entry_delete(actor=request.user, entry=row)
+    messages.success(request, "到位资金记录已删除。")
+    return redirect("pipeline:project_detail", pk=pk)
+
+
+@require(MANAGE)
+@require_POST
+def problem_add(request, pk):
+    return _sub_action(
+        request,
+        pk,
+        ProblemForm,
+        lambda p, d: services.problem_raise(actor=request.user, project=p, **d),
+        "问题已登记，办结期限按工作日计算。",
+    )
+
+
+@require(MANAGE)
+@require_POST
+def problem_action(request, pk, problem):
+    project = _get(request, pk)
+    row = get_object_or_404(Problem, pk=problem, project=project)
+    form = ProblemActionForm(request.POST)
+    if not form.is_valid():
+        _form_messages(request, form)
+        return redirect("pipeline:project_detail", pk=pk)
+    d = form.cleaned_data
+    common = {"actor": request.user, "problem": row, "version": d["version"]}
+    try:
+        if d["action"] == "reply":
+            services.problem_reply(note=d["note"], **common)
+        elif d["action"] == "escalate":
+            services.problem_escalate(note=d["note"], **common)
+        elif d["action"] == "resolve":
+            services.problem_resolve(resolution=d["note"], **common)
+        else:
+            services.problem_close(note=d["note"], **common)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"问题“{row.title}”：{dict(form.ACTIONS)[d['action']]}已记录。")
+    return redirect("pipeline:project_detail", pk=pk)
+
+
+@require(MANAGE)
+@require_POST
+def member_add(request, pk):
+    return _sub_action(
+        request,
+        pk,
+        MemberForm,
+        lambda p, d: services.member_add(actor=request.user, project=p, **d),
+        "项目专班成员已添加。",
+    )
+
+
+@require(MANAGE)
+@require_POST
+def member_remove(request, pk, member):
+    project = _get(request, pk)
+    row = get_object_or_404(ProjectMember, pk=member, project=project)
+    services.member_remove(actor=request.user, member=row)
+    messages.success(request, f"已移除{row.get_role_display()}{row.name}。")
+    return redirect("pipeline:project_detail", pk=pk)
+
+
+# --- Follow-up lists ---------------------------------------------------------------------
+@require(VIEW)
+def overdue_ledgers(request):
+    config = PipelineConfig.current()
+    cutoff = queries.ledger_cutoff(config=config)
+    qs = queries.apply_filters(
+        queries.projects(request.user).filter(queries.overdue_q(cutoff)), _filters(request)
+    )
+    page = paginate(request, queries.with_list_relations(qs).order_by("last_ledger_on", "id"))
+    return render(
+        request,
+        "pipeline/overdue_ledgers.html",
+        {
+            "page": page,
+            "config": config,
+            "cutoff": cutoff,
+            "filters": _filters(request),
+            **_filter_choices(),
+        },
+    )
+
+
+@require(VIEW)
+def problem_list(request):
+    today = timezone.localdate()
+    overdue_only = request.GET.get("overdue") == "1"
+    qs = queries.open_problems(request.user, today, overdue_only)
+    if (unit := request.GET.get("department", "")).isdigit():
+        qs = qs.filter(owner_department_id=int(unit))
+    if (level := request.GET.get("level", "")) in Problem.Level.values:
+        qs = qs.filter(level=level)
+    page = paginate(request, qs.order_by("due_on", "id"))
+    return render(
+        request,
+        "pipeline/problem_list.html",
+        {
+            "page": page,
+            "today": today,
+            "overdue_only": overdue_only,
+            "levels": Problem.Level.choices,
+            "filters": {"department": unit, "level": level},
+            **_filter_choices(),
+        },
+    )
+
+
+@require(VIEW)
+def funnel(request):
+    department = request.GET.get("department", "")
+    rows = queries.funnel(request.user, int(department) if department.isdigit() else None)
+    return render(
+        request,
+        "pipeline/funnel.html",
+        {"rows": rows, "department": department, **_filter_choices()},
+    )
+
+
+@require(COORDINATE)
+def config_edit(request):
+    config = PipelineConfig.current()
+    form = ConfigForm(request.POST or None, instance=config)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.config_update(
+                actor=request.user, data={f: form.cleaned_data[f] for f in ConfigForm.Meta.fields}
+            )
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            messages.success(request, "项目管理设置已保存，项目等级已按新标准重新核定。")
+            return redirect("pipeline:config")
+    return render(request, "pipeline/config.html", {"form": form})

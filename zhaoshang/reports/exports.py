@@ -1,0 +1,316 @@
+"""The monthly report as .xlsx (one sheet per table, set up to print) and as .docx (the
+way an office writes a 统计月报). Both render the same data as the page."""
+
+import datetime as dt
+from decimal import Decimal
+from io import BytesIO
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+# The by-unit table shows these (the page and the Word report; Excel has them all).
+UNIT_TABLE_CODES = [
+    "signed_projects",
+    "agreed_investment",
+    "funds_domestic",
+    "funds_foreign",
+    "landed_projects",
+]
+KIND_UNIT = {"count": "个", "cny": "万元", "usd": "万美元"}
+
+
+def wan(value):
+    return (Decimal(str(value)) / 10000).quantize(Decimal("0.01"))
+
+
+def shown(value, kind):
+    """A figure as the tables write it: counts as integers, amounts in 万."""
+    if value is None or value == "":
+        return "—"
+    return int(Decimal(str(value))) if kind == "count" else wan(value)
+
+
+def pct(value):
+    return "—" if value is None else f"{value}%"
+
+
+def cn_date(value):
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def tables(data, full=False):
+    """[(title, headers, rows)] — the report's tables in order, values ready to write."""
+    out = []
+    ind = data["indicators"]
+    out.append(
+        (
+            "一、主要指标",
+            [
+                "指标",
+                "单位",
+                "本月",
+                "本年累计",
+                "年度目标",
+                "完成率",
+                "上年同期累计",
+                "同比",
+                "上月",
+                "环比",
+            ],
+            [
+                [
+                    i["label"],
+                    KIND_UNIT[i["kind"]],
+                    shown(i["month"], i["kind"]),
+                    shown(i["ytd"], i["kind"]),
+                    shown(i["target"], i["kind"]),
+                    pct(i["rate"]),
+                    shown(i["ly_ytd"], i["kind"]),
+                    pct(i["yoy"]),
+                    shown(i["prev"], i["kind"]),
+                    pct(i["mom"]),
+                ]
+                for i in ind
+            ],
+        )
+    )
+    kinds = {i["code"]: i["kind"] for i in ind}
+    main = [
+        "signed_projects",
+        "agreed_investment",
+        "funds_domestic",
+        "funds_foreign",
+        "landed_projects",
+    ]
+    labels = {i["code"]: f"{i['label']}（{KIND_UNIT[i['kind']]}）" for i in ind}
+    headers = ["排名", "单位"]
+    for code in main:
+        headers += [f"{labels[code]}目标", f"{labels[code]}完成", f"{labels[code]}完成率"]
+    out.append(
+        (
+            "二、分单位完成情况",
+            headers,
+            [
+                [u["rank"], u["name"]]
+                + [
+                    x
+                    for code in main
+                    for x in (
+                        shown(u["cells"][code]["target"], kinds[code]),
+                        shown(u["cells"][code]["done"], kinds[code]),
+                        pct(u["cells"][code]["rate"]),
+                    )
+                ]
+                for u in data["units"]
+            ],
+        )
+    )
+    for dim, title, head in (
+        ("key_industry", "三、分重点产业签约情况", "重点产业"),
+        ("section", "三、分国民经济行业签约情况", "行业门类"),
+        ("area", "四、分来源地签约情况", "来源地"),
+        ("method", "四、分招商方式签约情况", "招商方式"),
+    ):
+        out.append(
+            (
+                title,
+                [head, "本月签约（个）", "本年累计签约（个）", "协议投资额（万元）", "占比"],
+                [
+                    [r["label"], r["month"], r["ytd"], wan(r["amount"]), pct(r["share"])]
+                    for r in data["breakdowns"][dim]
+                ],
+            )
+        )
+    out.append(
+        (
+            "五、重大项目推进情况",
+            [
+                "项目名称",
+                "责任单位",
+                "等级",
+                "投资额（万元）",
+                "阶段",
+                "本月推进情况",
+                "未解决问题",
+                "下一步工作",
+            ],
+            [
+                [
+                    p["name"],
+                    p["unit"],
+                    p["level"],
+                    wan(p["amount"]),
+                    p["stage"],
+                    p["ledger"] or "本月无台账",
+                    "；".join(p["problems"]) or "无",
+                    p["next_step"] or "—",
+                ]
+                for p in data["major_projects"]
+            ],
+        )
+    )
+    out.append(
+        (
+            "六、本月签约项目",
+            [
+                "项目名称",
+                "投资企业",
+                "责任单位",
+                "签约日期",
+                "协议投资额（万元）",
+                "重点产业",
+                "当前阶段",
+            ],
+            [
+                [
+                    p["name"],
+                    p["enterprise"],
+                    p["unit"],
+                    cn_date(p["on"]),
+                    wan(p["amount"]),
+                    p["industry"] or "—",
+                    p["stage"],
+                ]
+                for p in data["signed_this_month"]
+            ],
+        )
+    )
+    out.append(
+        (
+            "六、本月落地项目",
+            [
+                "项目名称",
+                "投资企业",
+                "责任单位",
+                "注册日期",
+                "统一社会信用代码",
+                "协议投资额（万元）",
+                "当前阶段",
+            ],
+            [
+                [
+                    p["name"],
+                    p["enterprise"],
+                    p["unit"],
+                    cn_date(p["on"]),
+                    p["credit_code"],
+                    wan(p["amount"]),
+                    p["stage"],
+                ]
+                for p in data["landed_this_month"]
+            ],
+        )
+    )
+    out.append(
+        (
+            "七、年内尚无签约项目的单位",
+            ["序号", "单位"],
+            [[n, c["name"]] for n, c in enumerate(data["call_in"], start=1)],
+        )
+    )
+    return out
+
+
+def xlsx_bytes(data):
+    """One sheet per table: title row, header row repeated on every printed page,
+    landscape, fitted to the page width."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    used = set()
+    for title, headers, rows in tables(data, full=True):
+        name = title.split("、", 1)[1][:31]
+        while name in used:
+            name = name[:29] + "2"
+        used.add(name)
+        ws = wb.create_sheet(name)
+        ws.append([f"{data['title']}　{title}"])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        ws["A1"].font = Font(bold=True, size=14)
+        ws["A1"].alignment = Alignment(horizontal="center")
+        ws.append(headers)
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = border
+        for row in rows:
+            ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+            for cell in ws[ws.max_row]:
+                cell.border = border
+                if isinstance(cell.value, float):
+                    cell.number_format = "#,##0.00"
+        for i, header in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = max(10, min(36, len(header) * 2 + 2))
+        ws.freeze_panes = "A3"
+        ws.print_title_rows = "1:2"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _font(run, size, bold=False, name="仿宋_GB2312"):
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = name
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
+
+
+def docx_bytes(data, *, issuer="河西区招商引资工作领导小组办公室", issued_on=None, version=None):
+    """Title (小标宋), issuing unit and date, the generated summary, then the tables."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.5))
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run(data["title"]), 22, bold=True, name="方正小标宋简体")
+    if version:
+        note = doc.add_paragraph()
+        note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(note.add_run(f"（第{version}版）"), 14)
+    meta = doc.add_paragraph()
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(meta.add_run(f"{issuer}　　{cn_date(issued_on or data['computed_on'])}"), 14)
+    heading = doc.add_paragraph()
+    _font(heading.add_run("总体情况"), 16, bold=True, name="黑体")
+    body = doc.add_paragraph()
+    body.paragraph_format.first_line_indent = Pt(32)
+    body.paragraph_format.line_spacing = Pt(28)
+    _font(body.add_run(data["summary"]), 16)
+    for title_text, headers, rows in tables(data):
+        p = doc.add_paragraph()
+        _font(p.add_run(title_text), 14, bold=True, name="黑体")
+        table = doc.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run(text), 10, bold=True)
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = ""
+                _font(cell.paragraphs[0].add_run(str(value)), 10)
+        if not rows:
+            empty = doc.add_paragraph()
+            _font(empty.add_run("（无）"), 12)
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,65 @@
+"""Exchange rates the office sets per month, and issued monthly reports (frozen)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ExchangeRate(models.Model):
+    """Yuan per one unit of ``currency`` for a month: funds received that month in that
+    currency convert at this rate (counting rule 5 in docs/counting-rules.md)."""
+
+    year = models.PositiveIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    currency = models.CharField("币种", max_length=3)
+    rate = models.DecimalField("汇率（1 单位外币折合人民币元）", max_digits=12, decimal_places=6)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "月度汇率"
+        verbose_name_plural = "月度汇率"
+        ordering = ["-year", "-month", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month", "currency"], name="rate_month_cur")
+        ]
+
+    def __str__(self):
+        return f"{self.year}年{self.month}月 {self.currency} {self.rate}"
+
+
+class IssuedReport(models.Model):
+    """A month's report as the office issued it: every figure frozen in ``data`` so later
+    edits to projects never change what went out. Re-issuing adds a version and lists
+    the figures that changed against the previous one in ``changes``."""
+
+    year = models.PositiveIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    version = models.PositiveIntegerField("版本")
+    data = models.JSONField("报告数据")
+    changes = models.JSONField("与上一版相比变化的数字", default=list)
+    note = models.CharField("发布说明", max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已发布月报"
+        verbose_name_plural = "已发布月报"
+        ordering = ["-year", "-month", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "version"], name="issued_report_version"
+            )
+        ]
+        permissions = [
+            ("view_report", "查看统计月报和全区驾驶舱"),
+            ("view_issued_report", "查看已发布的统计月报"),
+            ("issue_report", "发布统计月报、设置汇率"),
+            ("view_unit_dashboard", "查看本单位目标完成情况"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年{self.month}月统计月报（第{self.version}版）"

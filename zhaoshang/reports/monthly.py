@@ -1,0 +1,423 @@
+"""The monthly report (统计月报) for any month, computed from ``rules.Facts``.
+
+``monthly_report(year, month)`` returns plain data (numbers, names, query strings for
+the drill-down) that the page, the .xlsx, the .docx and the issued snapshot all render,
+so the four cannot disagree. Amounts are Decimal yuan (USD for foreign investment)."""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from zhaoshang.assessment.models import INDICATORS
+from zhaoshang.assessment.queries import assessed_units, targets_by_unit
+from zhaoshang.org.models import Department
+from zhaoshang.pipeline.models import (
+    LedgerEntry,
+    Method,
+    Problem,
+    Project,
+    Stage,
+)
+
+from . import rules
+from .rules import CENT
+
+SIGNING_CODES = {
+    "signed_projects": None,
+    "agreed_investment": None,
+    "major_projects": "major",
+    "head_enterprise_projects": "head",
+    "emerging_projects": "emerging",
+}
+FUNDS_CODES = {
+    "funds_domestic": ("domestic", "cny"),
+    "funds_foreign": ("foreign", "cny"),
+    "foreign_investment_usd": ("foreign", "usd"),
+}
+PERIOD_LABELS = {
+    "month": "本月",
+    "ytd": "本年累计",
+    "prev": "上月",
+    "ly_month": "上年同月",
+    "ly_ytd": "上年同期累计",
+}
+
+
+def periods(year, month):
+    py, pm = rules.previous_month(year, month)
+    return {
+        "month": {(year, month)},
+        "ytd": {(year, m) for m in range(1, month + 1)},
+        "prev": {(py, pm)},
+        "ly_month": {(year - 1, month)},
+        "ly_ytd": {(year - 1, m) for m in range(1, month + 1)},
+    }
+
+
+def load_facts(year, month):
+    """Every fact the report of ``year``-``month`` needs: from January of the year before
+    (last year's figures and December for January's month-on-month) to the month's end."""
+    return rules.Facts(dt.date(year - 1, 1, 1), rules.month_bounds(year, month)[1])
+
+
+def signing_matches(s, months, unit=None, flag=None, dim=None):
+    """The same selection a figure sums, for the list behind it (drill-down)."""
+    if s.ym not in months or (unit is not None and s.unit_id != unit):
+        return False
+    if flag and not getattr(s, flag):
+        return False
+    return dim is None or dim in _dims(s)
+
+
+def _dims(s):
+    yield ("key_industry", s.key_industry_id)
+    yield ("section", s.section_id)
+    yield ("method", s.method)
+    for code in s.areas or ("other",):
+        yield ("area", code)
+
+
+class Tally:
+    """The facts summed once per (indicator, unit, month) and, for signings, per
+    breakdown key, so a figure is a handful of dictionary reads (no per-unit rescans)."""
+
+    def __init__(self, facts):
+        self.values = defaultdict(Decimal)
+        add = self.values.__setitem__
+        get = self.values.__getitem__
+
+        def bump(key, v):
+            add(key, get(key) + v)
+            district = (key[0], None, *key[2:])
+            add(district, get(district) + v)
+
+        for s in facts.signings:
+            for code, flag in SIGNING_CODES.items():
+                if flag and not getattr(s, flag):
+                    continue
+                v = s.amount if code == "agreed_investment" else 1
+                bump((code, s.unit_id, s.ym), v)
+            for dim in _dims(s):
+                self.values[("signed_projects", dim, s.ym)] += 1
+                self.values[("agreed_investment", dim, s.ym)] += s.amount
+        for x in facts.landings:
+            bump(("landed_projects", x.unit_id, x.ym), 1)
+        for code, (source, into) in FUNDS_CODES.items():
+            convert = facts.rates.to_cny if into == "cny" else facts.rates.to_usd
+            for b in facts.funds:
+                if b.source == source:
+                    value = convert(b.ym, b.currency, b.amount)
+                    if value is not None:
+                        bump((code, b.unit_id, b.ym), value)
+
+    def get(self, code, months, unit=None, dim=None):
+        key = dim if dim is not None else unit
+        total = sum((self.values.get((code, key, ym), 0) for ym in months), Decimal(0))
+        if code in ("agreed_investment", *FUNDS_CODES):
+            return Decimal(total).quantize(CENT)
+        return int(total)
+
+
+def figure(facts, code, months, unit=None, dim=None):
+    """One figure: indicator ``code`` over ``months`` (a set of (year, month)), for one
+    unit or the district, optionally within a breakdown ``dim`` = (kind, key) (signed
+    projects and agreed investment only)."""
+    tally = getattr(facts, "_tally", None)
+    if tally is None:
+        tally = facts._tally = Tally(facts)
+    return tally.get(code, months, unit, dim)
+
+
+def ratio(done, base):
+    """Percent with one decimal, or None when there is nothing to compare against."""
+    if not base:
+        return None
+    return (Decimal(done) / Decimal(base) * 100).quantize(Decimal("0.1"))
+
+
+def change(now, before):
+    if not before:
+        return None
+    return ((Decimal(now) - Decimal(before)) / Decimal(before) * 100).quantize(Decimal("0.1"))
+
+
+def monthly_report(year, month, *, today=None):
+    today = today or timezone.localdate()
+    facts = load_facts(year, month)
+    spans = periods(year, month)
+    targets = targets_by_unit(year)
+    units = {u.pk: u for u in assessed_units(year)}
+    seen = {s.unit_id for s in facts.signings} | {x.unit_id for x in facts.landings}
+    seen |= {b.unit_id for b in facts.funds}
+    for u in Department.objects.filter(pk__in=seen - set(units)):
+        units[u.pk] = u
+
+    # 1. Main indicators of the district.
+    indicators = []
+    for code, label, kind in INDICATORS:
+        values = {p: figure(facts, code, months) for p, months in spans.items()}
+        target = sum((Decimal(getattr(t, code)) for t in targets.values()), Decimal(0))
+        indicators.append(
+            {
+                "code": code,
+                "label": label,
+                "kind": kind,
+                **values,
+                "target": target,
+                "rate": ratio(values["ytd"], target),
+                "yoy": change(values["ytd"], values["ly_ytd"]),
+                "mom": change(values["month"], values["prev"]),
+            }
+        )
+
+    # 2. By unit: targets, completed (year to date), rate, rank.
+    unit_rows = []
+    for uid, unit in units.items():
+        target = targets.get(uid)
+        cells = {}
+        for code, _, _ in INDICATORS:
+            done = figure(facts, code, spans["ytd"], unit=uid)
+            goal = Decimal(getattr(target, code)) if target else Decimal(0)
+            cells[code] = {"done": done, "target": goal, "rate": ratio(done, goal)}
+        unit_rows.append(
+            {"unit_id": uid, "name": unit.name, "sort": unit.sort_order, "cells": cells}
+        )
+    # Rank by completion of the agreed-investment target, then the amount itself, then
+    # the number of signings (a unit without a target ranks by its amount).
+    unit_rows.sort(
+        key=lambda r: (
+            -(r["cells"]["agreed_investment"]["rate"] or Decimal(-1)),
+            -r["cells"]["agreed_investment"]["done"],
+            -r["cells"]["signed_projects"]["done"],
+            r["sort"],
+            r["unit_id"],
+        )
+    )
+    for rank, row in enumerate(unit_rows, start=1):
+        row["rank"] = rank
+        del row["sort"]
+
+    # 3 and 4. Signings by key industry, national industry, source area and method.
+    breakdowns = {
+        "key_industry": _breakdown(facts, spans, "key_industry", _key_industry_labels()),
+        "section": _breakdown(facts, spans, "section", _section_labels()),
+        "area": _breakdown(facts, spans, "area", _area_labels()),
+        "method": _breakdown(facts, spans, "method", dict(Method.choices)),
+    }
+
+    # 6. Signed and landed this month.
+    month_ids = {s.project_id for s in facts.signings if s.ym == (year, month)}
+    landed_ids = {x.project_id for x in facts.landings if x.ym == (year, month)}
+    unit_of = {s.project_id: s.unit_id for s in facts.signings if s.ym == (year, month)}
+    unit_of_landed = {x.project_id: x.unit_id for x in facts.landings if x.ym == (year, month)}
+    names = dict(Department.objects.values_list("id", "name"))
+    signed_list = [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "enterprise": p.enterprise.name,
+            "unit": names.get(unit_of[p.pk], ""),
+            "on": p.signed_on,
+            "amount": p.agreed_investment or Decimal(0),
+            "industry": p.key_industry.name if p.key_industry_id else "",
+            "stage": p.get_stage_display(),
+        }
+        for p in Project.objects.filter(pk__in=month_ids)
+        .select_related("enterprise", "key_industry")
+        .order_by("signed_on", "pk")
+    ]
+    landed_list = [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "enterprise": p.enterprise.name,
+            "unit": names.get(unit_of_landed[p.pk], ""),
+            "on": p.registered_on,
+            "amount": p.agreed_investment or Decimal(0),
+            "credit_code": p.registered_credit_code,
+            "stage": p.get_stage_display(),
+        }
+        for p in Project.objects.filter(pk__in=landed_ids)
+        .select_related("enterprise")
+        .order_by("registered_on", "pk")
+    ]
+
+    # 7. Units with no signing so far this year (约谈).
+    call_in = [
+        {"unit_id": r["unit_id"], "name": r["name"]}
+        for r in sorted(unit_rows, key=lambda r: (units[r["unit_id"]].sort_order, r["unit_id"]))
+        if r["cells"]["signed_projects"]["done"] == 0 and units[r["unit_id"]].kind in _ASSESSED
+    ]
+
+    report = {
+        "year": year,
+        "month": month,
+        "title": f"河西区招商引资统计月报（{year}年{month}月）",
+        "computed_on": today.isoformat(),
+        "missing_rates": [
+            f"{y}年{m}月{rules.CURRENCY_NAMES.get(c, c)}（{c}）"
+            for y, m, c in sorted(facts.rates.missing)
+            if (y, m) in spans["ytd"] | spans["ly_ytd"] | spans["prev"]
+        ],
+        "indicators": indicators,
+        "units": unit_rows,
+        "breakdowns": breakdowns,
+        "major_projects": major_projects(year, month),
+        "signed_this_month": signed_list,
+        "landed_this_month": landed_list,
+        "call_in": call_in,
+    }
+    report["summary"] = summary(report)
+    return report
+
+
+_ASSESSED = {Department.Kind.DEPARTMENT, Department.Kind.STREET, Department.Kind.ZONE}
+
+
+def _breakdown(facts, spans, dim, labels):
+    keys = {
+        key for s in facts.signings if s.ym in spans["ytd"] for kind, key in _dims(s) if kind == dim
+    }
+    rows = []
+    ytd_total = figure(facts, "agreed_investment", spans["ytd"])
+    for key in keys:
+        value = key if key is not None else "none"
+        rows.append(
+            {
+                "key": value,
+                "label": labels.get(key, "其他" if dim == "area" else "未填写"),
+                "month": figure(facts, "signed_projects", spans["month"], dim=(dim, key)),
+                "ytd": figure(facts, "signed_projects", spans["ytd"], dim=(dim, key)),
+                "amount": figure(facts, "agreed_investment", spans["ytd"], dim=(dim, key)),
+            }
+        )
+    for row in rows:
+        row["share"] = ratio(row["amount"], ytd_total)
+    rows.sort(key=lambda r: (-r["amount"], -r["ytd"], str(r["label"])))
+    return rows
+
+
+def _key_industry_labels():
+    from zhaoshang.reference.models import KeyIndustry
+
+    return dict(KeyIndustry.objects.values_list("id", "name"))
+
+
+def _section_labels():
+    from zhaoshang.reference.models import Industry
+
+    return dict(Industry.objects.filter(level=Industry.Level.SECTION).values_list("id", "name"))
+
+
+def _area_labels():
+    from zhaoshang.reference.models import EconomicArea
+
+    return dict(EconomicArea.objects.values_list("code", "name")) | {"other": "其他"}
+
+
+MAJOR_STAGES = [
+    Stage.NEGOTIATING,
+    Stage.SIGNED,
+    Stage.LANDED,
+    Stage.CONSTRUCTION,
+    Stage.OPERATING,
+    Stage.ON_HOLD,
+]
+
+
+def major_projects(year, month):
+    """5. Major projects not dropped and past the lead stage: agreed investment, stage,
+    the month's latest ledger entry, open problems and the next step. Three queries
+    whatever the number of projects."""
+    first, last = rules.month_bounds(year, month)
+    projects = list(
+        Project.objects.filter(stage__in=MAJOR_STAGES)
+        .exclude(major_level="")
+        .select_related("department")
+        .annotate(open_problems=Count("problems", filter=Q(problems__status=Problem.Status.OPEN)))
+        .order_by("-agreed_investment", "pk")
+    )
+    ids = [p.pk for p in projects]
+    ledger = {}
+    for e in LedgerEntry.objects.filter(
+        project_id__in=ids, occurred_on__range=(first, last)
+    ).order_by("project_id", "-occurred_on", "-id"):
+        ledger.setdefault(e.project_id, e)
+    problems = defaultdict(list)
+    for pid, title in Problem.objects.filter(
+        project_id__in=ids, status=Problem.Status.OPEN
+    ).values_list("project_id", "title"):
+        problems[pid].append(title)
+    return [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "unit": p.department.name,
+            "level": p.get_major_level_display(),
+            "amount": p.agreed_investment or p.estimated_investment or Decimal(0),
+            "stage": p.get_stage_display(),
+            "ledger": ledger[p.pk].content if p.pk in ledger else "",
+            "problems": problems.get(p.pk, []),
+            "next_step": ledger[p.pk].next_step if p.pk in ledger else "",
+        }
+        for p in projects
+    ]
+
+
+def wan(amount):
+    """Yuan (or dollars) to 万 with two decimals, as reports write amounts."""
+    return (Decimal(amount) / 10000).quantize(CENT)
+
+
+def _trend(value, word_up="增长", word_down="下降"):
+    if value is None:
+        return "上年同期无可比数据"
+    if value == 0:
+        return "与上年同期持平"
+    return f"同比{word_up if value > 0 else word_down}{abs(value)}%"
+
+
+def summary(report):
+    """The summary paragraph, each sentence generated from the figures."""
+    year, month = report["year"], report["month"]
+    ind = {i["code"]: i for i in report["indicators"]}
+    span = f"{year}年1—{month}月" if month > 1 else f"{year}年1月"
+
+    def rate(code):
+        r = ind[code]["rate"]
+        return f"，完成年度目标的{r}%" if r is not None else ""
+
+    sentences = [
+        f"{span}，全区新签约项目{ind['signed_projects']['ytd']}个，"
+        f"{_trend(ind['signed_projects']['yoy'])}{rate('signed_projects')}；"
+        f"协议投资额{wan(ind['agreed_investment']['ytd'])}万元，"
+        f"{_trend(ind['agreed_investment']['yoy'])}{rate('agreed_investment')}。",
+        f"到位资金方面，内资到位{wan(ind['funds_domestic']['ytd'])}万元，"
+        f"外资到位{wan(ind['funds_foreign']['ytd'])}万元，"
+        f"实际利用外资{wan(ind['foreign_investment_usd']['ytd'])}万美元。",
+        f"新签约项目中，重大项目{ind['major_projects']['ytd']}个，"
+        f"500强企业项目{ind['head_enterprise_projects']['ytd']}个，"
+        f"战略性新兴产业项目{ind['emerging_projects']['ytd']}个；"
+        f"新落地项目{ind['landed_projects']['ytd']}个。",
+        f"{month}月当月新签约项目{ind['signed_projects']['month']}个，"
+        f"协议投资额{wan(ind['agreed_investment']['month'])}万元；"
+        f"新落地项目{ind['landed_projects']['month']}个。",
+    ]
+    if report["units"]:
+        top = report["units"][0]
+        if top["cells"]["agreed_investment"]["done"]:
+            sentences.append(f"按协议投资额目标完成率排名，{top['name']}居全区首位。")
+    call_in = report["call_in"]
+    if call_in:
+        names = "、".join(c["name"] for c in call_in)
+        sentences.append(f"截至{month}月底，{len(call_in)}个单位年内尚无签约项目：{names}。")
+    else:
+        sentences.append(f"截至{month}月底，各单位年内均有签约项目。")
+    if report["missing_rates"]:
+        sentences.append(
+            f"{'、'.join(report['missing_rates'])}汇率尚未设置，相关外币到位资金未计入。"
+        )
+    return "".join(sentences)
