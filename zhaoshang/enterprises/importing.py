@@ -674,7 +674,8 @@ def _commit_enterprises(job, plan, *, actor):
         m2m_names = {n for p in chunk for n in p[3]}
         links = _current_links(existing_ids, m2m_names) if existing_ids else {}
         formers_known = set()
-        if existing_ids and any(p[4] for p in chunk if p[1] != "create"):
+        # Former names the enterprises already have (a rename by import adds one too).
+        if any(p[4] or p[1] == "update" for p in chunk if p[1] != "create"):
             formers_known = set(
                 FormerName.objects.filter(enterprise_id__in=existing_ids).values_list(
                     "enterprise_id", "dedupe_key"

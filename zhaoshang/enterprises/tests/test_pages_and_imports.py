@@ -230,6 +230,13 @@ def test_xlsx_import_then_rerun_changes_nothing(
     ]
     third = run(c, xlsx(HEADER, variant), captures=django_capture_on_commit_callbacks)
     assert Enterprise.objects.count() == count and third.summary["result"] == {"更新": 1}
+    # The old name stays findable; renaming back and forth adds no second former name.
+    renamed = Enterprise.objects.get(name="上海丙物流（上海）有限责任公司")
+    assert list(renamed.former_names.values_list("name", flat=True)) == ["上海丙物流有限公司"]
+    assert renamed in Enterprise.objects.filter(grams__gram="责任")
+    back = run(c, xlsx(HEADER, ROWS), captures=django_capture_on_commit_callbacks)
+    assert back.state == "done" and back.summary["result"] == {"更新": 1, "未变化": 2}
+    assert renamed.former_names.count() == 1
 
 
 def test_csv_in_gbk_and_utf8(demo, client_for, django_capture_on_commit_callbacks):
