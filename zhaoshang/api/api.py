@@ -34,3 +34,8 @@ api.add_router("/reference", reference_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/pipeline", pipeline_router)
 api.add_router("/leads", leads_router)
+
+# --- Admission evaluation and tailored terms ---
+from zhaoshang.pipeline.approval_api import router as approvals_router  # noqa: E402
+
+api.add_router("/approvals", approvals_router)

@@ -18,13 +18,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common.records import record_create, record_delete, record_update
+from zhaoshang.notifications.services import notify
 
-from . import terms_workflow
+from . import terms_workflow, workflow
 from .models import (
     COMPUTED_SOURCES,
     Evaluation,
@@ -67,6 +69,30 @@ def _require_office(actor):
         raise PermissionDenied("只有招商办可以进行此项操作。")
 
 
+def unit_people(department):
+    """The business users of a unit: who is told when its project's terms move."""
+    from zhaoshang.org.models import User
+
+    return list(
+        User.objects.filter(
+            department=department, is_active=True, grants__role__kind="business"
+        ).distinct()
+    )
+
+
+def office_people():
+    """Those who hold the office's coordinating permission."""
+    from zhaoshang.org.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            grants__role__permissions__codename="coordinate_pipeline",
+            grants__role__permissions__content_type__app_label="pipeline",
+        ).distinct()
+    )
+
+
 # --- Templates ----------------------------------------------------------------------------
 THRESHOLD_PAIR = re.compile(r"(-?\d+(?:\.\d+)?)\s*[:：=→>]\s*(\d+(?:\.\d+)?)")
 
@@ -93,6 +119,14 @@ def parse_thresholds(text):
 
 def thresholds_text(thresholds):
     return "；".join(f"{t}:{s}" for t, s in thresholds)
+
+
+def thresholds_label(thresholds):
+    """How a clerk reads the bands: ≥500得10分；≥300得7分；不足300得0分."""
+    if not thresholds:
+        return ""
+    bands = "；".join(f"≥{num(t)}得{num(s)}分" for t, s in thresholds)
+    return f"{bands}；不足{num(thresholds[-1][0])}得0分"
 
 
 def computed_score(criterion, value):
@@ -292,6 +326,14 @@ def evaluation_create(*, actor, project, template, reviewers):
         detail=f"发起准入评估（{template}），评审人："
         + "、".join(u.full_name or u.username for u in reviewers),
     )
+    notify(
+        recipients=reviewers,
+        title=f"请评审：{project.name}准入评估",
+        body=f"招商办指定您为“{project.name}”准入评估的评审人，请按“{template}”评分并提交。",
+        url=reverse("pipeline:evaluation_score", args=[evaluation.pk]),
+        kind="evaluation_review",
+        actor=actor,
+    )
     return evaluation
 
 
@@ -359,6 +401,16 @@ def evaluation_score_save(*, actor, evaluation, scores, opinion="", submit=False
         changes={str(cid): [None, str(s)] for cid, (s, _) in clean.items()},
         detail="提交评分" if submit else "保存评分草稿",
     )
+    if submit and not evaluation.reviewers.filter(submitted_at__isnull=True).exists():
+        project = evaluation.project
+        notify(
+            recipients=[evaluation.created_by] if evaluation.created_by else office_people(),
+            title=f"待作结论：{project.name}准入评估",
+            body=f"“{project.name}”准入评估的评审人已全部提交评分，请记录评估结论。",
+            url=reverse("pipeline:evaluation_detail", args=[evaluation.pk]),
+            kind="evaluation_decide",
+            actor=actor,
+        )
     return reviewer
 
 
@@ -404,6 +456,17 @@ def evaluation_decide(*, actor, evaluation, decision, reasons, conditions="", to
         changes={"decision": ["", decision], "total": [None, str(evaluation.total)]},
         detail=f"评估结论：{evaluation.get_decision_display()}",
     )
+    project = evaluation.project
+    notify(
+        recipients=unit_people(project.department) + [r.user for r in evaluation.reviewers.all()],
+        title=f"准入评估结论：{project.name}{evaluation.get_decision_display()}",
+        body=f"“{project.name}”准入评估综合得分{evaluation.total}分，结论为"
+        f"{evaluation.get_decision_display()}。"
+        + (f"准入条件：{evaluation.conditions}" if evaluation.conditions else ""),
+        url=reverse("pipeline:evaluation_detail", args=[evaluation.pk]),
+        kind="evaluation_decided",
+        actor=actor,
+    )
     return evaluation
 
 
@@ -415,10 +478,14 @@ def evaluation_missing(project, data):
     amount = (data or {}).get("agreed_investment")
     if amount in (None, ""):
         amount = investment_of(project)
+    try:
+        amount = None if amount is None else Decimal(str(amount))
+    except InvalidOperation:
+        return None  # the move's own checks refuse an amount that is not a number
     if amount is None:
         return None
     threshold = PipelineConfig.current().evaluation_threshold
-    if Decimal(amount) < threshold:
+    if amount < threshold:
         return None
     latest = (
         Evaluation.objects.filter(project_id=project.pk)
@@ -434,6 +501,9 @@ def evaluation_missing(project, data):
         f"该项目投资额{wan(amount)}，达到须准入评估的标准（{wan(threshold)}），{found}；"
         "须经准入评估并决定“准入”或“有条件准入”后方可签约。"
     )
+
+
+workflow.register_check(Stage.SIGNED, evaluation_missing)
 
 
 # --- Tailored terms (一企一策) ------------------------------------------------------------
@@ -470,6 +540,13 @@ def terms_start(*, actor, project):
         raise
     approval.steps.create(
         action="start", from_state="", to_state=approval.state, round=1, actor=actor
+    )
+    _notify_terms(
+        approval,
+        unit_people(project.department),
+        f"请拟定核心条款：{project.name}一企一策",
+        f"“{project.name}”已发起一企一策审批，请责任单位与企业商定核心条款后报送。",
+        actor,
     )
     return approval
 
@@ -561,8 +638,38 @@ def terms_submit(*, actor, approval, action, expected_state, note=""):
         raise ValidationError(
             f"本轮（第{approval.round}轮）尚未起草{'、'.join(missing)}，不能报送。"
         )
-    return terms_workflow.terms_move(
+    approval = terms_workflow.terms_move(
         actor=actor, approval=approval, action=action, note=note, expected_state=expected_state
+    )
+    project = approval.project
+    if action == "submit_terms":
+        _notify_terms(
+            approval,
+            office_people(),
+            f"请起草协议：{project.name}一企一策",
+            f"{project.department.name}已报送“{project.name}”第{approval.round}轮核心条款，"
+            "请起草协议文本和实施细则。",
+            actor,
+        )
+    else:
+        _notify_terms(
+            approval,
+            unit_people(project.department),
+            f"已提交常务会议：{project.name}一企一策",
+            f"招商办已将“{project.name}”一企一策（第{approval.round}轮）提交区政府常务会议审议。",
+            actor,
+        )
+    return approval
+
+
+def _notify_terms(approval, recipients, title, body, actor):
+    notify(
+        recipients=recipients,
+        title=title,
+        body=body,
+        url=reverse("pipeline:project_terms", args=[approval.project_id]),
+        kind="tailored_terms",
+        actor=actor,
     )
 
 
@@ -635,6 +742,18 @@ def meeting_record(
         detail=f"纪要文件：{data['minutes_file'].name}" if data.get("minutes_file") else "",
     )
     _attach(record, "minutes_file", data.get("minutes_file"))
+    project = approval.project
+    if action == "approve":
+        body = f"“{project.name}”一企一策经{session}审议通过，条款已冻结。"
+    else:
+        body = f"“{project.name}”一企一策经{session}审议退回修改：{record.opinion}。请重新拟定核心条款（第{approval.round}轮）。"
+    _notify_terms(
+        approval,
+        unit_people(project.department),
+        f"常务会议{record.get_decision_display()}：{project.name}一企一策",
+        body,
+        actor,
+    )
     if action == "approve":
         TermsApproval.objects.filter(pk=approval.pk).update(approved_on=data["held_on"])
         approval.approved_on = data["held_on"]
@@ -698,6 +817,73 @@ DEMO_PROJECTS = [
 ]
 
 
+def demo_template():
+    """The Chengyang five-dimension template, created on first use."""
+    template = (
+        EvaluationTemplate.objects.filter(name=CHENGYANG_TEMPLATE).order_by("-edition").first()
+    )
+    if template is not None:
+        return template
+    from zhaoshang.org.models import User
+
+    office = User.objects.get(username="zhaoshangban")
+    template = evaluation_template_create(
+        actor=office,
+        data={
+            "name": CHENGYANG_TEMPLATE,
+            "description": "依据《城阳区招商引资产业项目评估和决策办法》，从产业结构、土地规划、"
+            "经济效益、社会效益、安全环保五个方面并结合“四高”评估重大项目。",
+        },
+    )
+    for dim, content, weight, rule, source, thresholds in CHENGYANG_CRITERIA:
+        criterion_add(
+            actor=office,
+            template=template,
+            data={
+                "dimension": dim,
+                "name": content,
+                "weight": Decimal(weight),
+                "rule": rule,
+                "max_score": Decimal(10),
+                "source_field": source,
+                "thresholds": thresholds,
+            },
+        )
+    return template
+
+
+def demo_admit_before_signing(*, project, data, decided_on):
+    """For demo projects that sign above the evaluation size: the admission they would
+    have had (the office as sole reviewer, 准入), so the signing guard lets them through
+    as it would in real work. Does nothing below the size."""
+    if not evaluation_missing(project, data):
+        return None
+    from zhaoshang.org.models import User
+
+    office = User.objects.get(username="zhaoshangban")
+    template = demo_template()
+    evaluation = evaluation_create(
+        actor=office, project=project, template=template, reviewers=[office]
+    )
+    evaluation_score_save(
+        actor=office,
+        evaluation=evaluation,
+        scores={
+            c.pk: (8, "")
+            for c in template.criteria.all()
+            if c.rule == EvaluationCriterion.Rule.MANUAL
+        },
+        submit=True,
+    )
+    return evaluation_decide(
+        actor=office,
+        evaluation=evaluation,
+        decision=Evaluation.Decision.ADMIT,
+        reasons="符合区重点产业方向，经济和社会效益较好。",
+        today=decided_on,
+    )
+
+
 def load_demo_approvals(*, departments):
     """The Chengyang five-dimension template; one project evaluated (有条件准入) whose
     tailored terms were returned once and then approved; one being scored by 区科技局's
@@ -718,29 +904,7 @@ def load_demo_approvals(*, departments):
     if len(users) < 4 or Project.objects.filter(name=DEMO_PROJECTS[0][0]).exists():
         return
     office = users["zhaoshangban"]
-    template = EvaluationTemplate.objects.filter(name=CHENGYANG_TEMPLATE).first()
-    if template is None:
-        template = evaluation_template_create(
-            actor=office,
-            data={
-                "name": CHENGYANG_TEMPLATE,
-                "description": "依据《城阳区招商引资产业项目评估和决策办法》，从产业结构、土地规划、经济效益、社会效益、安全环保五个方面并结合“四高”评估重大项目。",
-            },
-        )
-        for dim, content, weight, rule, source, thresholds in CHENGYANG_CRITERIA:
-            criterion_add(
-                actor=office,
-                template=template,
-                data={
-                    "dimension": dim,
-                    "name": content,
-                    "weight": Decimal(weight),
-                    "rule": rule,
-                    "max_score": Decimal(10),
-                    "source_field": source,
-                    "thresholds": thresholds,
-                },
-            )
+    template = demo_template()
     enterprises = list(Enterprise.objects.order_by("pk")[:4])
     projects = []
     for name, unit, e, amount, land, intensity, tax, output, jobs, tech, link in DEMO_PROJECTS:

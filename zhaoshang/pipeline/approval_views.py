@@ -113,7 +113,7 @@ def template_edit(request, pk):
     criteria = list(template.criteria.all())
     total_weight = sum(c.weight for c in criteria)
     for c in criteria:
-        c.thresholds_text = services.thresholds_text(c.thresholds)
+        c.thresholds_text = services.thresholds_label(c.thresholds)
         c.source_label = (
             template._meta.apps.get_model("pipeline", "Project")
             ._meta.get_field(c.source_field)
@@ -308,7 +308,7 @@ def _sheets(evaluation):
                 "source_label": project_model.get_field(c.source_field).verbose_name
                 if c.source_field
                 else "",
-                "thresholds": services.thresholds_text(c.thresholds),
+                "thresholds": services.thresholds_label(c.thresholds),
                 "cells": [by_key.get((c.pk, r.pk)) if r.submitted_at else None for r in reviewers],
             }
         )

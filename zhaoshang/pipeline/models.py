@@ -92,8 +92,9 @@ class MajorLevel(models.TextChoices):
     VERY_MAJOR = "very_major", "特别重大项目"
 
 
-# Rankings that make an enterprise a head enterprise (头部企业).
-HEAD_RANKINGS = ["global500", "china500", "private500", "service500"]
+# Rankings that make an enterprise a head enterprise (头部企业): the four 500 lists
+# (enterprises.RankingKind values; reports count "500强企业项目" by the same list).
+HEAD_RANKINGS = ["fortune500", "china500", "private500", "service500"]
 
 
 class PipelineConfig(models.Model):
@@ -320,6 +321,8 @@ class Project(Versioned):
             models.Index(fields=["enterprise", "stage"], name="project_enterprise_stage"),
             models.Index(fields=["signed_on"], name="project_signed_on"),
             models.Index(fields=["registered_on"], name="project_registered_on"),
+            # The kanban's columns: the most recently moved projects of a stage.
+            models.Index(fields=["stage", "-stage_changed_at", "-id"], name="project_stage_moved"),
         ]
         permissions = [
             ("view_pipeline", "查看线索和项目"),

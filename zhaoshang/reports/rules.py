@@ -39,8 +39,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
-from zhaoshang.enterprises.models import Ranking, RankingKind
+from zhaoshang.enterprises.models import Ranking
 from zhaoshang.pipeline.models import (
+    HEAD_RANKINGS,
     LANDED_STAGES,
     SIGNED_STAGES,
     FundsEntry,
@@ -53,13 +54,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
 CNY = "CNY"
 USD = "USD"
-# The 500 lists (世界500强, 中国500强, 民营500强, 服务业500强) for "500强企业项目".
-FIVE_HUNDRED = [
-    RankingKind.FORTUNE_500,
-    RankingKind.CHINA_500,
-    RankingKind.PRIVATE_500,
-    RankingKind.SERVICE_500,
-]
+# The 500 lists (世界500强, 中国500强, 民营500强, 服务业500强) for "500强企业项目": the
+# pipeline's head-enterprise rankings.
+FIVE_HUNDRED = HEAD_RANKINGS
 CURRENCY_NAMES = {"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港元", "JPY": "日元"}
 
 

@@ -88,6 +88,25 @@ def kejiju_webhook(demo):
     return {"pk": hook.pk}
 
 
+# Targets, the monthly report and dashboards (issue 5).
+REPORT_READERS = {"office_staff", "leader", "supervision"}
+UNIT_REPORTERS = {"department_staff", "department_head"}
+
+
+def kejiju_target(demo):
+    return {"year": 2026, "unit": demo["department_staff"].department_id}
+
+
+def issued_report(demo):
+    from django.utils import timezone
+
+    from zhaoshang.reports.rules import previous_month
+    from zhaoshang.reports.services import report_issue
+
+    year, month = previous_month(*timezone.localdate().timetuple()[:2])
+    return {"pk": report_issue(actor=demo["office_staff"], year=year, month=month).pk}
+
+
 # --- Projects (pipeline/views.py): the first demo project is 区科技局's. ---
 def kejiju_project(demo):
     from zhaoshang.pipeline.models import Project
@@ -408,6 +427,20 @@ TABLE = {
         BUSINESS,
         dict.fromkeys({"other_unit", "tax", "department_head"}, 404),
     ),
+    # Targets, the monthly report and dashboards (issue 5): the office issues and sets
+    # targets; leaders and supervision read all; units read the issued report and their own.
+    "assessment:target_list": (None, REPORT_READERS | UNIT_REPORTERS, {}),
+    "assessment:target_edit": (kejiju_target, {"office_staff"}, {}),
+    "assessment:target_import": (None, {"office_staff"}, {}),
+    "reports:monthly": (None, REPORT_READERS, {}),
+    "reports:issue": (None, set(), {"*": 405, "anonymous": 405}),
+    "reports:issued_list": (None, REPORT_READERS | UNIT_REPORTERS, {}),
+    "reports:issued_detail": (issued_report, REPORT_READERS | UNIT_REPORTERS, {}),
+    "reports:records": (None, REPORT_READERS | UNIT_REPORTERS, {}),
+    "reports:dashboard": (None, REPORT_READERS, {}),
+    "reports:office_dashboard": (None, {"office_staff"}, {}),
+    "reports:unit_dashboard": (None, UNIT_REPORTERS, {}),
+    "reports:rate_list": (None, REPORT_READERS, {}),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),
@@ -446,6 +479,14 @@ API_TABLE = {
     "/api/leads/{lead_id}/claim": (set(), {"*": 405, "anonymous": 405}),
     "/api/leads/{lead_id}/push": (set(), {"*": 405, "anonymous": 405}),
     "/api/leads/pushes/{push_id}/answer": (set(), {"*": 405, "anonymous": 405}),
+    # Admission evaluation and tailored terms (区商务局's head reviews 区科技局's evaluation).
+    "/api/approvals/evaluations": (BUSINESS, {}),
+    "/api/approvals/evaluations/{evaluation_id}": (BUSINESS, {"tax": 404, "other_unit": 404}),
+    "/api/approvals/terms": (BUSINESS, {}),
+    "/api/approvals/terms/{approval_id}": (
+        BUSINESS,
+        {"department_head": 404, "tax": 404, "other_unit": 404},
+    ),
 }
 
 
@@ -535,6 +576,9 @@ def test_api(demo, personas):
         # Leads
         "lead_id": kejiju_lead(demo)["pk"],
         "push_id": pending_push(demo)["pk"],
+        # Admission evaluation and tailored terms
+        "evaluation_id": kejiju_evaluation(demo)["pk"],
+        "approval_id": kejiju_approval(None)(demo)["pk"],
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():

@@ -515,3 +515,66 @@ def test_the_transition_table_is_the_only_way_between_states():
     }
     # Nothing leaves approval.
     assert not terms_workflow.allowed_actions(TermsState.APPROVED)
+
+
+def test_the_signing_move_runs_the_guard(people, project, template):
+    from zhaoshang.pipeline.workflow import MoveRefused, project_move
+
+    clerk, office = people["clerk"], people["office"]
+    signing = {
+        "signed_on": dt.date(2026, 11, 20),
+        "agreed_investment": "150000000",
+        "agreement_no": "HX-2026-001",
+    }
+    with pytest.raises(MoveRefused, match="须经准入评估"):
+        project_move(actor=clerk, project=project, to_stage="signed", data=signing, today=TODAY)
+    project.refresh_from_db()
+    assert project.stage == "negotiating" and project.signed_on is None
+    # Below the size no evaluation is asked for.
+    small = project_create(
+        actor=clerk,
+        data={"name": "小项目", "enterprise": project.enterprise},
+        stage="negotiating",
+    )
+    project_move(
+        actor=clerk,
+        project=small,
+        to_stage="signed",
+        data={**signing, "agreed_investment": "30000000"},
+        today=TODAY,
+    )
+    # After 有条件准入 the big one signs.
+    e = svc.evaluation_create(actor=office, project=project, template=template, reviewers=[clerk])
+    score_all(e, [clerk], [8])
+    svc.evaluation_decide(
+        actor=office, evaluation=e, decision="conditional", conditions="环评", reasons="符合"
+    )
+    project_move(actor=clerk, project=project, to_stage="signed", data=signing, today=TODAY)
+    assert Project.objects.get(pk=project.pk).stage == "signed"
+
+
+def test_the_people_concerned_are_told_at_each_step(people, project, template):
+    from zhaoshang.notifications.models import Notification
+
+    clerk, head, office = people["clerk"], people["head"], people["office"]
+
+    Notification.objects.all().delete()  # the demo's own messages
+
+    def told(user, kind):
+        return Notification.objects.filter(recipient=user, kind=kind).count()
+
+    e = svc.evaluation_create(
+        actor=office, project=project, template=template, reviewers=[clerk, head]
+    )
+    assert told(clerk, "evaluation_review") == told(head, "evaluation_review") == 1
+    score_all(e, [clerk, head], [7, 8])
+    assert told(office, "evaluation_decide") == 1
+    approval = svc.terms_start(actor=office, project=project)
+    assert told(clerk, "tailored_terms") == 1  # 区科技局 is asked for core terms
+    svc.terms_document_save(actor=clerk, approval=approval, kind="core_terms", text="条款")
+    svc.terms_submit(
+        actor=clerk, approval=approval, action="submit_terms", expected_state=approval.state
+    )
+    assert told(office, "tailored_terms") == 1  # the office is asked for the agreement
+    # Another unit hears nothing of it.
+    assert not Notification.objects.filter(recipient=people["other"]).exists()

@@ -37,3 +37,17 @@ def test_the_ledger_date_only_moves_forward(demo):
     )
     ledger_entry_add(actor=clerk, project=project, occurred_on=dt.date(2026, 4, 1), content="补记")
     assert Project.objects.get(pk=project.pk).last_ledger_on == dt.date(2026, 5, 2)
+
+
+def test_head_enterprise_projects_are_those_of_500_list_enterprises(demo):
+    from zhaoshang.enterprises.models import Ranking
+
+    clerk = demo["department_staff"]
+    ranked, plain = Enterprise.objects.order_by("pk")[:2]
+    Ranking.objects.filter(enterprise__in=[ranked, plain]).delete()
+    Ranking.objects.create(enterprise=ranked, kind="fortune500", year=2025, rank=88)
+    Ranking.objects.create(enterprise=plain, kind="high_tech", year=2025)
+    a = project_create(actor=clerk, data={"name": "头部项目", "enterprise": ranked})
+    b = project_create(actor=clerk, data={"name": "一般项目", "enterprise": plain})
+    heads = set(Project.objects.filter(pk__in=[a.pk, b.pk]).head_enterprise())
+    assert heads == {a}
