@@ -570,6 +570,6 @@ def test_the_project_page_shows_where_it_came_from_and_links_the_lead_page(demo,
     assert section["context"]["pending"].to_department.name == "区商务局"
     from django.template.loader import render_to_string
 
-    html = render_to_string(section["template"], {"p": lead, "ctx": section["context"]})
+    html = render_to_string(section["template"], section["context"])
     assert "德国商会天津代表处" in html and "区科技局 → 区商务局的推送" in html
     assert f"/pipeline/leads/{lead.pk}/" in html
