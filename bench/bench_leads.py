@@ -198,8 +198,7 @@ def measure(args):
     enterprises = list(Project.objects.values_list("enterprise_id", flat=True)[:400])
     print(f"\n[{connection.vendor}] 线索 {total:,} 条，每项 {args.repeat} 次（毫秒）")
     print(f"{'项目':<22}{'p50':>9}{'p95':>9}{'SQL下限p50':>12}{'p95':>9}")
-    page = "SELECT p.*, e.name, d.name FROM pipeline_project p JOIN enterprises_enterprise e ON e.id = p.enterprise_id JOIN org_department d ON d.id = p.department_id WHERE p.stage = 'lead' {} ORDER BY p.id DESC LIMIT 30"
-    count = "SELECT count(*) FROM pipeline_project p WHERE p.stage = 'lead' {}"
+    page = "SELECT p.*, e.name, d.name FROM pipeline_project p JOIN enterprises_enterprise e ON e.id = p.enterprise_id JOIN org_department d ON d.id = p.department_id WHERE p.stage = 'lead' {} ORDER BY p.id DESC LIMIT 31"
 
     def get(c, url, params=None):
         def run(_):
@@ -210,8 +209,8 @@ def measure(args):
 
     def floor(where, params=()):
         def run(_):
+            # The page reads 31 rows by keyset (no COUNT), as the view does.
             sql(page.format(where), params)
-            sql(count.format(where), params)
 
         return run
 
