@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core import signing
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -84,7 +84,10 @@ def apply_search(qs, q):
         return qs.none()  # some bigram of the query is in no name at all
     if len(key) == 2:
         # Every two-character substring of a name is one of its postings: no text check.
-        return qs.filter(grams__gram=key)
+        # The posting's own id is what "newest first" orders by: read backwards from the
+        # (gram, enterprise) index, a common bigram's first page stops after 21 postings
+        # instead of sorting all of them (SQLite does not see that e.id = its posting's).
+        return qs.filter(grams__gram=key).annotate(posting=F("grams__enterprise_id"))
     # Walk the rarest bigram's postings; the second rarest is checked from its index
     # before the row itself is read for the full substring.
     qs = qs.filter(grams__gram=grams[0])
@@ -168,6 +171,8 @@ def _after(qs, sort, values):
     if sort == "code":
         code, pk = values
         return qs.filter(Q(credit_code__gt=code) | Q(credit_code=code, pk__gt=pk))
+    if "posting" in qs.query.annotations:  # see apply_search: the same bound on the index
+        qs = qs.filter(posting__lt=values[0])
     return qs.filter(pk__lt=values[0])
 
 
@@ -180,7 +185,10 @@ def page(qs, *, sort="new", cursor=None, size=PAGE_SIZE):
         # A mangled cursor restarts at the first page.
         with contextlib.suppress(signing.BadSignature, ValueError, TypeError, IndexError):
             qs = _after(qs, sort, signing.loads(cursor, salt="enterprise-page"))
-    rows = list(qs.order_by(*SORTS[sort][1])[: size + 1])
+    ordering = SORTS[sort][1]
+    if sort == "new" and "posting" in qs.query.annotations:
+        ordering = ("-posting",)
+    rows = list(qs.order_by(*ordering)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = (

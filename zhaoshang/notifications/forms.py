@@ -17,6 +17,7 @@ class WebhookForm(VersionedForm):
         super().__init__(*args, **kwargs)
         # Only units in the user's own scope can be given a robot.
         self.fields["department"].queryset = units
+        self.fields["kind"].choices = UnitWebhook.Kind.choices  # no empty "---------"
 
     def service_data(self):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}

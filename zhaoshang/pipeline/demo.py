@@ -12,20 +12,36 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.enterprises.services import enterprise_create
 from zhaoshang.org.models import User
-from zhaoshang.reference.models import KeyIndustry, Zone
+from zhaoshang.reference.models import KeyIndustry, Region, Zone
 
 from . import approval_services, services, workflow
 from .models import FundsEntry, OwnerChange, ProblemCategory, Project, ProjectMember, Stage
 
 W = 10_000  # amounts below are in 万元
 
+# The projects' own investors. The library's demo enterprises stay free for the demo
+# leads (lead_demo.py), which register only for enterprises nobody pursues yet; leads
+# themselves are that module's demo, so every project here is past the lead stage.
+# name, code body (17 chars), ownership, region, key industry
+ENTERPRISES = [
+    ("天津河西城市智算科技有限公司", "91120103MA07P0011", "private", "120000", "数字经济"),
+    ("华为云计算技术有限公司", "91520900MA6J6CBN2", "private", "520000", "数字经济"),
+    ("平安科技（深圳）有限公司", "91440300788324617", "private", "440000", "科技金融"),
+    ("中远海运物流供应链有限公司", "91310115MA1K4N7Q8", "central_soe", "310000", "航运物流"),
+    ("中科智算（天津）科技有限公司", "91120103MA07P0022", "research", "120000", "数字经济"),
+    ("天津天大城市设计有限公司", "91120103MA07P0033", "university", "120000", "设计"),
+    ("康希诺（天津）生物制品有限公司", "91120116MA07P0044", "private", "120000", "生物医药"),
+    ("西门子数字化工业（天津）有限公司", "91120116MA07P0055", "foreign", "120000", "总部经济"),
+]
+
 # name, enterprise, unit, stage, estimated 万元, agreed 万元, key industry, zone, method,
 # days since registration
 PROJECTS = [
     (
         "河西数智城市大脑研发中心",
-        "天津河西数智科技有限公司",
+        "天津河西城市智算科技有限公司",
         "区科技局",
         "construction",
         18000,
@@ -37,7 +53,7 @@ PROJECTS = [
     ),
     (
         "华为天津鲲鹏生态创新中心",
-        "华为技术有限公司",
+        "华为云计算技术有限公司",
         "区工业和信息化局",
         "operating",
         80000,
@@ -49,7 +65,7 @@ PROJECTS = [
     ),
     (
         "华为云河西数据中心二期",
-        "华为技术有限公司",
+        "华为云计算技术有限公司",
         "区工业和信息化局",
         "signed",
         150000,
@@ -61,7 +77,7 @@ PROJECTS = [
     ),
     (
         "华为智能网联汽车解决方案华北基地",
-        "华为技术有限公司",
+        "华为云计算技术有限公司",
         "区工业和信息化局",
         "negotiating",
         60000,
@@ -73,7 +89,7 @@ PROJECTS = [
     ),
     (
         "平安科技金融华北总部",
-        "中国平安保险（集团）股份有限公司",
+        "平安科技（深圳）有限公司",
         "区金融局",
         "landed",
         50000,
@@ -85,7 +101,7 @@ PROJECTS = [
     ),
     (
         "平安普惠区域运营中心",
-        "中国平安保险（集团）股份有限公司",
+        "平安科技（深圳）有限公司",
         "区金融局",
         "negotiating",
         8000,
@@ -97,9 +113,9 @@ PROJECTS = [
     ),
     (
         "平安养老险天津分公司迁址",
-        "中国平安保险（集团）股份有限公司",
+        "平安科技（深圳）有限公司",
         "泛友谊路小白楼金融圈",
-        "lead",
+        "negotiating",
         3000,
         None,
         "科技金融",
@@ -109,7 +125,7 @@ PROJECTS = [
     ),
     (
         "中远海运北方航运服务总部",
-        "中国远洋海运集团有限公司",
+        "中远海运物流供应链有限公司",
         "区交通运输局",
         "construction",
         90000,
@@ -121,7 +137,7 @@ PROJECTS = [
     ),
     (
         "中远海运供应链数字平台",
-        "中国远洋海运集团有限公司",
+        "中远海运物流供应链有限公司",
         "区交通运输局",
         "on_hold",
         12000,
@@ -133,9 +149,9 @@ PROJECTS = [
     ),
     (
         "中远海运船舶融资租赁公司",
-        "中国远洋海运集团有限公司",
+        "中远海运物流供应链有限公司",
         "区金融局",
-        "lead",
+        "negotiating",
         20000,
         None,
         "科技金融",
@@ -145,7 +161,7 @@ PROJECTS = [
     ),
     (
         "计算所智能计算创新平台",
-        "中科院计算所天津研究院有限公司",
+        "中科智算（天津）科技有限公司",
         "区科技局",
         "signed",
         9000,
@@ -157,7 +173,7 @@ PROJECTS = [
     ),
     (
         "计算所量子计算联合实验室",
-        "中科院计算所天津研究院有限公司",
+        "中科智算（天津）科技有限公司",
         "区科技局",
         "negotiating",
         5000,
@@ -169,7 +185,7 @@ PROJECTS = [
     ),
     (
         "计算所科技成果转化基金",
-        "中科院计算所天津研究院有限公司",
+        "中科智算（天津）科技有限公司",
         "区科技局",
         "dropped",
         30000,
@@ -181,7 +197,7 @@ PROJECTS = [
     ),
     (
         "天大设计院城市更新设计中心",
-        "天津大学设计研究院有限公司",
+        "天津天大城市设计有限公司",
         "区科技局",
         "operating",
         6000,
@@ -193,7 +209,7 @@ PROJECTS = [
     ),
     (
         "天大设计院工业设计孵化器",
-        "天津大学设计研究院有限公司",
+        "天津天大城市设计有限公司",
         "陈塘科技商务区",
         "landed",
         4000,
@@ -205,9 +221,9 @@ PROJECTS = [
     ),
     (
         "天大建筑数字孪生实验室",
-        "天津大学设计研究院有限公司",
+        "天津天大城市设计有限公司",
         "陈塘科技商务区",
-        "lead",
+        "negotiating",
         2500,
         None,
         "设计",
@@ -217,7 +233,7 @@ PROJECTS = [
     ),
     (
         "康希诺新型疫苗研发中心",
-        "康希诺生物股份公司",
+        "康希诺（天津）生物制品有限公司",
         "区卫生健康委",
         "signed",
         45000,
@@ -229,7 +245,7 @@ PROJECTS = [
     ),
     (
         "康希诺mRNA中试基地",
-        "康希诺生物股份公司",
+        "康希诺（天津）生物制品有限公司",
         "区卫生健康委",
         "negotiating",
         120000,
@@ -241,9 +257,9 @@ PROJECTS = [
     ),
     (
         "康希诺国际临床服务平台",
-        "康希诺生物股份公司",
+        "康希诺（天津）生物制品有限公司",
         "区卫生健康委",
-        "lead",
+        "negotiating",
         6000,
         None,
         "生物医药",
@@ -253,7 +269,7 @@ PROJECTS = [
     ),
     (
         "西门子中国北方区域总部",
-        "西门子（中国）有限公司",
+        "西门子数字化工业（天津）有限公司",
         "区发展改革委",
         "landed",
         70000,
@@ -265,7 +281,7 @@ PROJECTS = [
     ),
     (
         "西门子数字化工业赋能中心",
-        "西门子（中国）有限公司",
+        "西门子数字化工业（天津）有限公司",
         "区发展改革委",
         "negotiating",
         15000,
@@ -277,7 +293,7 @@ PROJECTS = [
     ),
     (
         "西门子医疗影像创新中心",
-        "西门子（中国）有限公司",
+        "西门子数字化工业（天津）有限公司",
         "区卫生健康委",
         "dropped",
         25000,
@@ -289,7 +305,7 @@ PROJECTS = [
     ),
     (
         "友谊路楼宇经济数字服务站",
-        "天津河西数智科技有限公司",
+        "天津河西城市智算科技有限公司",
         "友谊路街道",
         "signed",
         1500,
@@ -301,9 +317,9 @@ PROJECTS = [
     ),
     (
         "友谊路跨境结算服务中心",
-        "中国平安保险（集团）股份有限公司",
+        "平安科技（深圳）有限公司",
         "友谊路街道",
-        "lead",
+        "negotiating",
         5000,
         None,
         "科技金融",
@@ -313,7 +329,7 @@ PROJECTS = [
     ),
     (
         "越秀路人工智能应用展示中心",
-        "天津河西数智科技有限公司",
+        "天津河西城市智算科技有限公司",
         "越秀路街道",
         "negotiating",
         3000,
@@ -325,7 +341,7 @@ PROJECTS = [
     ),
     (
         "新八大里算力调度中心",
-        "华为技术有限公司",
+        "华为云计算技术有限公司",
         "新八大里数字经济聚集区",
         "construction",
         40000,
@@ -337,9 +353,9 @@ PROJECTS = [
     ),
     (
         "新八大里数据要素交易服务平台",
-        "中科院计算所天津研究院有限公司",
+        "中科智算（天津）科技有限公司",
         "新八大里数字经济聚集区",
-        "lead",
+        "negotiating",
         8000,
         None,
         "数字经济",
@@ -349,7 +365,7 @@ PROJECTS = [
     ),
     (
         "陈塘生物医药CRO服务基地",
-        "康希诺生物股份公司",
+        "康希诺（天津）生物制品有限公司",
         "陈塘科技商务区",
         "construction",
         30000,
@@ -361,7 +377,7 @@ PROJECTS = [
     ),
     (
         "招商办统筹华北航运结算中心",
-        "中国远洋海运集团有限公司",
+        "中远海运物流供应链有限公司",
         "区招商办",
         "signed",
         100000,
@@ -373,7 +389,7 @@ PROJECTS = [
     ),
     (
         "西门子能源服务华北中心",
-        "西门子（中国）有限公司",
+        "西门子数字化工业（天津）有限公司",
         "区商务局",
         "negotiating",
         10000,
@@ -398,7 +414,28 @@ def _code(seed):
     return body + uscc.calc_check_digit(body)
 
 
+def _enterprises(departments):
+    keys = {k.name: k for k in KeyIndustry.objects.all()}
+    for name, body, ownership, region, key in ENTERPRISES:
+        code = body + uscc.calc_check_digit(body)
+        if Enterprise.objects.filter(credit_code=code).exists():
+            continue
+        enterprise_create(
+            actor=None,
+            data={
+                "name": name,
+                "credit_code": code,
+                "ownership": ownership,
+                "hq_region": Region.objects.filter(code=region).first(),
+                "status": "target",
+                "key_industries": [keys[key]] if key in keys else [],
+            },
+            confirm_duplicates=True,
+        )
+
+
 def load_demo_projects(*, departments):
+    _enterprises(departments)
     today = timezone.localdate()
     office_user = User.objects.filter(username="zhaoshangban").first()
     keys = {k.name: k for k in KeyIndustry.objects.all()}

@@ -170,7 +170,8 @@ class ProblemForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_department"].queryset = Department.objects.filter(is_active=True)
-        self.fields["deadline_days"].initial = PipelineConfig.current().problem_deadline_days
+        if "deadline_days" not in self.initial:
+            self.fields["deadline_days"].initial = PipelineConfig.current().problem_deadline_days
 
 
 class ProblemActionForm(StyledFormMixin, forms.Form):

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
@@ -47,7 +48,7 @@ class LeadOut(Schema):
 
 class LeadPageOut(Schema):
     items: list[LeadOut]
-    count: int
+    next_after: int | None
 
 
 class LeadIn(Schema):
@@ -156,7 +157,7 @@ def list_leads(
     state: str = "",
     registered_from: str = "",
     registered_to: str = "",
-    offset: int = 0,
+    after: int | None = None,
     limit: int = 50,
 ):
     filters = {
@@ -169,18 +170,18 @@ def list_leads(
         "registered_to": registered_to,
     }
     qs = lead_queries.apply_filters(lead_queries.leads(request.user), filters)
-    limit = max(1, min(limit, 200))
-    rows = lead_queries.with_list_relations(qs).order_by("-id")[offset : offset + limit]
-    return {"items": [_out(p) for p in rows], "count": qs.count()}
+    page = lead_queries.page(
+        lead_queries.with_list_relations(qs), after=after, size=max(1, min(limit, 200))
+    )
+    return {"items": [_out(p) for p in page.rows], "next_after": page.next_cursor}
 
 
 @router.get("/{lead_id}", response=LeadOut, summary="线索详情")
 @require(VIEW)
 def get_lead(request, lead_id: int):
-    p = get_object_or_404(
-        lead_queries.readable(request.user).select_related("enterprise", "department"),
-        pk=lead_id,
-    )
+    p = lead_queries.readable(request.user, lead_id, select=("enterprise", "department"))
+    if p is None:
+        raise Http404("没有该线索，或您无权查看。")
     return _out(p)
 
 
@@ -246,7 +247,6 @@ def create_lead(request, payload: LeadIn):
         return Status(409, {"detail": exc.messages[0], "candidates": candidates})
     except ValidationError as exc:
         return Status(422, {"errors": _errors(exc)})
-    p = lead_queries.with_list_relations(lead_queries.readable(request.user)).get(pk=p.pk)
     return Status(201, _out(p))
 
 

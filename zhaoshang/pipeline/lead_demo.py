@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.enterprises.services import enterprise_create
 from zhaoshang.notifications.models import UnitWebhook
 from zhaoshang.org.models import User
 from zhaoshang.reference.models import KeyIndustry, Region
@@ -14,46 +15,48 @@ from zhaoshang.reference.models import KeyIndustry, Region
 from . import lead_services, services
 from .models import Method, OwnerChange, Project
 
-# enterprise, registering user, lead name, plan, 万元, key industry, origin, method, referrer
+# enterprise (added to the library when missing), registering user, lead name, plan,
+# 万元, key industry, origin, method, referrer. Enterprises other demo steps do not use,
+# so every lead here registers without an attribution conflict.
 DEMO_LEADS = [
     (
-        "天津大学设计研究院有限公司",
+        "中国建筑设计研究院有限公司",
         "kejiju",
-        "天津大学设计研究院工业设计中心",
-        "在陈塘科技商务区设立工业设计中心，承接京津冀制造业设计业务",
+        "中国院华北设计创新中心",
+        "在陈塘科技商务区设立华北设计创新中心，承接京津冀城市更新设计业务",
         3000,
         "设计",
-        "120000",
+        "110000",
         Method.CHAIN,
         ("天津大学校友会", "organisation"),
     ),
     (
-        "华为技术有限公司",
+        "京东科技控股股份有限公司",
         "kejiju",
-        "华为天津数字经济创新中心",
-        "设立华为（天津）数字经济创新中心，建设鲲鹏生态适配平台",
+        "京东科技数字城市华北基地",
+        "设立数字城市华北基地，建设城市数据运营平台",
         50000,
         "数字经济",
-        "440000",
+        "110000",
         Method.HEAD_ENTERPRISE,
         None,
     ),
     (
-        "西门子（中国）有限公司",
+        "博世（中国）投资有限公司",
         "kejiju",
-        "西门子华北区域销售总部",
+        "博世华北区域销售总部",
         "华北区域销售与服务总部落户小白楼商务区",
         12000,
         "商务商贸",
-        "110000",
+        "310000",
         Method.BUSINESS,
         ("德国商会天津代表处", "organisation"),
     ),
     (
-        "中国平安保险（集团）股份有限公司",
+        "招商银行股份有限公司",
         "youyilu",
-        "平安科技金融华北总部",
-        "设立科技金融华北总部，布局普惠金融与保险科技",
+        "招商银行金融科技华北中心",
+        "设立金融科技华北中心，布局普惠金融与供应链金融",
         80000,
         "科技金融",
         "440000",
@@ -61,10 +64,10 @@ DEMO_LEADS = [
         None,
     ),
     (
-        "中科院计算所天津研究院有限公司",
+        "中科智能机器人（天津）有限公司",
         "chentang",
-        "中科院计算所智能计算中试基地",
-        "建设智能计算中试基地和成果转化平台",
+        "中科智能机器人中试基地",
+        "建设服务机器人中试基地和成果转化平台",
         6000,
         "数字经济",
         "110000",
@@ -73,43 +76,43 @@ DEMO_LEADS = [
     ),
     # These two were not worked: they lapse to the pool below.
     (
-        "中国远洋海运集团有限公司",
+        "中国外运股份有限公司",
         "shangwuju",
-        "中远海运航运服务集聚区项目",
-        "航运金融、船舶管理等航运服务企业集聚",
+        "中国外运航运服务集聚区项目",
+        "航运代理、船舶管理等航运服务企业集聚",
         20000,
         "航运物流",
-        "310000",
+        "110000",
         Method.HEAD_ENTERPRISE,
         None,
     ),
     (
-        "康希诺生物股份公司",
+        "药明康德新药开发有限公司",
         "youyilu",
-        "康希诺研发中心扩建",
-        "扩建疫苗研发中心",
+        "药明康德临床研究服务中心",
+        "设立临床研究服务中心",
         15000,
         "生物医药",
-        "120000",
+        "310000",
         Method.OTHER,
         None,
     ),
 ]
-POOLED = {"中国远洋海运集团有限公司", "康希诺生物股份公司"}
+POOLED = {"中国外运股份有限公司", "药明康德新药开发有限公司"}
 
 
 def load_demo_leads(*, departments):
     today = timezone.localdate()
     created = {}
     for ent, username, name, plan, wan, key, origin, method, referrer in DEMO_LEADS:
-        enterprise = Enterprise.objects.filter(name=ent).first()
         actor = User.objects.filter(username=username).first()
-        if (
-            enterprise is None
-            or actor is None
-            or Project.objects.filter(enterprise=enterprise).exists()
-        ):
+        if actor is None or Project.objects.filter(name=name).exists():
             continue
+        enterprise = Enterprise.objects.filter(name=ent).first() or enterprise_create(
+            actor=None,
+            data={"name": ent, "hq_region": Region.objects.filter(code=origin).first()},
+            confirm_duplicates=True,
+        )
         created[ent] = lead_services.lead_register(
             actor=actor,
             enterprise=enterprise,
@@ -127,7 +130,7 @@ def load_demo_leads(*, departments):
     if not created:
         return
     kejiju = User.objects.get(username="kejiju")
-    if p := created.get("天津大学设计研究院有限公司"):
+    if p := created.get("中国建筑设计研究院有限公司"):
         services.ledger_entry_add(
             actor=kejiju,
             project=p,
@@ -135,7 +138,7 @@ def load_demo_leads(*, departments):
             content="与设计研究院分管院长座谈，对方确认选址意向",
             next_step="陪同实地考察陈塘科技商务区载体",
         )
-    if (p := created.get("西门子（中国）有限公司")) and (unit := departments.get("区商务局")):
+    if (p := created.get("博世（中国）投资有限公司")) and (unit := departments.get("区商务局")):
         lead_services.lead_push(
             actor=kejiju,
             project=p,
@@ -148,7 +151,7 @@ def load_demo_leads(*, departments):
         long_ago = timezone.now() - datetime.timedelta(days=90)
         OwnerChange.objects.filter(project_id__in=stale).update(at=long_ago)
         Project.objects.filter(pk__in=stale).update(created_at=long_ago)
-        lead_services.leads_lapse(today=today)
+        lead_services.leads_lapse(today=today, only=stale)
     if unit := departments.get("区科技局"):
         UnitWebhook.objects.get_or_create(
             department=unit,

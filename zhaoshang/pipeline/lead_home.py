@@ -14,3 +14,25 @@ def leads_card(user):
         ("公海线索", f"{lead_queries.pool(user).count()} 条"),
     ]
     return {"title": "线索", "lines": lines, "link": ("pipeline:lead_list", "查看线索")}
+
+
+# The project page (views.project_detail) shows this section: where the project came
+# from and who holds it, with the way to the lead page's push / claim / reassign.
+from . import sections  # noqa: E402
+
+
+@sections.section(order=20)
+def lead_section(request, project):
+    from .models import LeadPush
+
+    pending = (
+        LeadPush.objects.pending()
+        .filter(project=project)
+        .select_related("from_department", "to_department")
+        .first()
+    )
+    return {
+        "title": "来源与归属",
+        "template": "pipeline/lead_section.html",
+        "context": {"pending": pending},
+    }

@@ -273,44 +273,79 @@ def lapse_due(*, today=None, config=None):
     )
 
 
-def leads_lapse(*, today=None, now=None, actor=None):
-    """The nightly job: every lead due to lapse goes to the office's pool. Each in its
-    own transaction, so one failure does not hold back the rest. Returns the count."""
+# Leads moved per transaction by the nightly job: large enough that a backlog (a
+# shortened protection period, a missed night) is not one commit per lead, small enough
+# that a failure rolls back little and locks are short.
+LAPSE_BATCH = 500
+
+
+def leads_lapse(*, today=None, now=None, actor=None, only=None):
+    """The nightly job: every lead due to lapse goes to the office's pool, with its
+    owner-change row and audit line; each former holder unit gets one message listing
+    its lapsed leads. ``only``: ids to consider (the demo ages just its own leads).
+    Returns how many lapsed."""
     today = today or timezone.localdate()
     now = now or timezone.now()
     config = PipelineConfig.current()
     office = office_unit()
+    due = lapse_due(today=today, config=config)
+    if only is not None:
+        due = due.filter(pk__in=only)
+    due = list(due.order_by("pk").values_list("pk", flat=True))
     count = 0
-    for project in lapse_due(today=today, config=config).select_related("department", "enterprise"):
+    for start in range(0, len(due), LAPSE_BATCH):
+        lapsed = {}
         with transaction.atomic():
-            old = project.department
-            if not _move_owner(project, old=old, new=office, pooled_at=now, require_pooled=False):
-                continue
-            last = project.last_ledger_on
-            reason = (
-                f"超过{config.lead_lapse_days}天没有推进台账记录"
-                + (f"（最近一条：{last:%Y年%-m月%-d日}）" if last else "（登记后未记录台账）")
-                + "，退回招商办公海"
-            )
-            _owner_change(
-                actor=actor,
-                project=project,
-                kind=OwnerChange.Kind.LAPSE,
-                old=old,
-                new=office,
-                reason=reason,
-                now=now,
-            )
-            notify(
-                recipients=unit_users(old),
-                title=f"线索“{project.name}”已退回公海",
-                body=f"{reason}。任何招商单位均可认领，如仍在跟进请尽快认领并登记台账。",
-                url=lead_url(project),
-                kind="lead_lapse",
-                actor=actor,
-            )
-            count += 1
+            batch = Project.objects.filter(pk__in=due[start : start + LAPSE_BATCH])
+            for project in batch.select_related("department"):
+                old = project.department
+                if not _move_owner(
+                    project, old=old, new=office, pooled_at=now, require_pooled=False
+                ):
+                    continue  # worked on or moved since the list was read
+                last = project.last_ledger_on
+                reason = (
+                    f"超过{config.lead_lapse_days}天没有推进台账记录"
+                    + (f"（最近一条：{last:%Y年%-m月%-d日}）" if last else "（登记后未记录台账）")
+                    + "，退回招商办公海"
+                )
+                _owner_change(
+                    actor=actor,
+                    project=project,
+                    kind=OwnerChange.Kind.LAPSE,
+                    old=old,
+                    new=office,
+                    reason=reason,
+                    now=now,
+                )
+                lapsed.setdefault(old, []).append(project)
+            for old, projects in lapsed.items():
+                _tell_lapsed(old, projects, config, actor)
+        count += sum(len(v) for v in lapsed.values())
     return count
+
+
+def _tell_lapsed(unit, projects, config, actor):
+    days = config.lead_lapse_days
+    hint = "任何招商单位均可认领，如仍在跟进请尽快认领并登记台账。"
+    if len(projects) == 1:
+        p = projects[0]
+        title, url = f"线索“{p.name}”已退回公海", lead_url(p)
+        body = f"超过{days}天没有推进台账记录，已退回招商办公海。{hint}"
+    else:
+        names = "、".join(f"“{p.name}”" for p in projects[:20])
+        more = f"等 {len(projects)} 条" if len(projects) > 20 else ""
+        title = f"本单位 {len(projects)} 条线索已退回公海"
+        url = reverse("pipeline:lead_pool")
+        body = f"{names}{more}超过{days}天没有推进台账记录，已退回招商办公海。{hint}"
+    notify(
+        recipients=unit_users(unit),
+        title=title,
+        body=body,
+        url=url,
+        kind="lead_lapse",
+        actor=actor,
+    )
 
 
 @transaction.atomic

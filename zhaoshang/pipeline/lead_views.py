@@ -5,6 +5,7 @@ warning, the lead page, pushes, and the office's reassignment. Thin: the rules a
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -52,9 +53,18 @@ def lead_list(request):
     qs = lead_queries.apply_filters(lead_queries.leads(request.user), filters)
     if request.GET.get("export") == "xlsx":
         return _export(request, qs)
-    context["page"] = paginate(request, lead_queries.with_list_relations(qs).order_by("-id"), 30)
+    context.update(_keyset(request, lead_queries.with_list_relations(qs)))
     template = "pipeline/lead_list.html#results" if request.htmx else "pipeline/lead_list.html"
     return render(request, template, context)
+
+
+def _keyset(request, qs):
+    query = request.GET.copy()
+    query.pop("after", None)
+    return {
+        "page": lead_queries.page(qs, after=request.GET.get("after")),
+        "querystring": query.urlencode(),
+    }
 
 
 def _export(request, qs):
@@ -120,9 +130,7 @@ def _export(request, qs):
 def lead_pool(request):
     filters, context = _filter_context(request)
     qs = lead_queries.apply_filters(lead_queries.pool(request.user), filters)
-    context["page"] = paginate(
-        request, lead_queries.with_list_relations(qs).order_by("-pooled_at", "-id"), 30
-    )
+    context.update(_keyset(request, lead_queries.with_list_relations(qs)))
     context["may_claim"] = request.user.has_perm(MANAGE)
     template = "pipeline/lead_pool.html#results" if request.htmx else "pipeline/lead_pool.html"
     return render(request, template, context)
@@ -216,8 +224,10 @@ def lead_attribution(request):
 
 
 def _get(request, pk):
-    return get_object_or_404(
-        lead_queries.readable(request.user).select_related(
+    project = lead_queries.readable(
+        request.user,
+        pk,
+        select=(
             "enterprise",
             "department",
             "registered_department",
@@ -226,8 +236,10 @@ def _get(request, pk):
             "origin_region",
             "created_by",
         ),
-        pk=pk,
     )
+    if project is None:
+        raise Http404("没有该线索，或您无权查看。")
+    return project
 
 
 def _project_url(project):

@@ -320,6 +320,8 @@ class Project(Versioned):
             models.Index(fields=["enterprise", "stage"], name="project_enterprise_stage"),
             models.Index(fields=["signed_on"], name="project_signed_on"),
             models.Index(fields=["registered_on"], name="project_registered_on"),
+            # The kanban's columns: the most recently moved projects of a stage.
+            models.Index(fields=["stage", "-stage_changed_at", "-id"], name="project_stage_moved"),
         ]
         permissions = [
             ("view_pipeline", "查看线索和项目"),

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -86,12 +88,24 @@ def kanban(request):
         "columns": columns,
         "filters": filters,
         "overdue": queries.overdue_ids(cards),
-        "moves": {c.pk: workflow.allowed_moves(c) for c in cards},
+        "moves": _card_moves(cards) if request.user.has_perm(MANAGE) else {},
         "may_move": request.user.has_perm(MANAGE),
         **_filter_choices(),
     }
     template = "pipeline/kanban.html#board" if request.htmx else "pipeline/kanban.html"
     return render(request, template, context)
+
+
+def _card_moves(cards):
+    """Per card, the moves it offers with their links (reversed once, not per link)."""
+    base = reverse("pipeline:project_move", args=[0])[: -len("0/move/")]
+    return {
+        c.pk: [
+            (m.label, f"{base}{c.pk}/move/?to={to}&next=kanban")
+            for to, m in workflow.allowed_moves(c)
+        ]
+        for c in cards
+    }
 
 
 @require(VIEW)
@@ -100,7 +114,7 @@ def project_list(request):
     qs = queries.apply_filters(queries.projects(request.user), filters)
     if request.GET.get("export") == "xlsx":
         return _export(request, qs)
-    page = paginate(request, queries.with_list_relations(qs).order_by("-id"))
+    page = paginate(request, queries.for_cards(qs).order_by("-id"))
     context = {
         "page": page,
         "filters": filters,
@@ -230,10 +244,21 @@ def _timeline(project):
         items.append((timezone.localdate(o.at), o.at, "责任单位", text, o.reason, o.actor))
     items.extend(_problem_steps(project))
     for t in sections.timeline_for(project):
-        when = t.when.date() if isinstance(t.when, dt.datetime) else t.when
-        items.append((when, None, t.kind, t.text, t.url, None))
+        when = timezone.localdate(t.when) if isinstance(t.when, dt.datetime) else t.when
+        at = t.when if isinstance(t.when, dt.datetime) else None
+        items.append((when, at, t.kind, t.text, "", None, t.url))
     items.sort(key=lambda i: (i[0], i[1] or timezone.now()), reverse=True)
-    return [{"on": i[0], "kind": i[2], "text": i[3], "note": i[4], "actor": i[5]} for i in items]
+    return [
+        {
+            "on": i[0],
+            "kind": i[2],
+            "text": i[3],
+            "note": i[4],
+            "actor": i[5],
+            "url": i[6] if len(i) > 6 else "",
+        }
+        for i in items
+    ]
 
 
 def _problem_steps(project):
@@ -261,6 +286,7 @@ def project_detail(request, pk):
     today = timezone.localdate()
     may_edit = request.user.has_perm(MANAGE)
     problems = list(project.problems.select_related("owner_department"))
+    config = PipelineConfig.current()
     context = {
         "p": project,
         "timeline": _timeline(project),
@@ -268,14 +294,23 @@ def project_detail(request, pk):
         "problems": problems,
         "funds": list(project.funds_entries.all()),
         "members": list(project.members.all()),
-        "sections": sections.sections_for(request, project),
-        "overdue": project.pk in queries.overdue_ids([project], today),
+        # Other modules' sections, each rendered with its own context.
+        "sections": [
+            {**s, "html": render_to_string(s["template"], s["context"], request)}
+            for s in sections.sections_for(request, project)
+        ],
+        "overdue": project.pk in queries.overdue_ids([project], today, config),
         "may_edit": may_edit,
         "may_coordinate": request.user.has_perm(COORDINATE),
         "today": today,
         "ledger_form": LedgerForm(initial={"occurred_on": today.isoformat()}),
         "funds_form": FundsForm(initial={"received_on": today.isoformat()}),
-        "problem_form": ProblemForm(initial={"owner_department": project.department_id}),
+        "problem_form": ProblemForm(
+            initial={
+                "owner_department": project.department_id,
+                "deadline_days": config.problem_deadline_days,
+            }
+        ),
         "action_form": ProblemActionForm(),
         "member_form": MemberForm(),
         "command_team": project.major_level == MajorLevel.VERY_MAJOR,

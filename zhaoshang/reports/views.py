@@ -95,7 +95,7 @@ def monthly(request):
     response = _outputs(request, data)
     if response:
         return response
-    issued = IssuedReport.objects.filter(year=year, month=month).order_by("-version")
+    issued = list(IssuedReport.objects.filter(year=year, month=month).order_by("-version"))
     return render(
         request,
         "reports/monthly.html",

@@ -88,6 +88,25 @@ def kejiju_webhook(demo):
     return {"pk": hook.pk}
 
 
+# Targets, the monthly report and dashboards (issue 5).
+REPORT_READERS = {"office_staff", "leader", "supervision"}
+UNIT_REPORTERS = {"department_staff", "department_head"}
+
+
+def kejiju_target(demo):
+    return {"year": 2026, "unit": demo["department_staff"].department_id}
+
+
+def issued_report(demo):
+    from django.utils import timezone
+
+    from zhaoshang.reports.rules import previous_month
+    from zhaoshang.reports.services import report_issue
+
+    year, month = previous_month(*timezone.localdate().timetuple()[:2])
+    return {"pk": report_issue(actor=demo["office_staff"], year=year, month=month).pk}
+
+
 # --- Projects (pipeline/views.py): the first demo project is 区科技局's. ---
 def kejiju_project(demo):
     from zhaoshang.pipeline.models import Project
@@ -153,7 +172,7 @@ PROJECT_POST_ONLY = dict.fromkeys(WORKERS | {"other_unit"}, 405)
 def kejiju_lead(demo):
     from zhaoshang.pipeline.models import Project
 
-    return {"pk": Project.objects.get(name="天津大学设计研究院工业设计中心").pk}
+    return {"pk": Project.objects.get(name="中国院华北设计创新中心").pk}
 
 
 def pooled_lead(demo):
@@ -408,6 +427,20 @@ TABLE = {
         BUSINESS,
         dict.fromkeys({"other_unit", "tax", "department_head"}, 404),
     ),
+    # Targets, the monthly report and dashboards (issue 5): the office issues and sets
+    # targets; leaders and supervision read all; units read the issued report and their own.
+    "assessment:target_list": (None, REPORT_READERS | UNIT_REPORTERS, {}),
+    "assessment:target_edit": (kejiju_target, {"office_staff"}, {}),
+    "assessment:target_import": (None, {"office_staff"}, {}),
+    "reports:monthly": (None, REPORT_READERS, {}),
+    "reports:issue": (None, set(), {"*": 405, "anonymous": 405}),
+    "reports:issued_list": (None, REPORT_READERS | UNIT_REPORTERS, {}),
+    "reports:issued_detail": (issued_report, REPORT_READERS | UNIT_REPORTERS, {}),
+    "reports:records": (None, REPORT_READERS | UNIT_REPORTERS, {}),
+    "reports:dashboard": (None, REPORT_READERS, {}),
+    "reports:office_dashboard": (None, {"office_staff"}, {}),
+    "reports:unit_dashboard": (None, UNIT_REPORTERS, {}),
+    "reports:rate_list": (None, REPORT_READERS, {}),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),

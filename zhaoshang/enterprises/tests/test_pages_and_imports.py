@@ -230,6 +230,13 @@ def test_xlsx_import_then_rerun_changes_nothing(
     ]
     third = run(c, xlsx(HEADER, variant), captures=django_capture_on_commit_callbacks)
     assert Enterprise.objects.count() == count and third.summary["result"] == {"更新": 1}
+    # The old name stays findable; renaming back and forth adds no second former name.
+    renamed = Enterprise.objects.get(name="上海丙物流（上海）有限责任公司")
+    assert list(renamed.former_names.values_list("name", flat=True)) == ["上海丙物流有限公司"]
+    assert renamed in Enterprise.objects.filter(grams__gram="责任")
+    back = run(c, xlsx(HEADER, ROWS), captures=django_capture_on_commit_callbacks)
+    assert back.state == "done" and back.summary["result"] == {"更新": 1, "未变化": 2}
+    assert renamed.former_names.count() == 1
 
 
 def test_csv_in_gbk_and_utf8(demo, client_for, django_capture_on_commit_callbacks):
@@ -381,3 +388,46 @@ def test_list_page_query_count_is_pinned(demo, client_for):
         c.get("/enterprises/")
     assert len(many) == len(few), "企业列表的查询数随行数增长（N+1）"
     assert len(many) <= 5, [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_commit_applies_the_checked_rows_and_matches_what_was_registered_meanwhile(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    from zhaoshang.enterprises import importing, services
+
+    c = client_for("office_staff")
+    job = run(c, xlsx(HEADER, ROWS), commit=False, captures=django_capture_on_commit_callbacks)
+    assert job.state == "checked" and job.summary["create"] == 3
+    assert importing._checked_path(job).exists()
+    # A colleague registers one of the file's enterprises between the dry run and the commit.
+    meanwhile = services.enterprise_create(
+        actor=None, data={"name": "天津甲科技有限公司", "credit_code": code(11)}
+    )
+    before = Enterprise.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(f"/enterprises/imports/{job.pk}/", {"action": "commit"})
+    job.refresh_from_db()
+    assert job.state == "done" and job.summary["result"] == {"新增": 2, "更新": 1}
+    assert Enterprise.objects.count() == before + 2
+    meanwhile.refresh_from_db()
+    assert meanwhile.registered_capital == 50000000 and meanwhile.version == 2
+    # One audit line per enterprise the import created or changed.
+    lines = AuditEvent.objects.filter(detail__startswith="Excel 导入")
+    assert lines.filter(action="create").count() == 2 and lines.filter(action="update").count() == 1
+    assert not importing._checked_path(job).exists()
+
+
+def test_commit_reads_the_file_again_when_the_kept_rows_do_not_fit(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    from zhaoshang.enterprises import importing
+
+    c = client_for("office_staff")
+    job = run(c, xlsx(HEADER, ROWS), commit=False, captures=django_capture_on_commit_callbacks)
+    kept = importing._checked_path(job)
+    kept.write_text("not what the dry run wrote\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(f"/enterprises/imports/{job.pk}/", {"action": "commit"})
+    job.refresh_from_db()
+    assert job.state == "done" and job.summary["result"] == {"新增": 3}
+    assert Enterprise.objects.get(credit_code=code(12)).registered_capital == 12000000

@@ -149,7 +149,7 @@ def test_a_lead_lapses_on_day_n_not_on_day_n_minus_1(demo, django_capture_on_com
     kejiju = user("kejiju")
     lead = register(kejiju, new_enterprise())
     registered = timezone.localdate()
-    assert lead_services.leads_lapse(today=registered + dt.timedelta(days=29)) == 0
+    lead_services.leads_lapse(today=registered + dt.timedelta(days=29))
     lead.refresh_from_db()
     assert lead.pooled_at is None and lead.department == kejiju.department
 
@@ -163,15 +163,19 @@ def test_a_lead_lapses_on_day_n_not_on_day_n_minus_1(demo, django_capture_on_com
     assert (change.from_department, change.to_department) == (kejiju.department, office)
     assert "超过30天没有推进台账记录" in change.reason
     # The former holder is told; the audit trail has it.
+    # One message per former holder, listing its lapsed leads (the demo's are due too).
     note = Notification.objects.get(
-        recipient=kejiju, kind="lead_lapse", url=f"/pipeline/leads/{lead.pk}/"
+        recipient=kejiju, kind="lead_lapse", body__contains=f"“{lead.name}”"
     )
-    assert lead.name in note.title and "任何招商单位均可认领" in note.body
+    assert f"“{lead.name}”" in note.body and "任何招商单位均可认领" in note.body
+    assert "线索已退回公海" in note.title and note.url == "/pipeline/leads/pool/"
     assert AuditEvent.objects.filter(
         object_type="pipeline.project", object_id=str(lead.pk), detail__startswith="逾期退回公海"
     ).exists()
     # Running the job again changes nothing.
-    assert lead_services.leads_lapse(today=registered + dt.timedelta(days=31)) == 0
+    rows = OwnerChange.objects.filter(project=lead).count()
+    assert lead_services.leads_lapse(today=registered + dt.timedelta(days=30)) == 0
+    assert OwnerChange.objects.filter(project=lead).count() == rows
 
 
 def test_a_ledger_entry_restarts_the_protection_period(demo):
@@ -423,35 +427,37 @@ def test_a_unit_sees_only_its_own_leads_by_page_export_and_api(demo, client_for)
     c = Client()
     c.force_login(user("youyilu"))
     page = c.get("/pipeline/leads/").content.decode()
-    assert "友谊路线索" in page and "天津大学设计研究院工业设计中心" not in page
+    assert "友谊路线索" in page and "中国院华北设计创新中心" not in page
     export = c.get("/pipeline/leads/", {"export": "xlsx"})
     sheet = load_workbook(BytesIO(export.content)).active
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "友谊路线索" in names and "天津大学设计研究院工业设计中心" not in names
+    assert "友谊路线索" in names and "中国院华北设计创新中心" not in names
     assert sheet.cell(1, 5).value == "预计投资额（万元）"
     api = c.get("/api/leads/").json()
     assert {i["name"] for i in api["items"]} == set(
         Project.objects.leads().filter(department=mine.department).values_list("name", flat=True)
     )
-    kejiju_lead = Project.objects.get(name="天津大学设计研究院工业设计中心")
+    kejiju_lead = Project.objects.get(name="中国院华北设计创新中心")
     assert c.get(f"/api/leads/{kejiju_lead.pk}").status_code == 404
     assert c.get(f"/pipeline/leads/{kejiju_lead.pk}/").status_code == 404
     # The office reads them all.
-    office = client_for("office_staff").get("/api/leads/", {"limit": 200}).json()
-    assert office["count"] == Project.objects.leads().count()
+    office = client_for("office_staff").get("/api/leads/", {"limit": 5}).json()
+    second = client_for("office_staff").get("/api/leads/", {"after": office["next_after"]}).json()
+    seen = [i["id"] for i in office["items"] + second["items"]]
+    assert seen == list(Project.objects.leads().order_by("-id").values_list("pk", flat=True))
 
 
 def test_filters(demo, client_for):
     c = client_for("office_staff")
     page = c.get("/pipeline/leads/", {"method": "incubation"}).content.decode()
-    assert "中科院计算所智能计算中试基地" in page and "华为天津数字经济创新中心" not in page
+    assert "中科智能机器人中试基地" in page and "京东科技数字城市华北基地" not in page
     page = c.get("/pipeline/leads/", {"state": "pooled"}).content.decode()
-    assert "康希诺研发中心扩建" in page and "华为天津数字经济创新中心" not in page
+    assert "药明康德临床研究服务中心" in page and "京东科技数字城市华北基地" not in page
     page = c.get("/pipeline/leads/", {"state": "pushing"}).content.decode()
-    assert "西门子华北区域销售总部" in page and "华为天津数字经济创新中心" not in page
+    assert "博世华北区域销售总部" in page and "京东科技数字城市华北基地" not in page
     key = KeyIndustry.objects.get(name="科技金融")
     page = c.get("/pipeline/leads/", {"key_industry": key.pk}).content.decode()
-    assert "平安科技金融华北总部" in page and "华为天津数字经济创新中心" not in page
+    assert "招商银行金融科技华北中心" in page and "京东科技数字城市华北基地" not in page
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     page = c.get("/pipeline/leads/", {"registered_from": tomorrow}).content.decode()
     assert "没有符合条件的线索" in page
@@ -531,3 +537,39 @@ def test_api_create_claim_push_answer(demo, client_for):
     )
     assert claimed.status_code == 200 and claimed.json()["department_name"] == "区科技局"
     assert claimed.json()["pooled"] is False
+
+
+def test_the_lapse_runs_nightly_as_a_scheduled_job(demo, settings):
+    from zhaoshang.celery import app
+
+    entry = next(
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("lapse_leads")
+    )
+    task = app.tasks[entry["task"]]
+    lead = register(user("kejiju"), new_enterprise())
+    days = PipelineConfig.current().lead_lapse_days
+    Project.objects.filter(pk=lead.pk).update(last_ledger_on=None)
+    OwnerChange.objects.filter(project=lead).update(at=timezone.now() - dt.timedelta(days=days + 1))
+    task.delay()
+    lead.refresh_from_db()
+    assert lead.pooled_at is not None
+    # Only this lead of 区科技局 was due: a message about it alone, linking to it.
+    note = Notification.objects.get(
+        recipient=user("kejiju"), kind="lead_lapse", title__contains=lead.name
+    )
+    assert note.title == f"线索“{lead.name}”已退回公海"
+    assert note.url == f"/pipeline/leads/{lead.pk}/"
+
+
+def test_the_project_page_shows_where_it_came_from_and_links_the_lead_page(demo, client_for):
+    from zhaoshang.pipeline.lead_home import lead_section
+
+    lead = Project.objects.get(name="博世华北区域销售总部")
+    section = lead_section(None, lead)
+    assert section["title"] == "来源与归属"
+    assert section["context"]["pending"].to_department.name == "区商务局"
+    from django.template.loader import render_to_string
+
+    html = render_to_string(section["template"], {"p": lead, "ctx": section["context"]})
+    assert "德国商会天津代表处" in html and "区科技局 → 区商务局的推送" in html
+    assert f"/pipeline/leads/{lead.pk}/" in html

@@ -69,7 +69,12 @@ def test_every_move_in_the_table_is_allowed(demo, src, dst):
     assert change.department == project.department
     if dst in workflow.DATE_FIELD and src != Stage.ON_HOLD:
         assert change.occurred_on == NEEDS[dst][workflow.DATE_FIELD[dst]]
-    assert AuditEvent.objects.filter(detail__startswith="阶段变更").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_type="pipeline.project", object_id=str(project.pk), detail__startswith="阶段变更"
+        ).count()
+        == 1
+    )
 
 
 REFUSED = [
