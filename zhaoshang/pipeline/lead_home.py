@@ -34,5 +34,5 @@ def lead_section(request, project):
     return {
         "title": "来源与归属",
         "template": "pipeline/lead_section.html",
-        "context": {"pending": pending},
+        "context": {"p": project, "pending": pending},
     }
