@@ -1075,3 +1075,18 @@ def load_demo_approvals(*, departments):
         action="submit_to_meeting",
         expected_state=TermsState.DRAFTING_AGREEMENT,
     )
+    # The demo's history is old news: its messages start read, so a demo user's inbox
+    # shows only what happens after the district is loaded.
+    from zhaoshang.notifications.models import Notification
+
+    Notification.objects.filter(kind__in=DEMO_NOTICE_KINDS, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+DEMO_NOTICE_KINDS = [
+    "evaluation_review",
+    "evaluation_decide",
+    "evaluation_decided",
+    "tailored_terms",
+]
