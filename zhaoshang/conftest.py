@@ -3,6 +3,7 @@ and a real Chromium driven by Playwright against a live server."""
 
 import importlib
 import os
+import re
 import shutil
 
 import pytest
@@ -164,6 +165,11 @@ def page(browser, live_server, committed_db):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# The role home page ("/"). A glob like "**/" would also match /login/ and
+# /account/password/, so a wait for it could return before the navigation happened.
+HOME = re.compile(r"^https?://[^/]+/$")
 
 
 def login(page, username, password=PASSWORD):

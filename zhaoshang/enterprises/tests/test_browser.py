@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from stdnum.cn import uscc
 
-from zhaoshang.conftest import login
+from zhaoshang.conftest import HOME, login
 from zhaoshang.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def test_import_with_mapping_dry_run_and_commit(demo, page, tmp_path):
         ],
     )
     login(page, "kejiju")
-    page.wait_for_url("**/")
+    page.wait_for_url(HOME)
     page.goto("/enterprises/imports/")
     page.set_input_files("input[name=file]", bad)
     page.click("main button[type=submit]")

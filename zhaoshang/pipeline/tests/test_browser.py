@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from stdnum.cn import uscc
 
-from zhaoshang.conftest import login
+from zhaoshang.conftest import HOME, login
 from zhaoshang.pipeline.models import Project, StageChange
 
 pytestmark = pytest.mark.browser
@@ -19,7 +19,7 @@ def _fill_move(page, fields):
 
 def test_lead_to_operation_through_the_pages(demo, page):
     login(page, "kejiju")
-    page.wait_for_url("**/")
+    page.wait_for_url(HOME)
     page.goto("/pipeline/projects/new/")
     page.fill("[name=name]", "浏览器测试智算中心")
     page.fill("[name=enterprise_text]", "天津河西数智科技有限公司")

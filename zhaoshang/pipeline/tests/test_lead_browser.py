@@ -4,7 +4,7 @@ and accepts it."""
 
 import pytest
 
-from zhaoshang.conftest import login
+from zhaoshang.conftest import HOME, login
 from zhaoshang.enterprises.services import enterprise_create
 from zhaoshang.pipeline.models import LeadPush, OwnerChange, Project
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_register_push_and_accept_from_the_inbox(demo, page):
     enterprise_create(actor=None, data={"name": "天津浏览器商贸有限公司"})
     login(page, "kejiju")
-    page.wait_for_url("**/")
+    page.wait_for_url(HOME)
     page.goto("/pipeline/leads/new/")
     page.fill("#lead-q", "浏览器商贸")
     page.click("#search-results >> text=天津浏览器商贸有限公司")
@@ -36,7 +36,7 @@ def test_register_push_and_accept_from_the_inbox(demo, page):
 
     page.context.clear_cookies()
     login(page, "shangwuju")
-    page.wait_for_url("**/")
+    page.wait_for_url(HOME)
     page.wait_for_selector("[data-unread]")  # the badge in the top bar
     page.click("text=消息 >> nth=0")
     page.wait_for_url("**/notifications/")

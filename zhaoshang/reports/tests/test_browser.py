@@ -4,7 +4,7 @@ figure and sees the records behind it."""
 import pytest
 from django.utils import timezone
 
-from zhaoshang.conftest import login
+from zhaoshang.conftest import HOME, login
 from zhaoshang.pipeline.models import Project
 from zhaoshang.reports.rules import previous_month
 
@@ -15,7 +15,7 @@ def test_a_figure_opens_onto_its_records(demo, page):
     # The demo's data: the report of last month, as `make run` shows it.
     year, month = previous_month(*timezone.localdate().timetuple()[:2])
     login(page, "lingdao")
-    page.wait_for_url("**/")
+    page.wait_for_url(HOME)
     page.goto(f"/reports/monthly/?year={year}&month={month}")
     page.wait_for_selector("#chart-units canvas")
     cell = page.locator('#indicators tr[data-code="signed_projects"] a[data-period="month"]')
