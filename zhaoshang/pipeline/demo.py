@@ -16,7 +16,7 @@ from zhaoshang.enterprises.services import enterprise_create
 from zhaoshang.org.models import User
 from zhaoshang.reference.models import KeyIndustry, Region, Zone
 
-from . import approval_services, services, workflow
+from . import approval_demo, services, workflow
 from .models import FundsEntry, OwnerChange, ProblemCategory, Project, ProjectMember, Stage
 
 W = 10_000  # amounts below are in 万元
@@ -504,7 +504,7 @@ def _walk(project, actor, target, start, agreed, i, today):
                 "agreement_no": f"HXZS-{on.year}-{i + 1:03d}",
             }
             # Above the evaluation size a project signs only after its admission.
-            approval_services.demo_admit_before_signing(
+            approval_demo.demo_admit_before_signing(
                 project=project, data=data, decided_on=on - dt.timedelta(days=3)
             )
         elif stage == "landed":

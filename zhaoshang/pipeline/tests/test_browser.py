@@ -29,7 +29,7 @@ def test_lead_to_operation_through_the_pages(demo, page):
     project = Project.objects.get(name="浏览器测试智算中心")
     assert project.major_level == "major"
     # Above the evaluation size signing needs an admission (准入评估); the office gave it.
-    from zhaoshang.pipeline.approval_services import demo_admit_before_signing
+    from zhaoshang.pipeline.approval_demo import demo_admit_before_signing
 
     demo_admit_before_signing(
         project=project, data={"agreed_investment": 1_200_000_000}, decided_on=dt.date.today()
