@@ -64,7 +64,7 @@ def generate(n):
 
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.org.models import Department, User
-    from zhaoshang.pipeline import approval_services as svc
+    from zhaoshang.pipeline import approval_demo
     from zhaoshang.pipeline.models import (
         Evaluation,
         EvaluationCriterion,
@@ -81,7 +81,7 @@ def generate(n):
     rng = random.Random(7)
     units = list(Department.objects.filter(kind__in=["department", "street", "zone"]))
     enterprises = list(Enterprise.objects.all())
-    template = svc.demo_template()
+    template = approval_demo.demo_template()
     criteria = list(template.criteria.all())
     reviewers = list(User.objects.filter(username__in=["kejiju", "shangwuju", "chentang"]))
     office = User.objects.get(username="zhaoshangban")

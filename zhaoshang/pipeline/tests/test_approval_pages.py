@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from zhaoshang.conftest import login
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.org.models import User
+from zhaoshang.pipeline import approval_demo
 from zhaoshang.pipeline import approval_services as svc
 from zhaoshang.pipeline.models import Evaluation, Project, TermsApproval
 from zhaoshang.pipeline.sections import sections_for, timeline_for
@@ -122,7 +123,7 @@ def _more_approvals(demo, n):
     office = demo["office_staff"]
     clerk = demo["department_staff"]
     enterprise = Enterprise.objects.order_by("pk").first()
-    template = svc.EvaluationTemplate.objects.get(name=svc.CHENGYANG_TEMPLATE)
+    template = svc.EvaluationTemplate.objects.get(name=approval_demo.CHENGYANG_TEMPLATE)
     start = Project.objects.count()
     for i in range(n):
         p = project_create(
