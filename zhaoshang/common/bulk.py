@@ -57,10 +57,17 @@ def reserve_ids(model, count):
         return sorted(r[0] for r in cursor.fetchall())
 
 
-def insert_rows(model, rows, *, batch_size=2000):
-    """Insert ``rows`` (dicts without the key) and return their new keys, in order."""
-    rows = list(rows)
-    if not rows:
+def insert_rows(model, rows, *, batch_size=2000, count=None, ids=None):
+    """Insert ``rows`` (dicts without the key) and return their new keys, in order.
+
+    With ``count`` (how many rows there are), ``rows`` may be a generator: on PostgreSQL
+    each row is then made as the COPY sends it, while the database indexes the rows
+    before it, instead of all of them first. ``ids``: keys already taken with
+    ``reserve_ids`` (PostgreSQL), for a generator that needs each row's key."""
+    if count is None or connection.vendor != "postgresql":
+        rows = list(rows)
+        count = len(rows)
+    if not count:
         return []
     now = timezone.now()
     fields = _columns(model)
@@ -68,7 +75,8 @@ def insert_rows(model, rows, *, batch_size=2000):
         objs = [model(**{f.attname: _raw(f, row, now) for f in fields}) for row in rows]
         model.objects.bulk_create(objs, batch_size=batch_size)
         return [o.pk for o in objs]
-    ids = reserve_ids(model, len(rows))
+    if ids is None:
+        ids = reserve_ids(model, count)
     names = ", ".join(connection.ops.quote_name(f.column) for f in [model._meta.pk, *fields])
     table = connection.ops.quote_name(model._meta.db_table)
     with (

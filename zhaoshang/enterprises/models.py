@@ -80,9 +80,8 @@ class Enterprise(Versioned):
     )
     paid_in_currency = models.CharField("实缴资本币种", max_length=3, default="CNY")
     founded_on = models.DateField("成立日期", null=True, blank=True)
-    ownership = models.CharField(
-        "企业性质", max_length=20, choices=Ownership.choices, blank=True, db_index=True
-    )
+    # No index of its own: ent_ownership_id (ownership, id) answers every filter on it.
+    ownership = models.CharField("企业性质", max_length=20, choices=Ownership.choices, blank=True)
     listing_exchange = models.CharField("上市交易所", max_length=30, blank=True)
     stock_code = models.CharField("股票代码", max_length=20, blank=True)
     hq_region = models.ForeignKey(
@@ -92,6 +91,7 @@ class Enterprise(Versioned):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     industries = models.ManyToManyField(
         "reference.Industry", verbose_name="国民经济行业", blank=True, related_name="enterprises"
@@ -103,9 +103,11 @@ class Enterprise(Versioned):
     website = models.CharField("网址", max_length=200, blank=True)
     description = models.TextField("企业简介", blank=True)
     notes = models.TextField("跟进备注（仅跟进单位与招商办可见）", blank=True)
-    status = models.CharField(
-        "状态", max_length=10, choices=Status.choices, default=Status.TARGET, db_index=True
-    )
+    # No index of its own: ent_status_id (status, id) answers every filter on it.
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.TARGET)
+    # The foreign keys' lookups (filters, PROTECT checks) use the (column, id) indexes
+    # below; merged_into has a partial index of the few merged rows. An import writes
+    # every index of a new row, so none is kept twice.
     department = models.ForeignKey(
         "org.Department",
         verbose_name="跟进单位",
@@ -113,6 +115,7 @@ class Enterprise(Versioned):
         blank=True,
         on_delete=models.PROTECT,
         related_name="followed_enterprises",
+        db_index=False,
     )
     merged_into = models.ForeignKey(
         "self",
@@ -121,6 +124,7 @@ class Enterprise(Versioned):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -150,6 +154,11 @@ class Enterprise(Versioned):
             models.Index(fields=["department", "id"], name="ent_department_id"),
             models.Index(fields=["hq_region", "id"], name="ent_region_id"),
             models.Index(fields=["status", "id"], name="ent_status_id"),
+            models.Index(
+                fields=["merged_into"],
+                name="ent_merged_into",
+                condition=models.Q(merged_into__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -236,15 +245,14 @@ class SearchGram(models.Model):
     search of two characters or more walks the postings of its rarest bigram in id order
     and checks the full substring, the same on SQLite and PostgreSQL."""
 
+    # The posting is its own key: no id column, sequence or index of its own to write for
+    # each of the two million postings an import of 100,000 names adds. The key's index
+    # (gram, enterprise) is the one searches walk; the enterprise index serves reindexing.
+    pk = models.CompositePrimaryKey("gram", "enterprise")
     gram = models.CharField(max_length=2)
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, db_constraint=False, related_name="grams"
     )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["gram", "enterprise"], name="searchgram_unique")
-        ]
 
 
 class GramFrequency(models.Model):

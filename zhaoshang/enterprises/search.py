@@ -103,27 +103,26 @@ def reindex(enterprise_ids):
     _bump(delta)
 
 
-def insert_postings(pairs):
-    """Bulk-insert (gram, enterprise id) pairs of new enterprises: plain SQL, since a
-    model instance per posting costs more than the rest of an import together. On
-    PostgreSQL one COPY in gram order (the index takes them in its own order) written as
-    text blocks; a row at a time through the driver costs as much as the index work."""
+def insert_postings_by_gram(by_gram):
+    """Bulk-insert the postings of new enterprises, given as {gram: [enterprise ids,
+    ascending]}: plain SQL, since a model instance per posting costs more than the rest
+    of an import together. On PostgreSQL one COPY in (gram, id) order, the order of the
+    index that takes them, written a gram at a time as text: one string join per gram
+    instead of Python work per posting (an import of 100,000 names has two million)."""
     table = SearchGram._meta.db_table
-    pairs = sorted(pairs)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} (gram, enterprise_id) FROM STDIN") as copy:
-                for start in range(0, len(pairs), 50_000):
-                    copy.write(
-                        "".join(
-                            # COPY's text format: only a backslash needs escaping here
-                            # (search keys hold no whitespace).
-                            f"{gram.replace(chr(92), chr(92) * 2)}\t{pk}\n"
-                            for gram, pk in pairs[start : start + 50_000]
-                        )
-                    )
+                for gram in sorted(by_gram):
+                    # COPY's text format: only a backslash needs escaping here (search
+                    # keys hold no whitespace).
+                    head = gram.replace("\\", "\\\\") + "\t"
+                    copy.write(head + ("\n" + head).join(map(str, by_gram[gram])) + "\n")
         else:
-            cursor.executemany(f"INSERT INTO {table} (gram, enterprise_id) VALUES (%s, %s)", pairs)  # noqa: S608
+            cursor.executemany(
+                f"INSERT INTO {table} (gram, enterprise_id) VALUES (%s, %s)",  # noqa: S608
+                [(gram, pk) for gram, pks in by_gram.items() for pk in pks],
+            )
 
 
 def rare_grams(key, n=3, *, require_all=True):

@@ -197,6 +197,37 @@ def run(client, upload, kind="enterprises", mapping=None, extra=None, commit=Tru
     return job
 
 
+def test_new_enterprises_of_an_import_get_links_former_names_postings_and_counts(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    from zhaoshang.enterprises import search
+    from zhaoshang.enterprises.models import GramFrequency
+
+    before = dict(GramFrequency.objects.values_list("gram", "count"))
+    header = ["企业名称", "统一社会信用代码", "曾用名", "重点产业"]
+    rows = [
+        ["天津丁智算科技有限公司", code(21), "天津丁计算有限公司、丁算力公司", "数字经济"],
+        ["天津戊智算科技有限公司", code(22), "", ""],
+    ]
+    c = client_for("department_staff")
+    job = run(c, xlsx(header, rows), captures=django_capture_on_commit_callbacks)
+    assert job.state == "done" and job.summary["result"] == {"新增": 2}, job.errors
+    d = Enterprise.objects.get(credit_code=code(21))
+    assert sorted(d.former_names.values_list("name", flat=True)) == [
+        "丁算力公司",
+        "天津丁计算有限公司",
+    ]
+    assert list(d.key_industries.values_list("name", flat=True)) == ["数字经济"]
+    assert d.dedupe_key == "天津丁智算科技" and d.initials == "tjdzskjyxgs"
+    # Postings of the name and of the former names; the counts moved by one per name.
+    assert set(d.grams.values_list("gram", flat=True)) == search.grams_of(d.search_text)
+    assert d in Enterprise.objects.filter(grams__gram="力公")
+    after = dict(GramFrequency.objects.values_list("gram", "count"))
+    assert after["智算"] == before.get("智算", 0) + 2 and after["力公"] == before.get("力公", 0) + 1
+    events = AuditEvent.objects.filter(action="create", object_type="enterprises.enterprise")
+    assert set(events.values_list("object_id", flat=True)) >= {str(d.pk)}
+
+
 def test_xlsx_import_then_rerun_changes_nothing(
     demo, client_for, django_capture_on_commit_callbacks
 ):
@@ -431,3 +462,18 @@ def test_commit_reads_the_file_again_when_the_kept_rows_do_not_fit(
     job.refresh_from_db()
     assert job.state == "done" and job.summary["result"] == {"新增": 3}
     assert Enterprise.objects.get(credit_code=code(12)).registered_capital == 12000000
+
+
+def test_a_large_import_refreshes_the_search_tables_statistics_after_commit(
+    committed_db, monkeypatch
+):
+    from django.db import connection, transaction
+
+    from zhaoshang.enterprises import importing
+
+    monkeypatch.setattr(importing, "SETTLE_ROWS", 3)
+    assert importing.settle({"新增": 1, "更新": 1}) is False  # small: autovacuum's job
+    assert importing.settle(None) is False  # the import was refused
+    with transaction.atomic():
+        assert importing.settle({"新增": 5}) is False  # never inside a transaction
+    assert importing.settle({"新增": 2, "更新": 1}) is (connection.vendor == "postgresql")
