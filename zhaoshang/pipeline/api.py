@@ -290,7 +290,7 @@ def move_project(request, project_id: int, payload: MoveIn):
         return Status(400, {"detail": f"阶段代码不正确：{exc}"})
     except ValidationError as exc:
         return Status(400, {"detail": "；".join(exc.messages)})
-    return Status(200, _out(_project(request, project_id)))
+    return Status(200, _out(p))  # project_move reloaded it, with its enterprise and unit
 
 
 @router.get("/projects/{project_id}/ledger", response=list[LedgerOut], summary="推进台账")

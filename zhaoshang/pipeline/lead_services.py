@@ -26,6 +26,7 @@ from zhaoshang.enterprises import services as enterprise_services
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.notifications.services import notify
 from zhaoshang.org.models import Department, User
+from zhaoshang.reports.services import funds_recount
 
 from . import services
 from .models import (
@@ -199,7 +200,7 @@ def lead_register(
     return services.project_create(actor=actor, data=data, occurred_on=today)
 
 
-def _owner_change(*, actor, project, kind, old, new, reason, extra=None, now=None):
+def _owner_change(*, actor, project, kind, old, new, reason, now=None):
     """The moved lead's history row and audit line (the UPDATE is the caller's)."""
     change = OwnerChange.objects.create(
         project=project,
@@ -217,7 +218,7 @@ def _owner_change(*, actor, project, kind, old, new, reason, extra=None, now=Non
         AuditEvent.Action.UPDATE,
         actor=actor,
         obj=project,
-        changes={"department": [old.name if old else None, new.name], **(extra or {})},
+        changes={"department": [old.name if old else None, new.name]},
         detail=f"{OwnerChange.Kind(kind).label}：{reason}"[:500],
     )
     # Any other open hand-over is moot once the lead has moved.
@@ -244,6 +245,19 @@ def _move_owner(project, *, old, new, pooled_at=None, require_pooled=None):
         project.department, project.pooled_at = new, pooled_at
         project.version += 1
     return bool(moved)
+
+
+def _hand_over(project, *, kind, old, new, actor, reason, now=None, **move):
+    """The holder moves (conditional UPDATE, ``move``: pooled_at, require_pooled), with
+    its history row and audit line, and the monthly funds sums follow: funds received
+    after the hand-over count for the new unit (counting rule 2). Returns the history
+    row, or None when someone else moved the lead first (nothing is written)."""
+    with funds_recount([project.pk]):
+        if not _move_owner(project, old=old, new=new, **move):
+            return None
+        return _owner_change(
+            actor=actor, project=project, kind=kind, old=old, new=new, reason=reason, now=now
+        )
 
 
 def lead_url(project):
@@ -299,25 +313,25 @@ def leads_lapse(*, today=None, now=None, actor=None, only=None):
             batch = Project.objects.filter(pk__in=due[start : start + LAPSE_BATCH])
             for project in batch.select_related("department"):
                 old = project.department
-                if not _move_owner(
-                    project, old=old, new=office, pooled_at=now, require_pooled=False
-                ):
-                    continue  # worked on or moved since the list was read
                 last = project.last_ledger_on
                 reason = (
                     f"超过{config.lead_lapse_days}天没有推进台账记录"
                     + (f"（最近一条：{last:%Y年%-m月%-d日}）" if last else "（登记后未记录台账）")
                     + "，退回招商办公海"
                 )
-                _owner_change(
-                    actor=actor,
-                    project=project,
+                lapsed_row = _hand_over(
+                    project,
                     kind=OwnerChange.Kind.LAPSE,
                     old=old,
                     new=office,
+                    actor=actor,
                     reason=reason,
                     now=now,
+                    pooled_at=now,
+                    require_pooled=False,
                 )
+                if lapsed_row is None:
+                    continue  # worked on or moved since the list was read
                 lapsed.setdefault(old, []).append(project)
             for old, projects in lapsed.items():
                 _tell_lapsed(old, projects, config, actor)
@@ -357,18 +371,20 @@ def lead_claim(*, actor, project, reason="", now=None):
     if project.pooled_at is None or project.stage != Stage.LEAD:
         raise ValidationError("该线索不在公海中（可能已被其他单位认领），请刷新后查看。")
     old = project.department
-    if not _move_owner(project, old=old, new=unit, pooled_at=None, require_pooled=True):
-        raise ValidationError("该线索刚被其他单位认领，请刷新后查看。")
     reason = reason.strip() or "从公海认领"
-    change = _owner_change(
-        actor=actor,
-        project=project,
+    change = _hand_over(
+        project,
         kind=OwnerChange.Kind.CLAIM,
         old=old,
         new=unit,
+        actor=actor,
         reason=reason,
         now=now,
+        pooled_at=None,
+        require_pooled=True,
     )
+    if change is None:
+        raise ValidationError("该线索刚被其他单位认领，请刷新后查看。")
     notify(
         recipients=unit_users(old),
         title=f"公海线索“{project.name}”已被{unit.name}认领",
@@ -395,17 +411,18 @@ def project_reassign(*, actor, project, to_department, reason, now=None):
     old = project.department
     if to_department.pk == old.pk and project.pooled_at is None:
         raise ValidationError({"to_department": f"该线索现在就由{old.name}负责。"})
-    if not _move_owner(project, old=old, new=to_department, pooled_at=None):
-        raise ValidationError("该线索的责任单位刚刚发生变化，请刷新后重试。")
-    change = _owner_change(
-        actor=actor,
-        project=project,
+    change = _hand_over(
+        project,
         kind=OwnerChange.Kind.REASSIGN,
         old=old,
         new=to_department,
+        actor=actor,
         reason=reason,
         now=now,
+        pooled_at=None,
     )
+    if change is None:
+        raise ValidationError("该线索的责任单位刚刚发生变化，请刷新后重试。")
     notify(
         recipients=unit_users(old, to_department),
         title=f"“{project.name}”由招商办改派：{old.name} → {to_department.name}",
@@ -566,20 +583,23 @@ def push_answer(*, actor, push, accept, reason="", now=None):
     if accept:
         new = Department.objects.get(pk=push.new_owner_id)
         old = project.department
-        if project.department_id != push.holder_id or not _move_owner(
-            project, old=push.holder, new=new, pooled_at=None, require_pooled=False
+        label = "推送" if push.kind == LeadPush.Kind.PUSH else "合作请求"
+        if (
+            project.department_id != push.holder_id
+            or _hand_over(
+                project,
+                kind=OwnerChange.Kind.PUSH,
+                old=old,
+                new=new,
+                actor=actor,
+                reason=f"{label}：{push.reason}" + (f"；接收意见：{reason}" if reason else ""),
+                now=now,
+                pooled_at=None,
+                require_pooled=False,
+            )
+            is None
         ):
             raise ValidationError("推送后该线索的责任单位已发生变化，推送不能再接收。")
-        label = "推送" if push.kind == LeadPush.Kind.PUSH else "合作请求"
-        _owner_change(
-            actor=actor,
-            project=project,
-            kind=OwnerChange.Kind.PUSH,
-            old=old,
-            new=new,
-            reason=f"{label}：{push.reason}" + (f"；接收意见：{reason}" if reason else ""),
-            now=now,
-        )
     verdict = "接收" if accept else "退回"
     notify(
         recipients=[push.created_by, *unit_users(push.from_department)],

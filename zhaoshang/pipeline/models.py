@@ -14,7 +14,7 @@ guarded function that moves a project live in ``workflow.py``.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from zhaoshang.org.models import Versioned
 from zhaoshang.org.scoping import ScopedQuerySet
@@ -43,6 +43,8 @@ STAGE_ORDER = [
     Stage.OPERATING,
 ]
 ACTIVE_STAGES = [*STAGE_ORDER[:-1]]
+# Projects whose ledger (推进台账) is due every cycle: active and past the lead stage.
+LEDGER_STAGES = ACTIVE_STAGES[1:]
 # Stages in which an agreement stands (a signing counts only while the project is here).
 SIGNED_STAGES = [Stage.SIGNED, Stage.LANDED, Stage.CONSTRUCTION, Stage.OPERATING]
 LANDED_STAGES = [Stage.LANDED, Stage.CONSTRUCTION, Stage.OPERATING]
@@ -323,6 +325,13 @@ class Project(Versioned):
             models.Index(fields=["registered_on"], name="project_registered_on"),
             # The kanban's columns: the most recently moved projects of a stage.
             models.Index(fields=["stage", "-stage_changed_at", "-id"], name="project_stage_moved"),
+            # Overdue ledgers, oldest first (the office's dashboard, the reminders).
+            models.Index(
+                fields=["last_ledger_on", "id"],
+                condition=Q(stage__in=LEDGER_STAGES),
+                include=["created_at"],  # the count reads the index alone
+                name="project_ledger_due",
+            ),
         ]
         permissions = [
             ("view_pipeline", "查看线索和项目"),
@@ -412,6 +421,13 @@ class OwnerChange(models.Model):
         verbose_name = "归属变更"
         verbose_name_plural = "归属变更"
         ordering = ["project", "at", "id"]
+        indexes = [
+            # The few projects that ever changed hands (reports attribute their events
+            # row by row; every other project belongs to its unit throughout).
+            models.Index(
+                fields=["project"], condition=~Q(kind="register"), name="owner_change_handed"
+            )
+        ]
 
 
 class LedgerEntry(models.Model):

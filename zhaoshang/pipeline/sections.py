@@ -5,7 +5,9 @@ tailored-terms approvals (and later agreements, tickets, complaints) register he
 instead of the page importing every module.
 
 ``@section(order)`` registers ``fn(request, project) -> dict | None``; the dict has
-``title``, ``template`` and ``context``, and None hides the section for this user.
+``title``, ``template`` and ``context``, and None hides the section for this user. The
+template is rendered with that context plus ``request``, ``user``, ``perms`` and
+``csrf_token``; the page's context processors are not run again for it.
 ``@timeline(...)`` registers ``fn(project) -> iterable of TimelineItem`` merged into the
 page's timeline by date.
 """

@@ -10,6 +10,7 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from zhaoshang.common.records import record_create, record_delete, record_update
+from zhaoshang.reports.services import funds_recount
 
 from .models import (
     FundsEntry,
@@ -155,24 +156,26 @@ def funds_entry_add(*, actor, project, received_on, amount, currency="CNY", sour
     source = source or (
         FundsEntry.Source.DOMESTIC if currency == "CNY" else FundsEntry.Source.FOREIGN
     )
-    return record_create(
-        FundsEntry,
-        actor=actor,
-        data={
-            "project": project,
-            "received_on": received_on,
-            "amount": Decimal(amount),
-            "currency": currency,
-            "source": source,
-            "note": note,
-            "created_by": actor,
-        },
-    )
+    with funds_recount([project.pk]):
+        return record_create(
+            FundsEntry,
+            actor=actor,
+            data={
+                "project": project,
+                "received_on": received_on,
+                "amount": Decimal(amount),
+                "currency": currency,
+                "source": source,
+                "note": note,
+                "created_by": actor,
+            },
+        )
 
 
 @transaction.atomic
 def funds_entry_delete(*, actor, entry):
-    record_delete(entry, actor=actor, detail=f"删除到位资金（{entry.project}）")
+    with funds_recount([entry.project_id]):
+        record_delete(entry, actor=actor, detail=f"删除到位资金（{entry.project}）")
 
 
 # --- Problems -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ winner writes a ``StageChange`` row and an audit line.
 """
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
+from zhaoshang.reports.services import funds_recount
 
 from .models import ACTIVE_STAGES, Project, Stage, StageChange
 
@@ -97,11 +99,16 @@ def label(stage):
 
 def allowed_moves(project):
     """The moves offered from the project's stage, as (to_stage, Move)."""
+    return moves_from(project.stage, project.stage_before_hold)
+
+
+def moves_from(stage, stage_before_hold=""):
+    """The moves offered from ``stage`` (a kanban card is a row, not a Project)."""
     out = []
     for (src, dst), move in TRANSITIONS.items():
-        if src != project.stage:
+        if src != stage:
             continue
-        if src == Stage.ON_HOLD and dst != Stage.DROPPED and dst != project.stage_before_hold:
+        if src == Stage.ON_HOLD and dst != Stage.DROPPED and dst != stage_before_hold:
             continue
         out.append((dst, move))
     return out
@@ -238,26 +245,19 @@ def project_move(
         updates["agreement_file"] = field.storage.save(updates["agreement_file"], upload)
 
     now = timezone.now()
-    won = Project.objects.filter(pk=project.pk, stage=src).update(
-        stage=dst, stage_changed_at=now, version=F("version") + 1, **updates
-    )
-    if not won:
-        current = Project.objects.filter(pk=project.pk).values_list("stage", flat=True).first()
-        raise MoveConflict(
-            f"该项目已被他人从“{label(src)}”转为“{label(current)}”，您的操作未执行。"
-            "请刷新页面查看最新情况后再操作。",
-            code="conflict",
+    # A dropped project's funds leave the monthly sums (counting rule 5).
+    recount = funds_recount([project.pk]) if dst == Stage.DROPPED else nullcontext()
+    with recount:
+        won = Project.objects.filter(pk=project.pk, stage=src).update(
+            stage=dst, stage_changed_at=now, version=F("version") + 1, **updates
         )
-    department_id = Project.objects.filter(pk=project.pk).values_list("department_id", flat=True)[0]
-    change = StageChange.objects.create(
-        project=project,
-        from_stage=src,
-        to_stage=dst,
-        occurred_on=occurred_on,
-        reason=reason,
-        department_id=department_id,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+        if not won:
+            current = Project.objects.filter(pk=project.pk).values_list("stage", flat=True).first()
+            raise MoveConflict(
+                f"该项目已被他人从“{label(src)}”转为“{label(current)}”，您的操作未执行。"
+                "请刷新页面查看最新情况后再操作。",
+                code="conflict",
+            )
     changes = {"stage": [src.label, dst.label]}
     for name, value in updates.items():
         if name in ("stage_before_hold", "major_level"):
@@ -265,6 +265,22 @@ def project_move(
         before = getattr(project, name)
         if before != value:
             changes[name] = [_plain(before), _plain(value)]
+    # The caller gets the project as it now stands (with its enterprise and unit, which
+    # pages and the API show next); the row, locked by the UPDATE, also gives the unit
+    # the history row records.
+    fresh = Project.objects.all()
+    if not project.get_deferred_fields():  # a partial object is refreshed as it was read
+        fresh = fresh.select_related("enterprise", "department")
+    project.refresh_from_db(from_queryset=fresh)
+    change = StageChange.objects.create(
+        project=project,
+        from_stage=src,
+        to_stage=dst,
+        occurred_on=occurred_on,
+        reason=reason,
+        department_id=project.department_id,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     audit_record(
         AuditEvent.Action.UPDATE,
         actor=actor,
@@ -272,7 +288,6 @@ def project_move(
         changes=changes,
         detail=f"阶段变更：{move.label}" + (f"（{reason}）" if reason else ""),
     )
-    project.refresh_from_db()
     return change
 
 

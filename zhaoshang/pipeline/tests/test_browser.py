@@ -57,7 +57,8 @@ def test_lead_to_operation_through_the_pages(demo, page):
             # Submitted without the amount first: told what is missing, nothing moves.
             page.fill("#move-form [name=signed_on]", today)
             page.click("#move-form button[type=submit]")
-            assert "还需填写：协议投资额" in page.inner_text("#move-form")
+            # The form comes back through htmx: wait for the answer, not the click.
+            page.locator("#move-form", has_text="还需填写：协议投资额").wait_for()
         _fill_move(page, fields)
         page.wait_for_selector("text=已转入")
     project.refresh_from_db()

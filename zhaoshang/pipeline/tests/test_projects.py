@@ -1,11 +1,13 @@
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from zhaoshang.audit.models import AuditEvent
@@ -13,7 +15,7 @@ from zhaoshang.common.records import StaleEditError
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.services import enterprise_merge
 from zhaoshang.org.models import Department, User
-from zhaoshang.pipeline import queries, services, tasks, workflow
+from zhaoshang.pipeline import queries, services, tasks, views, workflow
 from zhaoshang.pipeline.models import (
     FundsEntry,
     MajorLevel,
@@ -297,6 +299,91 @@ def test_list_query_counts_do_not_grow_with_rows(demo, client_for, url):
         assert c.get(url).status_code == 200
     assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
     assert len(before) <= 16
+
+
+def test_kanban_cards_link_their_project_and_offer_moves_only_to_managers(demo, client_for):
+    project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
+    project.stage_changed_at = timezone.now()  # the newest card of its column
+    project.save(update_fields=["stage_changed_at"])
+    body = client_for("department_staff").get("/pipeline/").content.decode()
+    assert f'href="/pipeline/projects/{project.pk}/"' in body
+    assert f"/pipeline/projects/{project.pk}/move/?to=signed&amp;next=kanban" in body
+    assert ("预计 " if project.agreed_investment is None else "协议 ") in body
+    negotiating = Project.objects.filter(department__name=KEJIJU, stage="negotiating").count()
+    column = re.search(r'data-stage="negotiating">\s*<h2><span>洽谈</span><span[^>]*>(\d+)<', body)
+    assert column and int(column[1]) == negotiating
+    leader = demo["leader"]
+    assert leader.has_perm("pipeline.view_pipeline") and not leader.has_perm(
+        "pipeline.manage_pipeline"
+    )
+    body = client_for("leader").get("/pipeline/").content.decode()
+    assert f'href="/pipeline/projects/{project.pk}/"' in body and "/move/?to=" not in body
+
+
+@pytest.mark.parametrize(("url", "queries_"), [("/pipeline/", 13), ("/pipeline/projects/", 6)])
+def test_list_pages_pin_their_query_count(demo, client_for, url, queries_):
+    """Session, user, roles and the settings (for the overdue mark); then the kanban's one
+    count and one card query per stage (all eight have projects in the demo district),
+    the list's count and page."""
+    c = client_for("office_staff")
+    c.get(url)  # warm the filter-list cache
+    with CaptureQueriesContext(connection) as read:
+        assert c.get(url).status_code == 200
+    assert len(read) == queries_, [q["sql"] for q in read.captured_queries]
+
+
+def test_the_project_page_shows_the_newest_timeline_in_as_many_queries_however_long(
+    demo, client_for
+):
+    project = _kejiju_project(demo)
+    clerk = demo["department_staff"]
+    c = client_for("department_staff")
+    url = f"/pipeline/projects/{project.pk}/"
+    c.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert c.get(url).status_code == 200
+    start = dt.date(2025, 1, 1)
+    for i in range(views.TIMELINE_ITEMS + 5):
+        services.ledger_entry_add(
+            actor=clerk,
+            project=project,
+            occurred_on=start + dt.timedelta(days=i),
+            content=f"第{i:03d}次会商",
+        )
+    with CaptureQueriesContext(connection) as after:
+        body = c.get(url).content.decode()
+    assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
+    newest = f"第{views.TIMELINE_ITEMS + 4:03d}次会商"
+    assert newest in body and "第000次会商" not in body
+    assert body.count('<li class="list-group-item small"><span class="text-muted">') == (
+        views.TIMELINE_ITEMS
+    )
+    assert "更多（显示全部记录）" in body
+    body = c.get(url, {"timeline": "all"}).content.decode()
+    assert newest in body and "第000次会商" in body and "更多（显示全部记录）" not in body
+
+
+def test_an_api_move_answers_with_the_moved_project_and_records_its_unit(demo, client_for):
+    project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
+    c = client_for("department_staff")
+    c.get("/")
+    with CaptureQueriesContext(connection) as moved:
+        r = c.post(
+            f"/api/pipeline/projects/{project.pk}/move",
+            {"to_stage": "on_hold", "expected_stage": "negotiating", "reason": "等待企业决策"},
+            content_type="application/json",
+        )
+    assert r.status_code == 200
+    fresh = Project.objects.get(pk=project.pk)
+    assert r.json()["version"] == fresh.version == project.version + 1
+    assert (r.json()["stage"], r.json()["department"]) == ("on_hold", KEJIJU)
+    change = StageChange.objects.filter(project=project).latest("id")
+    assert (change.to_stage, change.department_id) == ("on_hold", fresh.department_id)
+    # Session, user, roles, the project; the update, the reload, the history row and
+    # the audit line; besides, the transaction's own statements (savepoints in a test).
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+    statements = [q["sql"] for q in moved.captured_queries if not q["sql"].startswith(control)]
+    assert len(statements) == 8, statements
 
 
 def test_the_detail_page_shows_the_timeline(demo, client_for):
