@@ -39,3 +39,8 @@ api.add_router("/leads", leads_router)
 from zhaoshang.pipeline.approval_api import router as approvals_router  # noqa: E402
 
 api.add_router("/approvals", approvals_router)
+
+# --- The monthly report and the dashboards ---
+from zhaoshang.reports.api import router as reports_router  # noqa: E402
+
+api.add_router("/reports", reports_router)

@@ -66,6 +66,8 @@ DEMO_STEPS = [
     "zhaoshang.pipeline.approval_demo.load_demo_approvals",
     # Targets, the monthly report and dashboards (issue 5): demo projects, funds, targets.
     "zhaoshang.reports.demo.load_demo_reports",
+    # Last: the loaders above write funds and owner rows directly, with past dates.
+    "zhaoshang.reports.demo.recount_demo_funds",
 ]
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.pipeline.models import (
+    FundsEntry,
     MajorLevel,
     OwnerChange,
     PipelineConfig,
@@ -21,6 +22,8 @@ from zhaoshang.pipeline.models import (
     StageChange,
 )
 from zhaoshang.pipeline.services import major_level_for
+
+from .services import funds_month_rebuild, funds_recount
 
 FORWARD = [Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.LANDED, Stage.CONSTRUCTION]
 DATES = {
@@ -100,12 +103,27 @@ def make_project(
 
 def reassign(project, to_unit, at, kind=OwnerChange.Kind.REASSIGN):
     """The office hands the project to another unit at ``at`` (a timestamp)."""
-    row = OwnerChange.objects.create(
-        project=project, kind=kind, from_department=project.department, to_department=to_unit
-    )
-    OwnerChange.objects.filter(pk=row.pk).update(at=at)
-    Project.objects.filter(pk=project.pk).update(department=to_unit)
+    with funds_recount([project.pk]):
+        row = OwnerChange.objects.create(
+            project=project, kind=kind, from_department=project.department, to_department=to_unit
+        )
+        OwnerChange.objects.filter(pk=row.pk).update(at=at)
+        Project.objects.filter(pk=project.pk).update(department=to_unit)
     project.department = to_unit
+
+
+def add_funds(*, project, received_on, amount, currency="CNY", source="domestic", note=""):
+    """A funds-in-place entry dated in the past (the service refuses none of these, but
+    stamps the actor and the audit line a demo does not need)."""
+    with funds_recount([project.pk]):
+        return FundsEntry.objects.create(
+            project=project,
+            received_on=received_on,
+            amount=amount,
+            currency=currency,
+            source=source,
+            note=note,
+        )
 
 
 def void_agreement(project, on, reason="协议作废"):
@@ -131,7 +149,8 @@ def drop(project, on, reason="企业决策调整，项目终止"):
         reason=reason,
         department=project.department,
     )
-    Project.objects.filter(pk=project.pk).update(stage=Stage.DROPPED, dropped_reason=reason)
+    with funds_recount([project.pk]):
+        Project.objects.filter(pk=project.pk).update(stage=Stage.DROPPED, dropped_reason=reason)
     project.stage = Stage.DROPPED
 
 
@@ -289,7 +308,7 @@ def load_demo_reports(*, departments):
     from zhaoshang.assessment.queries import ASSESSED_KINDS
     from zhaoshang.assessment.services import target_save
     from zhaoshang.enterprises.models import Enterprise
-    from zhaoshang.pipeline.models import FundsEntry, LedgerEntry, Problem
+    from zhaoshang.pipeline.models import LedgerEntry, Problem
     from zhaoshang.reference.models import KeyIndustry, Region
 
     from .models import ExchangeRate
@@ -421,3 +440,9 @@ def load_demo_reports(*, departments):
         values["major_projects"] = 1
         values["head_enterprise_projects"] = 1
         target_save(actor=None, year=today.year, department=unit, data=values)
+
+
+def recount_demo_funds(departments=None):
+    """The monthly funds sums, recomputed once after every demo loader has run (they
+    write entries and owner changes directly, dated in the past)."""
+    funds_month_rebuild()

@@ -8,7 +8,6 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from zhaoshang.assessment.models import INDICATORS
@@ -16,6 +15,7 @@ from zhaoshang.assessment.queries import assessed_units, targets_by_unit
 from zhaoshang.org.models import Department
 from zhaoshang.pipeline.models import (
     LedgerEntry,
+    MajorLevel,
     Method,
     Problem,
     Project,
@@ -85,6 +85,40 @@ class Tally:
     breakdown key, so a figure is a handful of dictionary reads (no per-unit rescans)."""
 
     def __init__(self, facts):
+        if isinstance(facts, rules.UnitFacts):  # summed per unit and month already
+            per, dims, landed = facts.signed, facts.dims, facts.landed
+        else:
+            per, dims, landed = self._per_unit(facts)
+        values = defaultdict(Decimal)
+        codes = list(SIGNING_CODES)  # in the order of the row above
+        for (unit, ym), row in per.items():
+            for code, value in zip(codes, row, strict=True):
+                values[(code, unit, ym)] += value
+                values[(code, None, ym)] += value
+        for (dim, ym), (n, amount) in dims.items():
+            values[("signed_projects", dim, ym)] += n
+            values[("agreed_investment", dim, ym)] += amount
+        for (unit, ym), n in landed.items():
+            values[("landed_projects", unit, ym)] += n
+            values[("landed_projects", None, ym)] += n
+        rates = facts.rates
+        for b in facts.funds:
+            cny = rates.to_cny(b.ym, b.currency, b.amount)
+            if b.source == "domestic":
+                targets = [("funds_domestic", cny)]
+            else:
+                targets = [
+                    ("funds_foreign", cny),
+                    ("foreign_investment_usd", rates.to_usd(b.ym, b.currency, b.amount)),
+                ]
+            for code, value in targets:
+                if value is not None:
+                    values[(code, b.unit_id, b.ym)] += value
+                    values[(code, None, b.ym)] += value
+        self.values = values
+
+    @staticmethod
+    def _per_unit(facts):
         # One pass over the signings into per-(unit, month) and per-(breakdown, month)
         # rows; the district is summed from the units afterwards (a city's ~50,000
         # signings cost one loop, not one per figure).
@@ -105,33 +139,10 @@ class Tally:
                     drow = dims[(dim, s.ym)] = [0, Decimal(0)]
                 drow[0] += 1
                 drow[1] += s.amount
-        values = defaultdict(Decimal)
-        codes = list(SIGNING_CODES)  # in the order of the row above
-        for (unit, ym), row in per.items():
-            for code, value in zip(codes, row, strict=True):
-                values[(code, unit, ym)] += value
-                values[(code, None, ym)] += value
-        for (dim, ym), (n, amount) in dims.items():
-            values[("signed_projects", dim, ym)] += n
-            values[("agreed_investment", dim, ym)] += amount
+        landed = defaultdict(int)
         for x in facts.landings:
-            values[("landed_projects", x.unit_id, x.ym)] += 1
-            values[("landed_projects", None, x.ym)] += 1
-        rates = facts.rates
-        for b in facts.funds:
-            cny = rates.to_cny(b.ym, b.currency, b.amount)
-            if b.source == "domestic":
-                targets = [("funds_domestic", cny)]
-            else:
-                targets = [
-                    ("funds_foreign", cny),
-                    ("foreign_investment_usd", rates.to_usd(b.ym, b.currency, b.amount)),
-                ]
-            for code, value in targets:
-                if value is not None:
-                    values[(code, b.unit_id, b.ym)] += value
-                    values[(code, None, b.ym)] += value
-        self.values = values
+            landed[(x.unit_id, x.ym)] += 1
+        return per, dims, landed
 
     def get(self, code, months, unit=None, dim=None):
         key = dim if dim is not None else unit
@@ -166,11 +177,15 @@ def change(now, before):
 
 def monthly_report(year, month, *, today=None):
     today = today or timezone.localdate()
-    facts = load_facts(year, month)
+    # The figures from sums per unit, month and breakdown key; the month's own signings
+    # and landings (the lists of table 6) as events.
+    first, last = rules.month_bounds(year, month)
+    facts = rules.UnitFacts(dt.date(year - 1, 1, 1), last, breakdowns_since=dt.date(year, 1, 1))
+    this_month = rules.Facts(first, last)
     spans = periods(year, month)
     targets = targets_by_unit(year)
     units = {u.pk: u for u in assessed_units(year)}
-    seen = {s.unit_id for s in facts.signings} | {x.unit_id for x in facts.landings}
+    seen = {unit for unit, _ in facts.signed} | {unit for unit, _ in facts.landed}
     seen |= {b.unit_id for b in facts.funds}
     # One read of the unit table serves the units that counted without being assessed
     # (a fixed number of queries whatever the data) and the names in the lists below.
@@ -232,40 +247,60 @@ def monthly_report(year, month, *, today=None):
     }
 
     # 6. Signed and landed this month.
-    month_ids = {s.project_id for s in facts.signings if s.ym == (year, month)}
-    landed_ids = {x.project_id for x in facts.landings if x.ym == (year, month)}
-    unit_of = {s.project_id: s.unit_id for s in facts.signings if s.ym == (year, month)}
-    unit_of_landed = {x.project_id: x.unit_id for x in facts.landings if x.ym == (year, month)}
+    unit_of = {s.project_id: s.unit_id for s in this_month.signings}
+    unit_of_landed = {x.project_id: x.unit_id for x in this_month.landings}
+    month_ids, landed_ids = set(unit_of), set(unit_of_landed)
     names = {pk: d.name for pk, d in every_unit.items()}
+    stages = dict(Stage.choices)
     signed_list = [
         {
-            "id": p.pk,
-            "name": p.name,
-            "enterprise": p.enterprise.name,
-            "unit": names.get(unit_of[p.pk], ""),
-            "on": p.signed_on,
-            "amount": p.agreed_investment or Decimal(0),
-            "industry": p.key_industry.name if p.key_industry_id else "",
-            "stage": p.get_stage_display(),
+            "id": pk,
+            "name": name,
+            "enterprise": enterprise,
+            "unit": names.get(unit_of[pk], ""),
+            "on": on,
+            "amount": amount or Decimal(0),
+            "industry": industry or "",
+            "stage": stages[stage],
         }
-        for p in Project.objects.filter(pk__in=month_ids)
-        .select_related("enterprise", "key_industry")
+        for pk, name, enterprise, on, amount, industry, stage in Project.objects.filter(
+            pk__in=month_ids
+        )
         .order_by("signed_on", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "enterprise__name",
+            "signed_on",
+            "agreed_investment",
+            "key_industry__name",
+            "stage",
+        )
     ]
     landed_list = [
         {
-            "id": p.pk,
-            "name": p.name,
-            "enterprise": p.enterprise.name,
-            "unit": names.get(unit_of_landed[p.pk], ""),
-            "on": p.registered_on,
-            "amount": p.agreed_investment or Decimal(0),
-            "credit_code": p.registered_credit_code,
-            "stage": p.get_stage_display(),
+            "id": pk,
+            "name": name,
+            "enterprise": enterprise,
+            "unit": names.get(unit_of_landed[pk], ""),
+            "on": on,
+            "amount": amount or Decimal(0),
+            "credit_code": credit_code,
+            "stage": stages[stage],
         }
-        for p in Project.objects.filter(pk__in=landed_ids)
-        .select_related("enterprise")
+        for pk, name, enterprise, on, amount, credit_code, stage in Project.objects.filter(
+            pk__in=landed_ids
+        )
         .order_by("registered_on", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "enterprise__name",
+            "registered_on",
+            "agreed_investment",
+            "registered_credit_code",
+            "stage",
+        )
     ]
 
     # 7. Units with no signing so far this year (约谈).
@@ -301,9 +336,7 @@ _ASSESSED = {Department.Kind.DEPARTMENT, Department.Kind.STREET, Department.Kind
 
 
 def _breakdown(facts, spans, dim, labels):
-    keys = {
-        key for s in facts.signings if s.ym in spans["ytd"] for kind, key in _dims(s) if kind == dim
-    }
+    keys = {key for (kind, key), ym in facts.dims if kind == dim and ym in spans["ytd"]}
     rows = []
     ytd_total = figure(facts, "agreed_investment", spans["ytd"])
     for key in keys:
@@ -359,34 +392,44 @@ def major_projects(year, month):
     projects = list(
         Project.objects.filter(stage__in=MAJOR_STAGES)
         .exclude(major_level="")
-        .select_related("department")
-        .annotate(open_problems=Count("problems", filter=Q(problems__status=Problem.Status.OPEN)))
         .order_by("-agreed_investment", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "department__name",
+            "major_level",
+            "agreed_investment",
+            "estimated_investment",
+            "stage",
+        )
     )
-    ids = [p.pk for p in projects]
+    ids = [p[0] for p in projects]
     ledger = {}
-    for e in LedgerEntry.objects.filter(
-        project_id__in=ids, occurred_on__range=(first, last)
-    ).order_by("project_id", "-occurred_on", "-id"):
-        ledger.setdefault(e.project_id, e)
+    for pid, content, next_step in (
+        LedgerEntry.objects.filter(project_id__in=ids, occurred_on__range=(first, last))
+        .order_by("project_id", "-occurred_on", "-id")
+        .values_list("project_id", "content", "next_step")
+    ):
+        ledger.setdefault(pid, (content, next_step))
     problems = defaultdict(list)
     for pid, title in Problem.objects.filter(
         project_id__in=ids, status=Problem.Status.OPEN
     ).values_list("project_id", "title"):
         problems[pid].append(title)
+    levels, stages = dict(MajorLevel.choices), dict(Stage.choices)
     return [
         {
-            "id": p.pk,
-            "name": p.name,
-            "unit": p.department.name,
-            "level": p.get_major_level_display(),
-            "amount": p.agreed_investment or p.estimated_investment or Decimal(0),
-            "stage": p.get_stage_display(),
-            "ledger": ledger[p.pk].content if p.pk in ledger else "",
-            "problems": problems.get(p.pk, []),
-            "next_step": ledger[p.pk].next_step if p.pk in ledger else "",
+            "id": pk,
+            "name": name,
+            "unit": unit,
+            "level": levels.get(level, level),
+            "amount": agreed or estimated or Decimal(0),
+            "stage": stages[stage],
+            "ledger": ledger.get(pk, ("", ""))[0],
+            "problems": problems.get(pk, []),
+            "next_step": ledger.get(pk, ("", ""))[1],
         }
-        for p in projects
+        for pk, name, unit, level, agreed, estimated, stage in projects
     ]
 
 

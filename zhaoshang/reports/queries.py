@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from zhaoshang.assessment.models import INDICATORS, Target
 from zhaoshang.pipeline.models import (
-    ACTIVE_STAGES,
+    LEDGER_STAGES,
     FundsEntry,
     PipelineConfig,
     Problem,
@@ -121,12 +121,13 @@ def drill(user, spec):
             base = base.exclude(received_on__range=rules.month_bounds(y, m), currency=currency)
     if unit is not None:
         multi = rules.multi_owner_projects()
+        owners = rules.Owners(multi.filter(project__in=base.values("project_id")))
         moved = [
             pk
             for pk, pid, dept, on in base.filter(project__in=multi).values_list(
                 "pk", "project_id", "project__department_id", "received_on"
             )
-            if facts.owners.unit_on(pid, on, dept) == unit
+            if owners.unit_on(pid, on, dept) == unit
         ]
         base = base.filter(
             (Q(project__department_id=unit) & ~Q(project__in=multi)) | Q(pk__in=moved)
@@ -185,7 +186,7 @@ def progress(facts, year, month, unit=None):
 def district_dashboard(today=None):
     today = today or timezone.localdate()
     year, month = today.year, today.month
-    facts = rules.Facts(dt.date(year, 1, 1), rules.month_bounds(year, month)[1])
+    facts = rules.UnitFacts(dt.date(year, 1, 1), rules.month_bounds(year, month)[1])
     from zhaoshang.assessment.queries import assessed_units
 
     ranking = []
@@ -225,12 +226,8 @@ def overdue(today=None, limit=20):
     config = PipelineConfig.current()
     due = today - dt.timedelta(days=config.ledger_due_days)
     start_of_due = dt.datetime.combine(due, dt.time.min, tzinfo=rules.SHANGHAI)
-    ledgers = (
-        Project.objects.filter(stage__in=ACTIVE_STAGES)
-        .exclude(stage=Stage.LEAD)
-        .filter(
-            Q(last_ledger_on__lt=due) | Q(last_ledger_on__isnull=True, created_at__lt=start_of_due)
-        )
+    ledgers = Project.objects.filter(stage__in=LEDGER_STAGES).filter(
+        Q(last_ledger_on__lt=due) | Q(last_ledger_on__isnull=True, created_at__lt=start_of_due)
     )
     problems = Problem.objects.filter(status=Problem.Status.OPEN, due_on__lt=today)
     return {
@@ -251,7 +248,7 @@ def unit_dashboard(user, today=None):
     today = today or timezone.localdate()
     year, month = today.year, today.month
     unit = user.department_id
-    facts = rules.Facts(dt.date(year, 1, 1), rules.month_bounds(year, month)[1])
+    facts = rules.UnitFacts(dt.date(year, 1, 1), rules.month_bounds(year, month)[1], unit=unit)
     return {
         "year": year,
         "month": month,

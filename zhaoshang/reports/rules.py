@@ -36,8 +36,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate
 
 from zhaoshang.enterprises.models import Ranking
 from zhaoshang.pipeline.models import (
@@ -66,6 +77,12 @@ def month_bounds(year, month):
     return first, nxt - dt.timedelta(days=1)
 
 
+def whole_months(start, end):
+    """Facts cover whole months: funds are read from month sums."""
+    if start.day != 1 or end != month_bounds(end.year, end.month)[1]:
+        raise ValueError(f"facts cover whole months, not {start}–{end}")
+
+
 def previous_month(year, month):
     return (year - 1, 12) if month == 1 else (year, month - 1)
 
@@ -76,19 +93,37 @@ def standing(stages):
     return Q(stage__in=stages) | Q(stage=Stage.ON_HOLD, stage_before_hold__in=stages)
 
 
+def head_enterprise():
+    """The project's investor holds a 500-list ranking now (rule 6)."""
+    return Exists(Ranking.objects.filter(enterprise=OuterRef("enterprise"), kind__in=FIVE_HUNDRED))
+
+
 def local_date(moment):
     return moment.astimezone(SHANGHAI).date()
 
 
-def multi_owner_projects():
-    """Projects whose responsible unit ever changed; every other project belongs to its
-    ``department`` throughout (its one owner row is the registration)."""
-    return (
-        OwnerChange.objects.values("project")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .values("project")
+def unit_on(date_field):
+    """The unit responsible on the project's ``date_field`` (rule 2) as an expression:
+    the latest owner change dated, in Beijing time, on or before that day; before the
+    first one, the registering unit (the first change's); with none, ``department``."""
+    changes = OwnerChange.objects.filter(project=OuterRef("pk")).annotate(
+        day=TruncDate("at", tzinfo=SHANGHAI)
     )
+    latest = changes.filter(day__lte=OuterRef(date_field)).order_by("-at", "-id")
+    first = changes.order_by("at", "id")
+    return Coalesce(
+        Subquery(latest.values("to_department_id")[:1]),
+        Subquery(first.values("to_department_id")[:1]),
+        F("department_id"),
+        output_field=IntegerField(),
+    )
+
+
+def multi_owner_projects():
+    """Projects whose responsible unit ever changed: an owner change besides the
+    registration (a partial index holds just these). Every other project belongs to its
+    ``department`` throughout."""
+    return OwnerChange.objects.exclude(kind=OwnerChange.Kind.REGISTER).values("project")
 
 
 class Owners:
@@ -212,32 +247,35 @@ class Rates:
 class Facts:
     """Every counted event between ``start`` and ``end`` (inclusive), per the rules."""
 
+    unit = None  # of every unit (``UnitFacts`` may be of one)
+
     def __init__(self, start, end):
+        whole_months(start, end)
         self.start, self.end = start, end
-        multi = multi_owner_projects()
-        self.owners = Owners(multi)
         self.rates = Rates(start, end)
         sections = _sections()
         areas = _region_areas()
-        head = Exists(
-            Ranking.objects.filter(enterprise=OuterRef("enterprise"), kind__in=FIVE_HUNDRED)
-        )
-        signed = (
-            Project.objects.filter(standing(SIGNED_STAGES), signed_on__range=(start, end))
-            .annotate(head=head)
-            .values_list(
-                "id",
-                "signed_on",
-                "department_id",
-                "agreed_investment",
-                "major_level",
-                "head",
-                "strategic_emerging",
-                "key_industry_id",
-                "industry_id",
-                "origin_region_id",
-                "method",
+        head = head_enterprise()
+        signed = Project.objects.filter(standing(SIGNED_STAGES), signed_on__range=(start, end))
+        landed = Project.objects.filter(standing(LANDED_STAGES), registered_on__range=(start, end))
+        # The owner history of the reassigned projects among those counted, no others.
+        self.owners = Owners(
+            multi_owner_projects().filter(
+                Q(project__in=signed.values("pk")) | Q(project__in=landed.values("pk"))
             )
+        )
+        signed = signed.annotate(head=head).values_list(
+            "id",
+            "signed_on",
+            "department_id",
+            "agreed_investment",
+            "major_level",
+            "head",
+            "strategic_emerging",
+            "key_industry_id",
+            "industry_id",
+            "origin_region_id",
+            "method",
         )
         self.signings = [
             Signing(
@@ -255,44 +293,154 @@ class Facts:
             )
             for pid, on, unit, amount, level, is_head, emerging, key, industry, region, method in signed
         ]
-        landed = Project.objects.filter(
-            standing(LANDED_STAGES), registered_on__range=(start, end)
-        ).values_list("id", "registered_on", "department_id")
         self.landings = [
-            Landing(pid, on, self.owners.unit_on(pid, on, unit)) for pid, on, unit in landed
+            Landing(pid, on, self.owners.unit_on(pid, on, unit))
+            for pid, on, unit in landed.values_list("id", "registered_on", "department_id")
         ]
-        self.funds = self._funds(multi)
+        self.funds = self._funds()
 
-    def _funds(self, multi):
-        base = FundsEntry.objects.filter(received_on__range=(self.start, self.end)).exclude(
-            project__stage=Stage.DROPPED
+    def _funds(self):
+        """The month sums of ``FundsMonth`` (kept by rule 5 on every write), not the
+        entries: a report reads a few thousand rows, not a city's million."""
+        from .models import FundsMonth
+
+        (sy, sm), (ey, em) = (self.start.year, self.start.month), (self.end.year, self.end.month)
+        rows = FundsMonth.objects.filter(
+            Q(year__gt=sy) | Q(year=sy, month__gte=sm), Q(year__lt=ey) | Q(year=ey, month__lte=em)
         )
-        totals = defaultdict(lambda: [Decimal(0), 0])
-        single = (
-            base.exclude(project__in=multi)
-            .annotate(y=ExtractYear("received_on"), m=ExtractMonth("received_on"))
-            .values_list("project__department_id", "y", "m", "currency", "source")
-            .annotate(total=Sum("amount"), n=Count("id"))
-            .order_by()
+        if self.unit is not None:
+            rows = rows.filter(unit_id=self.unit)
+        rows = rows.values_list(
+            "unit_id", "year", "month", "currency", "source", "cents", "entries"
         )
-        for unit, y, m, currency, source, total, n in single:
-            bucket = totals[(unit, (y, m), currency, source)]
-            bucket[0] += Decimal(total).quantize(CENT)
-            bucket[1] += n
-        moved = (
-            base.filter(project__in=multi)
-            .values_list(
-                "project_id", "project__department_id", "received_on", "currency", "source"
-            )
-            .annotate(total=Sum("amount"), n=Count("id"))
-            .order_by()
-        )
-        for pid, unit, on, currency, source, total, n in moved:
-            unit = self.owners.unit_on(pid, on, unit)
-            bucket = totals[(unit, (on.year, on.month), currency, source)]
-            bucket[0] += Decimal(total).quantize(CENT)
-            bucket[1] += n
         return [
-            FundsBucket(unit, ym, currency, source, amount, n)
-            for (unit, ym, currency, source), (amount, n) in totals.items()
+            FundsBucket(unit, (y, m), currency, source, Decimal(cents).scaleb(-2), n)
+            for unit, y, m, currency, source, cents, n in rows
         ]
+
+
+class UnitFacts:
+    """The same counted events as ``Facts``, summed per unit and month only: what the
+    dashboards show (no lists of projects), all summed in the database. The unit of a
+    project that never changed hands is its ``department``; only for the reassigned ones
+    does the database look up the unit responsible on the day (rule 2).
+
+    With ``unit``, the sums of that unit only (a unit's dashboard)."""
+
+    def __init__(self, start, end, *, breakdowns_since=None, unit=None):
+        whole_months(start, end)
+        self.start, self.end, self.unit = start, end, unit
+        self.rates = Rates(start, end)
+        multi = multi_owner_projects()
+        signed = Project.objects.filter(standing(SIGNED_STAGES), signed_on__range=(start, end))
+        landed = Project.objects.filter(standing(LANDED_STAGES), registered_on__range=(start, end))
+        self.dims = self._breakdowns(signed, breakdowns_since) if breakdowns_since else {}
+        if unit is not None:
+            # Only its own projects and the reassigned ones can count for the unit.
+            mine = Q(department_id=unit) | Q(pk__in=multi)
+            signed, landed = signed.filter(mine), landed.filter(mine)
+
+        def per_unit_month(projects, date_field, **sums):
+            rows = (
+                projects.annotate(
+                    # unit_on alone would give the same unit; the CASE spares the
+                    # projects that never changed hands its two subqueries.
+                    unit=Case(
+                        When(pk__in=multi, then=unit_on(date_field)),
+                        default=F("department_id"),
+                        output_field=IntegerField(),
+                    ),
+                    y=ExtractYear(date_field),
+                    m=ExtractMonth(date_field),
+                )
+                .values_list("unit", "y", "m")
+                .annotate(n=Count("id"), **sums)
+                .order_by()
+            )
+            if unit is not None:
+                rows = rows.filter(unit=unit)
+            return rows
+
+        # (unit, (year, month)) -> [signings, amount, major, head, emerging]
+        self.signed = defaultdict(lambda: [0, Decimal(0), 0, 0, 0])
+        rows = per_unit_month(
+            signed,
+            "signed_on",
+            amount=Sum("agreed_investment"),
+            major=Count("id", filter=~Q(major_level="")),
+            head=Count("id", filter=Q(head_enterprise())),
+            emerging=Count("id", filter=Q(strategic_emerging=True)),
+        )
+        for u, y, m, n, amount, major, is_head, emerging in rows:
+            self.signed[(u, (y, m))] = [n, amount or Decimal(0), major, is_head, emerging]
+        self.landed = defaultdict(int)
+        for u, y, m, n in per_unit_month(landed, "registered_on"):
+            self.landed[(u, (y, m))] = n
+        self.funds = Facts._funds(self)
+
+    @staticmethod
+    def _breakdowns(signed, since):
+        """Signings and agreed investment per breakdown key and month from ``since``:
+        key industry, national industry section, source area, method. A breakdown does
+        not depend on the unit, so no owner history is needed."""
+        dims = defaultdict(lambda: [0, Decimal(0)])
+        signed = signed.filter(signed_on__gte=since).annotate(
+            y=ExtractYear("signed_on"), m=ExtractMonth("signed_on")
+        )
+        sections, areas = _sections(), _region_areas()
+        keys = {
+            "key_industry_id": lambda key: [("key_industry", key)],
+            "industry_id": lambda key: [("section", sections.get(key))],
+            "origin_region_id": lambda key: [("area", a) for a in areas.get(key) or ("other",)],
+            "method": lambda key: [("method", key)],
+        }
+        for field, dims_of in keys.items():
+            rows = (
+                signed.values_list(field, "y", "m")
+                .annotate(n=Count("id"), amount=Sum("agreed_investment"))
+                .order_by()
+            )
+            for key, y, m, n, amount in rows:
+                for dim in dims_of(key):
+                    row = dims[(dim, (y, m))]
+                    row[0] += n
+                    row[1] += amount or Decimal(0)
+        return dims
+
+
+def counted_funds(project_ids=None):
+    """Funds in place by counting rule 5, summed per (unit, year, month, currency,
+    source) as [amount, entries]: of every project, or of ``project_ids`` only.
+
+    Whole months: the unit responsible on the day received; dropped projects leave.
+    Projects that never changed hands belong to their ``department`` and are summed in
+    the database; the few reassigned ones are attributed entry by entry."""
+    base = FundsEntry.objects.exclude(project__stage=Stage.DROPPED)
+    multi = multi_owner_projects()
+    if project_ids is not None:
+        base = base.filter(project_id__in=project_ids)
+        multi = multi.filter(project__in=project_ids)
+    owners = Owners(multi)
+    totals = defaultdict(lambda: [Decimal(0), 0])
+    single = (
+        base.exclude(project__in=multi)
+        .annotate(y=ExtractYear("received_on"), m=ExtractMonth("received_on"))
+        .values_list("project__department_id", "y", "m", "currency", "source")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by()
+    )
+    for unit, y, m, currency, source, total, n in single:
+        bucket = totals[(unit, y, m, currency, source)]
+        bucket[0] += Decimal(total).quantize(CENT)
+        bucket[1] += n
+    moved = (
+        base.filter(project__in=multi)
+        .values_list("project_id", "project__department_id", "received_on", "currency", "source")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by()
+    )
+    for pid, unit, on, currency, source, total, n in moved:
+        bucket = totals[(owners.unit_on(pid, on, unit), on.year, on.month, currency, source)]
+        bucket[0] += Decimal(total).quantize(CENT)
+        bucket[1] += n
+    return totals

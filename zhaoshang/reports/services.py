@@ -1,19 +1,23 @@
-"""Writes of the reports app: the office's monthly exchange rates, and issuing a month's
-report as a frozen snapshot (a new version each time, with what changed)."""
+"""Writes of the reports app: the office's monthly exchange rates, issuing a month's
+report as a frozen snapshot (a new version each time, with what changed), and keeping
+the monthly funds sums (``FundsMonth``) right."""
 
 import json
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common.records import record_create, record_update
+from zhaoshang.pipeline.models import Project
 
-from .models import ExchangeRate, IssuedReport
+from . import rules
+from .models import ExchangeRate, FundsMonth, IssuedReport
 from .monthly import monthly_report
 
 
@@ -133,3 +137,89 @@ def report_issue(*, actor, year, month, note="", today=None):
         # Two people issued the same month at once: the unique version lets one win.
         raise ValidationError("该月月报刚刚已由他人发布，请刷新页面后查看。") from exc
     return issued
+
+
+# --- Monthly funds sums --------------------------------------------------------------------
+def _cents(amount):
+    return int(amount * 100)
+
+
+@contextmanager
+def funds_recount(project_ids):
+    """Wrap a write that can move the counted funds of ``project_ids`` (an entry added or
+    deleted, a project dropped, a change of responsible unit): their sums by counting
+    rule 5 before and after the write, and the difference added to ``FundsMonth`` in the
+    same transaction. Nothing is applied when the write raises."""
+    ids = list(project_ids)
+    # Writers of one project's funds queue on its row, so each reads "before" after the
+    # last one committed (a drop and an entry added at once must not both count).
+    list(Project.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+    before = rules.counted_funds(ids)
+    yield
+    after = rules.counted_funds(ids)
+    delta = []
+    for key in before.keys() | after.keys():
+        (a0, n0), (a1, n1) = before.get(key, (0, 0)), after.get(key, (0, 0))
+        if (a0, n0) != (a1, n1):
+            delta.append((*key, _cents(a1) - _cents(a0), n1 - n0))
+    _funds_month_add(delta)
+
+
+def _funds_month_add(delta):
+    """Add (unit, year, month, currency, source, cents, entries) rows to the sums: one
+    upsert per key, so two writers adding to one month both count, then the emptied
+    months go."""
+    if not delta:
+        return
+    table = connection.ops.quote_name(FundsMonth._meta.db_table)
+    with connection.cursor() as cur:
+        upsert = (
+            f"INSERT INTO {table} (unit_id, year, month, currency, source, cents, entries) "  # noqa: S608 - our table name
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (unit_id, year, month, currency, source) DO UPDATE SET "
+            f"cents = {table}.cents + excluded.cents, entries = {table}.entries + excluded.entries"
+        )
+        cur.executemany(upsert, delta)
+    FundsMonth.objects.filter(entries=0).filter(
+        unit_id__in={d[0] for d in delta}, year__in={d[1] for d in delta}
+    ).delete()
+
+
+def funds_month_rows():
+    """The sums as counting rule 5 gives them now, from the entries."""
+    return {key: (_cents(amount), n) for key, (amount, n) in rules.counted_funds().items() if n}
+
+
+@transaction.atomic
+def funds_month_rebuild():
+    """Recompute every sum from the entries (after a bulk load that wrote rows directly,
+    or to repair). Locks the table so a write that lands meanwhile waits and then adds
+    its difference to the rebuilt sums. Returns the number of rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"LOCK TABLE {FundsMonth._meta.db_table} IN EXCLUSIVE MODE")
+    FundsMonth.objects.all().delete()
+    rows = [
+        FundsMonth(
+            unit_id=unit, year=y, month=m, currency=currency, source=source, cents=c, entries=n
+        )
+        for (unit, y, m, currency, source), (c, n) in funds_month_rows().items()
+    ]
+    FundsMonth.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def funds_month_drift():
+    """Keys whose stored sum differs from the entries: [(key, stored, recomputed)]."""
+    stored = {
+        (r[0], r[1], r[2], r[3], r[4]): (r[5], r[6])
+        for r in FundsMonth.objects.values_list(
+            "unit_id", "year", "month", "currency", "source", "cents", "entries"
+        )
+    }
+    fresh = funds_month_rows()
+    return [
+        (key, stored.get(key), fresh.get(key))
+        for key in sorted(stored.keys() | fresh.keys())
+        if stored.get(key) != fresh.get(key)
+    ]

@@ -65,10 +65,17 @@ BREAKDOWNS = [
 ]
 
 
+# The long lists of a city's month (hundreds of projects) show their first rows on the
+# page; the list behind the figure and the Excel export carry them all.
+PAGE_ROWS = 50
+
+
 def _page_context(data):
     """What the charts draw (amounts in 万元), beside the tables."""
     unit_codes = exports.UNIT_TABLE_CODES
     return {
+        "page_rows": PAGE_ROWS,
+        "page_rows_slice": f":{PAGE_ROWS}",
         "unit_indicators": [i for i in data["indicators"] if i["code"] in unit_codes],
         "breakdown_tables": BREAKDOWNS,
         "charts": {

@@ -487,6 +487,12 @@ API_TABLE = {
         BUSINESS,
         {"department_head": 404, "tax": 404, "other_unit": 404},
     ),
+    # The monthly report and dashboards: the same readers as their pages.
+    "/api/reports/monthly": (REPORT_READERS, {}),
+    "/api/reports/issued": (REPORT_READERS | UNIT_REPORTERS, {}),
+    "/api/reports/issued/{issued_id}": (REPORT_READERS | UNIT_REPORTERS, {}),
+    "/api/reports/dashboard": (REPORT_READERS, {}),
+    "/api/reports/dashboard/unit": (UNIT_REPORTERS, {}),
 }
 
 
@@ -579,6 +585,7 @@ def test_api(demo, personas):
         # Admission evaluation and tailored terms
         "evaluation_id": kejiju_evaluation(demo)["pk"],
         "approval_id": kejiju_approval(None)(demo)["pk"],
+        "issued_id": issued_report(demo)["pk"],
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():

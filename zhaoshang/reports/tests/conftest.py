@@ -16,9 +16,10 @@ def units(demo):
     from zhaoshang.assessment.models import Target
     from zhaoshang.org.models import Department
     from zhaoshang.pipeline.models import Project
-    from zhaoshang.reports.models import ExchangeRate
+    from zhaoshang.reports.models import ExchangeRate, FundsMonth
 
     Project.objects.all().delete()
+    FundsMonth.objects.all().delete()  # the sums of the entries just deleted
     ExchangeRate.objects.all().delete()
     Target.objects.all().delete()
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from zhaoshang.assessment.models import Target
-from zhaoshang.pipeline.models import FundsEntry
+from zhaoshang.reports.demo import add_funds
 from zhaoshang.reports.models import ExchangeRate
 
 pytestmark = pytest.mark.django_db
@@ -60,12 +60,8 @@ def test_funds_records_follow_the_unit_on_the_day_of_receipt(units, build, clien
     keji, chentang = units["科技局"], units["陈塘科技商务区"]
     p = build(keji, signed_on=this_year(1, 5))
     reassign(p, chentang, at_local(this_year(2, 1)))
-    FundsEntry.objects.create(
-        project=p, received_on=this_year(1, 20), amount=Decimal("11"), note="交接前"
-    )
-    FundsEntry.objects.create(
-        project=p, received_on=this_year(2, 20), amount=Decimal("22"), note="交接后"
-    )
+    add_funds(project=p, received_on=this_year(1, 20), amount=Decimal("11"), note="交接前")
+    add_funds(project=p, received_on=this_year(2, 20), amount=Decimal("22"), note="交接后")
     url = f"/reports/records/?year={this_year().year}&month=2&ind=funds_domestic&period=ytd&unit={keji.pk}"
     html = client_for("office_staff").get(url).content.decode()
     assert "交接前" in html and "交接后" not in html
@@ -95,7 +91,7 @@ def test_the_monthly_report_costs_the_same_queries_for_more_rows(units, build, c
         assert c.get(url).status_code == 200
     for n in range(10):
         p = build(units["金融局"], signed_on=this_year(3, 1 + n), amount=20000)
-        FundsEntry.objects.create(project=p, received_on=this_year(3, 2), amount=Decimal(5))
+        add_funds(project=p, received_on=this_year(3, 2), amount=Decimal(5))
     with CaptureQueriesContext(connection) as many:
         assert c.get(url).status_code == 200
     assert len(many) == len(few), "\n".join(q["sql"][:300] for q in many.captured_queries)

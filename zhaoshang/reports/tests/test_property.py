@@ -12,10 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from zhaoshang.assessment.models import INDICATORS
 from zhaoshang.pipeline.models import FundsEntry, OwnerChange, Project, Stage
-from zhaoshang.reports.demo import drop, hold, make_project, reassign, void_agreement
-from zhaoshang.reports.models import ExchangeRate
-from zhaoshang.reports.monthly import monthly_report
+from zhaoshang.reports import rules
+from zhaoshang.reports.demo import add_funds, drop, hold, make_project, reassign, void_agreement
+from zhaoshang.reports.models import ExchangeRate, FundsMonth
+from zhaoshang.reports.monthly import figure, monthly_report
+from zhaoshang.reports.services import funds_month_drift
 
 SH = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
@@ -97,7 +100,7 @@ def build_dataset(specs, enterprise, units):
             if at > spec["registered"]:
                 reassign(p, units[to], at)
                 if spec["funds_on_moves"]:
-                    FundsEntry.objects.create(project=p, received_on=at.date(), amount=Decimal(1))
+                    add_funds(project=p, received_on=at.date(), amount=Decimal(1))
         if fate == "voided":
             void_agreement(p, signed_on + dt.timedelta(days=1))
         elif fate == "dropped":
@@ -105,7 +108,7 @@ def build_dataset(specs, enterprise, units):
         elif fate == "on_hold":
             hold(p, signed_on + dt.timedelta(days=1))
         for on, cents, currency, source in spec["funds"]:
-            FundsEntry.objects.create(
+            add_funds(
                 project=p,
                 received_on=on,
                 amount=Decimal(cents) / 100,
@@ -207,6 +210,7 @@ UNIT_IDS = []
 @given(specs=st.lists(project_spec, max_size=8), month=st.sampled_from([1, 5, 6, 10, 12]))
 def test_every_figure_matches_a_plain_computation(units, enterprise, specs, month):
     Project.objects.all().delete()
+    FundsMonth.objects.all().delete()  # the sums of the entries just deleted
     ExchangeRate.objects.all().delete()
     for y in (2025, 2026):
         for m in range(1, 13):
@@ -216,6 +220,9 @@ def test_every_figure_matches_a_plain_computation(units, enterprise, specs, mont
     chosen = [units[n] for n in ("科技局", "金融局", "陈塘科技商务区")]
     UNIT_IDS[:] = [u.pk for u in chosen]
     build_dataset(specs, enterprise, chosen)
+    # The sums kept write by write (reassignments and drops after funds arrived) equal
+    # the sums recomputed from the entries.
+    assert funds_month_drift() == []
 
     report = monthly_report(2026, month, today=dt.date(2027, 1, 5))
     expected, spans = plain(2026, month)
@@ -250,3 +257,16 @@ def test_every_figure_matches_a_plain_computation(units, enterprise, specs, mont
         assert (u.pk in call_in) == (want("signed_projects", "ytd", u.pk) == 0)
     # 4. By method: the rows add up to the year's signings.
     assert sum(r["ytd"] for r in report["breakdowns"]["method"]) == want("signed_projects", "ytd")
+    # The dashboards' per-unit sums (UnitFacts) give the same figures as the report's.
+    start, end = dt.date(2025, 1, 1), dt.date(2026, 12, 31)
+    full, per_unit = rules.Facts(start, end), rules.UnitFacts(start, end)
+    months = {(y, m) for y in (2025, 2026) for m in range(1, 13)}
+    # A unit's dashboard sums that unit alone (UnitFacts(unit=...)): the same figures.
+    own = {u: rules.UnitFacts(start, end, unit=u) for u in UNIT_IDS}
+    for code, _, _ in INDICATORS:
+        for unit in [None, *UNIT_IDS]:
+            for span in ({ym} for ym in sorted(months)):
+                value = figure(full, code, span, unit)
+                assert figure(per_unit, code, span, unit) == value, (code, unit, span)
+                if unit is not None:
+                    assert figure(own[unit], code, span, unit) == value, (code, unit, span)

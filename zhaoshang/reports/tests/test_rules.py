@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from zhaoshang.pipeline.models import FundsEntry, Stage
-from zhaoshang.reports import services
-from zhaoshang.reports.demo import at_local, drop, hold, reassign, void_agreement
+from zhaoshang.pipeline.models import Stage
+from zhaoshang.reports import rules, services
+from zhaoshang.reports.demo import add_funds, at_local, drop, hold, reassign, void_agreement
 from zhaoshang.reports.models import ExchangeRate
 from zhaoshang.reports.monthly import figure as fig
 from zhaoshang.reports.monthly import load_facts, monthly_report, periods
@@ -18,7 +18,15 @@ pytestmark = pytest.mark.django_db
 
 def figure(code, year, month, period="month", unit=None):
     facts = load_facts(year, month)
-    return fig(facts, code, periods(year, month)[period], unit=unit.pk if unit else None)
+    months, unit = periods(year, month)[period], unit.pk if unit else None
+    value = fig(facts, code, months, unit=unit)
+    # The dashboards' sums per unit and month (UnitFacts) must give the same figure.
+    per_unit = rules.UnitFacts(facts.start, facts.end)
+    assert fig(per_unit, code, months, unit=unit) == value
+    if unit is not None:  # and a unit's own sums (its dashboard)
+        own = rules.UnitFacts(facts.start, facts.end, unit=unit)
+        assert fig(own, code, months, unit=unit) == value
+    return value
 
 
 def test_a_signing_counts_in_the_month_of_its_signing_date(units, build):
@@ -45,7 +53,7 @@ def test_a_dropped_project_leaves_signings_landings_and_funds(units, build):
         stage=Stage.LANDED,
         registered_on=dt.date(2026, 4, 1),
     )
-    FundsEntry.objects.create(project=p, received_on=dt.date(2026, 4, 5), amount=Decimal("100"))
+    add_funds(project=p, received_on=dt.date(2026, 4, 5), amount=Decimal("100"))
     assert figure("landed_projects", 2026, 4) == 1
     assert figure("funds_domestic", 2026, 4) == Decimal("100.00")
     drop(p, dt.date(2026, 6, 1))
@@ -67,8 +75,8 @@ def test_a_reassigned_project_counts_for_the_unit_responsible_on_each_date(units
     keji, chentang = units["科技局"], units["陈塘科技商务区"]
     p = build(keji, signed_on=dt.date(2026, 3, 10))
     reassign(p, chentang, at_local(dt.date(2026, 5, 1)))
-    FundsEntry.objects.create(project=p, received_on=dt.date(2026, 4, 30), amount=Decimal("10"))
-    FundsEntry.objects.create(project=p, received_on=dt.date(2026, 5, 1), amount=Decimal("20"))
+    add_funds(project=p, received_on=dt.date(2026, 4, 30), amount=Decimal("10"))
+    add_funds(project=p, received_on=dt.date(2026, 5, 1), amount=Decimal("20"))
     assert figure("signed_projects", 2026, 10, "ytd", unit=keji) == 1
     assert figure("signed_projects", 2026, 10, "ytd", unit=chentang) == 0
     assert figure("funds_domestic", 2026, 10, "ytd", unit=keji) == Decimal("10.00")
@@ -81,8 +89,8 @@ def test_an_owner_change_takes_effect_on_its_beijing_date(units, build):
     keji, chentang = units["科技局"], units["陈塘科技商务区"]
     p = build(keji, signed_on=dt.date(2026, 3, 10))
     reassign(p, chentang, dt.datetime(2026, 10, 31, 17, 30, tzinfo=dt.UTC))
-    FundsEntry.objects.create(project=p, received_on=dt.date(2026, 10, 31), amount=Decimal("10"))
-    FundsEntry.objects.create(project=p, received_on=dt.date(2026, 11, 1), amount=Decimal("20"))
+    add_funds(project=p, received_on=dt.date(2026, 10, 31), amount=Decimal("10"))
+    add_funds(project=p, received_on=dt.date(2026, 11, 1), amount=Decimal("20"))
     assert figure("funds_domestic", 2026, 10, unit=keji) == Decimal("10.00")
     assert figure("funds_domestic", 2026, 10, unit=chentang) == Decimal("0.00")
     assert figure("funds_domestic", 2026, 11, unit=chentang) == Decimal("20.00")
@@ -100,28 +108,28 @@ def test_foreign_funds_convert_at_the_rate_of_the_month_of_receipt(units, build)
     ExchangeRate.objects.create(year=2026, month=9, currency="USD", rate=Decimal("7.1"))
     ExchangeRate.objects.create(year=2026, month=10, currency="USD", rate=Decimal("7.2"))
     ExchangeRate.objects.create(year=2026, month=10, currency="EUR", rate=Decimal("7.8"))
-    FundsEntry.objects.create(
+    add_funds(
         project=p,
         received_on=dt.date(2026, 9, 30),
         amount=Decimal("100"),
         currency="USD",
         source="foreign",
     )
-    FundsEntry.objects.create(
+    add_funds(
         project=p,
         received_on=dt.date(2026, 10, 1),
         amount=Decimal("100"),
         currency="USD",
         source="foreign",
     )
-    FundsEntry.objects.create(
+    add_funds(
         project=p,
         received_on=dt.date(2026, 10, 2),
         amount=Decimal("72"),
         currency="CNY",
         source="foreign",
     )
-    FundsEntry.objects.create(
+    add_funds(
         project=p,
         received_on=dt.date(2026, 10, 3),
         amount=Decimal("36"),
@@ -138,7 +146,7 @@ def test_foreign_funds_convert_at_the_rate_of_the_month_of_receipt(units, build)
 
 def test_a_month_without_a_rate_is_named_and_the_report_cannot_be_issued(units, build, demo):
     p = build(units["科技局"], signed_on=dt.date(2026, 1, 5))
-    FundsEntry.objects.create(
+    add_funds(
         project=p,
         received_on=dt.date(2026, 10, 8),
         amount=Decimal("100"),
