@@ -172,8 +172,17 @@ def page(browser, live_server, committed_db):
 HOME = re.compile(r"^https?://[^/]+/$")
 
 
+def submit(page, selector="main button[type=submit]"):
+    """Click a form's submit button and wait for the page the server answers with.
+
+    A bare click returns before the POST's answer arrives; reading the page then
+    can see an empty document in the middle of the navigation."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def login(page, username, password=PASSWORD):
     page.goto("/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
+    submit(page)

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from zhaoshang.conftest import HOME, PASSWORD, login
+from zhaoshang.conftest import HOME, PASSWORD, login, submit
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_expired_password_must_be_changed(demo, page):
     page.fill("input[name=old_password]", PASSWORD)
     page.fill("input[name=new_password1]", "short")
     page.fill("input[name=new_password2]", "short")
-    page.click("main button[type=submit]")
+    submit(page)
     assert "密码太短" in page.content() or "至少" in page.content()
     page.fill("input[name=old_password]", PASSWORD)
     page.fill("input[name=new_password1]", "Hexi#Renewed2026")
@@ -126,7 +126,7 @@ def test_editing_the_unit_tree(demo, page):
     # A blank name is refused with a Chinese message and nothing changes.
     page.goto(f"/org/departments/{unit.pk}/edit/")
     page.fill("input[name=name]", "")
-    page.click("main button[type=submit]")
+    submit(page)
     assert "这个字段是必填项" in page.content()
     unit.refresh_from_db()
     assert unit.name == "区商务局招商一科"
