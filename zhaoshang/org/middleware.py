@@ -6,6 +6,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import policy
 from .security import gate_for
@@ -15,10 +16,12 @@ GATE_OK = "zs_gate_ok"
 
 
 def _redirect(request, url):
-    if getattr(request, "htmx", False):
-        response = HttpResponseRedirect(url)
-        response["HX-Redirect"] = url
-        return response
+    # An htmx request is an XHR: it would follow a 302 by itself, and the page it lands on
+    # (rendering, and so using up, the user's pending messages) would be swapped into a
+    # corner of the current one. HX-Redirect makes htmx move the whole window instead.
+    # (request.htmx is not set yet: HtmxMiddleware runs after these.)
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
 
 
@@ -74,4 +77,7 @@ class SecurityGateMiddleware:
                     if view_name not in self.EXEMPT_NAMES:
                         messages.warning(request, message)
                         return _redirect(request, reverse(name))
+                    # base.html leaves out the top bar's badge on a gate page: its
+                    # request would only be sent back here.
+                    request.zs_gate = name
         return self.get_response(request)

@@ -153,6 +153,24 @@ def test_administrators_must_enrol_totp(demo, client):
     assert response.status_code == 302 and response["Location"] == "/account/otp/setup/"
 
 
+def test_a_background_request_under_a_gate_moves_the_window_and_keeps_the_messages(demo, client):
+    login(client, "sysadmin")
+    # The gate page itself does not poll the badge: its answer would only come back here.
+    setup = client.get("/account/otp/setup/").content.decode()
+    assert "zs-unread-badge" not in setup and "动态口令" in setup
+    assert "后才能使用" not in setup  # no gate notice yet: this page was asked for
+    # An htmx request from another tab is told to move the window, not sent a 302 its XHR
+    # would follow into the gate page (which would show, and use up, pending messages).
+    response = client.get("/notifications/badge/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Redirect"] == "/account/otp/setup/"
+    assert response.content == b""
+    # The gate's notice waits for the page the window moves to.
+    assert (
+        "管理员账号须绑定动态口令（双因素认证）后才能使用"
+        in client.get("/account/otp/setup/").content.decode()
+    )
+
+
 def test_totp_login_for_an_enrolled_user(demo, client, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # throttling after a failure is django-otp's own
     from django_otp.oath import totp
