@@ -380,6 +380,11 @@ def measure(args):
             get(office, "/reports/monthly/?year=2026&month=10&export=xlsx"),
             report,
         ),
+        (
+            "统计月报 Word",
+            get(office, "/reports/monthly/?year=2026&month=10&export=docx"),
+            report,
+        ),
         ("领导驾驶舱", get(office, "/reports/dashboard/"), year),
         ("招商办工作台", get(office, "/reports/dashboard/office/"), year),
         ("单位完成情况", get(clerk, "/reports/dashboard/unit/"), year),

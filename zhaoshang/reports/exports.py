@@ -4,11 +4,13 @@ way an office writes a 统计月报). Both render the same data as the page."""
 import datetime as dt
 from decimal import Decimal
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -274,6 +276,30 @@ def _font(run, size, bold=False, name="仿宋_GB2312"):
     run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
 
 
+def _add_rows(table, rows, size=10, bold=False, name="仿宋_GB2312"):
+    """Append ``rows`` to ``table`` as the XML python-docx would write cell by cell, built
+    as one string: its own per-cell calls took 12 s for the 4,000 rows of a city's month."""
+    widths = [col.w.twips for col in table._tbl.tblGrid.gridCol_lst]
+    rpr = (
+        f'<w:rPr><w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}"/>'
+        f'{"<w:b/>" if bold else ""}<w:sz w:val="{size * 2}"/></w:rPr>'
+    )
+    cells = [
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p><w:r>{rpr}'
+        '<w:t xml:space="preserve">{}</w:t></w:r></w:p></w:tc>'
+        for w in widths
+    ]
+    xml = "".join(
+        "<w:tr>"
+        + "".join(cell.format(escape(str(v))) for cell, v in zip(cells, row, strict=True))
+        + "</w:tr>"
+        for row in rows
+    )
+    # The cell template's braces are format fields; the texts are escaped before.
+    body = parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>")
+    table._tbl.extend(list(body))
+
+
 def docx_bytes(data, *, issuer="河西区招商引资工作领导小组办公室", issued_on=None, version=None):
     """Title (小标宋), issuing unit and date, the generated summary, then the tables."""
     doc = Document()
@@ -301,16 +327,10 @@ def docx_bytes(data, *, issuer="河西区招商引资工作领导小组办公室
     for title_text, headers, rows in tables(data):
         p = doc.add_paragraph()
         _font(p.add_run(title_text), 14, bold=True, name="黑体")
-        table = doc.add_table(rows=1, cols=len(headers))
+        table = doc.add_table(rows=0, cols=len(headers))
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            cell.text = ""
-            _font(cell.paragraphs[0].add_run(text), 10, bold=True)
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = ""
-                _font(cell.paragraphs[0].add_run(str(value)), 10)
+        _add_rows(table, [headers], bold=True)
+        _add_rows(table, rows)
         if not rows:
             empty = doc.add_paragraph()
             _font(empty.add_run("（无）"), 12)

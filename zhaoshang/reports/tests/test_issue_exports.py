@@ -7,6 +7,8 @@ from io import BytesIO
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
 from openpyxl import load_workbook
 
 from zhaoshang.pipeline.models import Project
@@ -100,3 +102,10 @@ def test_xlsx_and_docx_hold_the_figures_of_the_page(october, client_for):
     main = doc.tables[0]
     cells = next(r for r in main.rows if r.cells[0].text == "协议投资额").cells
     assert (cells[2].text, cells[3].text) == (month, ytd)
+    # The tables are written as XML in one piece (speed); they keep Word's own form:
+    # a bold 10-point header in 仿宋_GB2312 for Chinese too, cells as wide as their column.
+    head = main.rows[0].cells[0].paragraphs[0].runs[0]
+    assert (head.text, head.bold, head.font.size) == ("指标", True, Pt(10))
+    assert head._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert not cells[2].paragraphs[0].runs[0].bold
+    assert [c.width for c in main.rows[1].cells] == [c.width for c in main.columns]
