@@ -91,8 +91,8 @@ def apply_filters(qs, filters, today=None):
     return qs
 
 
-# What a card or a list row shows: loading the other forty columns of a project for each
-# of 160 cards costs more than the queries themselves.
+# What a row of the project list shows: loading the other forty columns of a project for
+# each of 50 rows costs more than the queries themselves.
 CARD_FIELDS = (
     "name",
     "stage",

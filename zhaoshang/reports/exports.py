@@ -278,7 +278,7 @@ def _font(run, size, bold=False, name="仿宋_GB2312"):
 
 def _add_rows(table, rows, size=10, bold=False, name="仿宋_GB2312"):
     """Append ``rows`` to ``table`` as the XML python-docx would write cell by cell, built
-    as one string: its own per-cell calls took 12 s for the 4,000 rows of a city's month."""
+    as one string: its own per-cell calls took 7 s for the 4,000 rows of a city's month."""
     widths = [col.w.twips for col in table._tbl.tblGrid.gridCol_lst]
     rpr = (
         f'<w:rPr><w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}"/>'

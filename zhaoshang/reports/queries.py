@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.assessment.models import INDICATORS, Target
+from zhaoshang.org import roles
 from zhaoshang.pipeline.models import (
     LEDGER_STAGES,
     FundsEntry,
@@ -27,7 +28,14 @@ from .monthly import (
     signing_matches,
 )
 
+VIEW, VIEW_ISSUED = roles.VIEW_REPORT, roles.VIEW_ISSUED_REPORT
 DIMS = {"key_industry", "section", "area", "method"}
+
+
+def may_read_figures(user):
+    """The live report's readers and those who read issued ones only: both open a
+    figure's records (scoped) and the list of issued versions."""
+    return user.has_perm(VIEW) or user.has_perm(VIEW_ISSUED)
 
 
 class DrillError(ValueError):

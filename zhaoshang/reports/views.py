@@ -14,8 +14,7 @@ from . import exports, queries, services
 from .models import ExchangeRate, IssuedReport
 from .monthly import PERIOD_LABELS, monthly_report
 
-VIEW = "reports.view_report"
-VIEW_ISSUED = "reports.view_issued_report"
+VIEW, VIEW_ISSUED = queries.VIEW, queries.VIEW_ISSUED
 ISSUE = "reports.issue_report"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -155,7 +154,7 @@ def issued_detail(request, pk):
 @require()
 def records(request):
     """The records behind one figure, scoped to the user."""
-    if not (request.user.has_perm(VIEW) or request.user.has_perm(VIEW_ISSUED)):
+    if not queries.may_read_figures(request.user):
         raise PermissionDenied("您没有访问此页面的权限。")
     try:
         spec = queries.parse_spec(request.GET)
