@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# Where `make run` listens: make run ADDR=0.0.0.0:8000 to serve the office network.
+ADDR   ?= 127.0.0.1:8000
 
 .PHONY: run test bench lint install
 
@@ -13,10 +15,14 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 install: $(VENV)/.installed
 
+# The demo district is loaded only outside production mode (load_demo refuses there:
+# its passwords are published); an empty production district starts with
+# `manage.py create_first_admin` (README).
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py run_embedded
+	$(if $(filter production,$(DJANGO_ENV)),,$(PY) manage.py load_demo)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py run_embedded $(ADDR)
 
 test: install
 	bash scripts/test.sh
