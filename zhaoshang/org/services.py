@@ -1,8 +1,11 @@
 """Every write to units, users, roles, grants and the security policy. Views, commands
 and tasks call these; each records its audit line in the same transaction."""
 
+import secrets
+
 from axes.utils import reset as axes_reset
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Permission
@@ -154,6 +157,76 @@ def users_flag_expired(*, now=None):
     return User.objects.filter(password_changed_at__lt=cutoff, must_change_password=False).update(
         must_change_password=True
     )
+
+
+# --- The first administrators of an empty district ------------------------------------
+# (role code, default username, full name). All three at once: 三员分立 leaves the system
+# administrator unable to grant roles, so without a security administrator nobody could
+# ever give an account a role; the audit administrator is the third required by 等保.
+FIRST_ADMINISTRATORS = [
+    ("system_admin", "sysadmin", "系统管理员"),
+    ("security_admin", "secadmin", "安全管理员"),
+    ("audit_admin", "auditadmin", "审计管理员"),
+]
+
+# Read from a terminal and typed once: no 0/O, 1/l/I, and symbols every keyboard has.
+_PASSWORD_CLASSES = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "@#%+=?")
+
+
+def one_time_password(length=16):
+    """A random password with every character class, longer than any policy asks."""
+    length = max(length, settings.SECURITY_POLICY["PASSWORD_MIN_LENGTH"])
+    rng = secrets.SystemRandom()
+    chars = [rng.choice(cls) for cls in _PASSWORD_CLASSES]
+    alphabet = "".join(_PASSWORD_CLASSES)
+    chars += [rng.choice(alphabet) for _ in range(length - len(chars))]
+    rng.shuffle(chars)
+    return "".join(chars)
+
+
+@transaction.atomic
+def first_administrators_create(*, actor=None, unit_name, usernames=None):
+    """The system, security and audit administrators of an empty district, each with a
+    one-time password (returned, never stored in clear): the first login changes it
+    and enrols TOTP (the login gates in ``security.gate_for``).
+
+    Refused once any administrator exists: from then on accounts are made on the
+    user pages by the administrators themselves, and this command can not be used to
+    take over a running system."""
+    admin_kinds = [kind for kind in Role.Kind.values if kind != Role.Kind.BUSINESS]
+    # Lock the administrator roles so that two runs at once cannot both pass the check.
+    roles = {r.code: r for r in Role.objects.select_for_update().filter(kind__in=admin_kinds)}
+    holders = (
+        User.objects.filter(grants__role__kind__in=admin_kinds).order_by("username").distinct()
+    )
+    if holders.exists():
+        names = "、".join(str(u) for u in holders[:3])
+        raise ValidationError(
+            f"系统已有管理员账号（{names}），不能再次初始化。"
+            "新账号请由系统管理员在“用户管理”中创建；忘记密码请由系统管理员重置。"
+        )
+    unit = Department.objects.filter(name=unit_name).first()
+    if unit is None:
+        unit = department_create(
+            actor=actor, data={"name": unit_name, "kind": Department.Kind.OFFICE}
+        )
+    usernames = usernames or {}
+    created = []
+    for code, default_username, full_name in FIRST_ADMINISTRATORS:
+        password = one_time_password()
+        user = user_create(
+            actor=actor,
+            data={
+                "username": usernames.get(code) or default_username,
+                "full_name": full_name,
+                "department": unit,
+                "title": full_name,
+            },
+            password=password,
+        )
+        grant_role(actor=actor, user=user, role=roles[code])
+        created.append((user, roles[code], password))
+    return created
 
 
 # --- Roles and grants -------------------------------------------------------------------

@@ -10,7 +10,6 @@ also asks each child to stop (SIGTERM) and waits for it, so `kill <pid>` of this
 command alone stops everything the same way. A second Ctrl+C stops at once.
 """
 
-import os
 import signal
 import subprocess
 import sys
@@ -118,6 +117,6 @@ class Command(BaseCommand):
 
         if not Role.objects.filter(kind=Role.Kind.SYSTEM_ADMIN, grants__isnull=False).exists():
             self.stderr.write(
-                "尚无系统管理员账号：请先运行 "
-                f"{os.path.basename(sys.executable)} manage.py create_first_admin 创建首个系统管理员。"
+                "尚无系统管理员账号，无人能够登录：请先运行 "
+                "manage.py create_first_admin 创建管理员账号（README）。"
             )
