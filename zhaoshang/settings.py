@@ -279,6 +279,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_IMPORT_FILE_BYTES = int(env("ZS_MAX_IMPORT_FILE_BYTES", str(20 * 1024 * 1024)))
 
+# --- Backups (manage.py backup / restore; docs/operations.md) ---------------------------
+ZS_BACKUP_DIR = Path(env("ZS_BACKUP_DIR", VAR_DIR / "backups"))
+# pg_dump, pg_restore and psql of the server's major version, when not the ones on PATH.
+PG_BIN_DIR = env("ZS_PG_BIN_DIR", "")
+
 # --- Background work ------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
 CELERY_TASK_IGNORE_RESULT = True
