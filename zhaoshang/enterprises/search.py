@@ -6,6 +6,7 @@ two-character Chinese query from an index. Postings of two-character grams, with
 rarest gram of a query chosen from GramFrequency, answer any substring of two or more
 characters on both databases."""
 
+import math
 import re
 from collections import Counter
 from functools import lru_cache
@@ -197,13 +198,20 @@ def similar_cores(core, threshold):
     marks = ",".join(["%s"] * len(prefix))
     postings = f"SELECT enterprise_id FROM {SearchGram._meta.db_table} WHERE gram IN ({marks})"  # noqa: S608
     ent, former = Enterprise._meta.db_table, FormerName._meta.db_table
+    # The ratio of two lengths m and n is at most 2·min(m, n)/(m + n): cores much
+    # shorter or longer cannot reach the threshold and are not sent to Python.
+    m = len(core)
+    lengths = (
+        math.ceil(m * threshold / (200 - threshold)),
+        math.floor(m * (200 - threshold) / threshold),
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, dedupe_key FROM {ent} WHERE merged_into_id IS NULL"  # noqa: S608
-            f" AND id IN ({postings})"
+            f" AND id IN ({postings}) AND LENGTH(dedupe_key) BETWEEN %s AND %s"
             f" UNION ALL SELECT enterprise_id, dedupe_key FROM {former}"
-            f" WHERE enterprise_id IN ({postings})",
-            prefix + prefix,
+            f" WHERE enterprise_id IN ({postings}) AND LENGTH(dedupe_key) BETWEEN %s AND %s",
+            [*prefix, *lengths, *prefix, *lengths],
         )
         rows = cursor.fetchall()
     found = {}
