@@ -189,10 +189,10 @@ def _split(name):
                     if text.endswith(form) and len(text) > len(form) + 1:
                         text, changed = text[: -len(form)], True
                         break
-        # "华为技术（中国）有限公司" written without its brackets: the place before the
-        # legal form is the bracketed one.
+        # "联想（北京）有限公司" written without its brackets: the place before the legal
+        # form is the bracketed one.
         match = trailing_place.search(text)
-        if match and len(text) - len(match.group(1)) >= _MIN_CORE_AFTER_PLACE:
+        if match and len(text) - len(match.group(1)) >= 2:
             bracketed.append(canon[match.group(1)])
             text = text[: match.start()]
     leading = []
