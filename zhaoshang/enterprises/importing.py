@@ -33,7 +33,7 @@ from zhaoshang.reference.models import Industry, KeyIndustry, Region
 
 from . import search
 from .models import Enterprise, FormerName, GramFrequency, ImportJob, Ranking, SearchGram, Tag
-from .parsing import normalize_name, parse_amount, parse_date
+from .parsing import exact_name, normalize_name, parse_amount, parse_date
 from .services import clean_credit_code
 
 BATCH = 1000
@@ -410,7 +410,10 @@ def _parse_file(job, lookups):
             errors.extend([number, c, m] for c, m in row_errors)
         elif "name" in row:
             code, key = row.get("credit_code"), normalize_name(row["name"])
-            twin = seen_codes.get(code) if code else seen_names.get(key)
+            # Two rows are one enterprise by the exact name, not the core: 北京甲科技 and
+            # 上海甲科技 in one list are two companies.
+            exact = exact_name(row["name"])
+            twin = seen_codes.get(code) if code else seen_names.get(exact)
             if twin:
                 errors.append(
                     [
@@ -420,7 +423,7 @@ def _parse_file(job, lookups):
                     ]
                 )
             else:
-                (seen_codes if code else seen_names)[code or key] = number
+                (seen_codes if code else seen_names)[code or exact] = number
                 row["_key"] = key
                 accepted.append((number, row))
         if done % BATCH == 0:
@@ -440,34 +443,64 @@ def _live_with(column, values):
     return qs.extra(where=[f'"{table}"."{column}" = ANY(%s)'], params=[list(values)])  # noqa: S610
 
 
-def _match(rows):
-    """Each parsed row against the library as it is now, a thousand at a time: the same
-    credit code, or without a code the same normalised name, is the same enterprise.
-    (errors, [(row, action, record, m2m, former names, existing enterprise or None)])"""
+def _match(rows, confirmations=None):
+    """Each parsed row against the library as it is now, a thousand at a time.
+
+    The same credit code is the same enterprise. A row that finds a record only by its
+    name (a row without a code: any record of the same core; a row with a new code: a
+    record of the same core that has none) is the same enterprise only when the user
+    says so: it is planned as "confirm" (需确认) with its candidates and changes nothing,
+    unless ``confirmations`` ({row number: enterprise id, or "new"}) holds the user's
+    decision for it. A row whose name and values are already those of a record of the
+    same exact name changes nothing either way, so a file committed once and run again
+    needs no second decision.
+    (errors, [(row, action, record, m2m, former names, existing enterprise or None,
+    candidates)])"""
+    confirmations = confirmations or {}
     errors, plan = [], []
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         codes = [r["credit_code"] for _, r in batch if r.get("credit_code")]
-        keys = [r["_key"] for _, r in batch if not r.get("credit_code")]
         by_code = {e.credit_code: e for e in _live_with("credit_code", codes)} if codes else {}
+        keys = [r["_key"] for _, r in batch if by_code.get(r.get("credit_code")) is None]
         by_key = {}
         if keys:
             for e in _live_with("dedupe_key", keys).order_by("pk"):
                 by_key.setdefault(e.dedupe_key, []).append(e)
+        named = {
+            number: [
+                e
+                for e in by_key.get(row["_key"], [])
+                if not (row.get("credit_code") and e.credit_code)
+            ]
+            for number, row in batch
+            if by_code.get(row.get("credit_code")) is None
+        }
+        unchanged = _unchanged_by_name(batch, named)
         for number, row in batch:
             code = row.get("credit_code")
-            if code:
-                existing = by_code.get(code)
-            else:
-                matches = by_key.get(row["_key"], [])
-                if len(matches) > 1:
-                    errors.append(
-                        [number, "企业名称", "企业库中有多家同名企业，请填写统一社会信用代码以区分"]
-                    )
-                    continue
-                existing = matches[0] if matches else None
             record = _record(row)
             m2m = {k: row[k] for k in M2M if k in row}
+            existing, candidates = by_code.get(code) if code else None, []
+            if existing is None and named.get(number):
+                candidates = named[number]
+                decision = confirmations.get(number, confirmations.get(str(number)))
+                if number in unchanged:
+                    existing = unchanged[number]
+                elif decision is None or decision == "":
+                    plan.append((number, "confirm", record, m2m, [], None, candidates))
+                    continue
+                elif str(decision) != "new":
+                    existing = next((e for e in candidates if str(e.pk) == str(decision)), None)
+                    if existing is None:
+                        errors.append(
+                            [
+                                number,
+                                "企业名称",
+                                "确认的企业已不在候选之中（企业库已有变化），请重新试导入后再确认",
+                            ]
+                        )
+                        continue
             if existing is None:
                 action = "create"
                 record["dedupe_key"] = row["_key"]
@@ -475,17 +508,48 @@ def _match(rows):
                 action = "update"
             else:
                 action = "m2m"  # decided against the database at commit (cheap there)
-            plan.append((number, action, record, m2m, row.get("former_names", []), existing))
+            plan.append(
+                (number, action, record, m2m, row.get("former_names", []), existing, candidates)
+            )
     return errors, plan
 
 
-def _plan(job, lookups, *, keep=False):
+def _unchanged_by_name(batch, named):
+    """{row number: record} for rows matched by name only whose exact name and values
+    are already a record's, links and former names included: nothing to decide."""
+    out = {}
+    rows = dict(batch)
+    for number, candidates in named.items():
+        row = rows[number]
+        record = _record(row)
+        exact = exact_name(row["name"])
+        for e in candidates:
+            if exact_name(e.name) == exact and all(getattr(e, k) == v for k, v in record.items()):
+                out[number] = e
+                break
+    if not out:
+        return out
+    ids = [e.pk for e in out.values()]
+    links = _current_links(ids, set(M2M))
+    formers = set(
+        FormerName.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", "dedupe_key")
+    )
+    for number, e in list(out.items()):
+        row = rows[number]
+        if any(set(row[k]) != links[k].get(e.pk, set()) for k in M2M if k in row) or any(
+            (e.pk, normalize_name(n)) not in formers for n in row.get("former_names", [])
+        ):
+            del out[number]
+    return out
+
+
+def _plan(job, lookups, *, keep=False, confirmations=None):
     """Every row parsed and matched: (errors, plan). With ``keep`` (the dry run), the
     accepted rows are kept beside the upload for the commit."""
     errors, rows = _parse_file(job, lookups)
     if keep and not errors:
         _keep_checked(job, rows)
-    match_errors, plan = _match(rows)
+    match_errors, plan = _match(rows, confirmations)
     # Row order, whichever step found the fault.
     return sorted(errors + match_errors, key=lambda e: e[0]), plan
 
@@ -588,6 +652,17 @@ def check(job):
         "same": counts["m2m"] + counts["match"],
         "unmatched": counts["unmatched"],
         "unmatched_names": [p[2]["name"] for p in plan if p[1] == "unmatched"][:200],
+        "confirm": counts["confirm"],
+        # What the dry-run page shows for each row to confirm (the first 500).
+        "to_confirm": [
+            {
+                "row": p[0],
+                "name": p[2]["name"],
+                "candidates": [_candidate(e, p[2]["name"]) for e in p[6]],
+            }
+            for p in plan
+            if p[1] == "confirm"
+        ][:500],
     }
     # The rows actually read (the upload only estimated them from the sheet's dimension).
     total = len(plan) + len({e[0] for e in errors if e[0] > 1}) or job.total_rows
@@ -601,18 +676,30 @@ def check(job):
     _progress(job, total, "checked")
 
 
+def _candidate(enterprise, name):
+    same = exact_name(enterprise.name) == exact_name(name)
+    return {
+        "id": enterprise.pk,
+        "name": enterprise.name,
+        "credit_code": enterprise.credit_code or "",
+        "reason": "名称相同" if same else "名称相近（地区、组织形式或分支机构不同）",
+    }
+
+
 @transaction.atomic
-def commit(job, *, actor, create_unmatched=False):
-    """Apply the file: all rows or, when any is rejected, none."""
+def commit(job, *, actor, create_unmatched=False, confirmations=None):
+    """Apply the file: all rows or, when any is rejected, none. ``confirmations``: the
+    user's decision for rows the dry run found by name only ({row number: enterprise id
+    or "new"}); such a row without one is left out and changes nothing."""
     lookups = Lookups()
     if job.kind == ImportJob.Kind.RANKING:
         errors, plan = _ranking_plan(job)
     else:
         rows = _checked_rows(job, lookups)
         if rows is None:
-            errors, plan = _plan(job, lookups)
+            errors, plan = _plan(job, lookups, confirmations=confirmations)
         else:
-            errors, plan = _match(rows)
+            errors, plan = _match(rows, confirmations)
     if errors:
         ImportJob.objects.filter(pk=job.pk).update(
             state=ImportJob.State.CHECKED, errors=errors[:5000]
@@ -727,7 +814,10 @@ def _commit_enterprises(job, plan, *, actor):
         counts["新增"] = len(creates)
         created = _create_all(creates, actor=actor)
         _progress(job, len(creates), "importing")
-    others = [p for p in plan if p[1] != "create"]
+    # Rows found by name only that the user did not confirm: left as they are.
+    if unconfirmed := sum(1 for p in plan if p[1] == "confirm"):
+        counts["待确认未导入"] = unconfirmed
+    others = [p for p in plan if p[1] not in ("create", "confirm")]
     for start in range(0, len(others), BATCH):
         chunk = others[start : start + BATCH]
         existing_ids = [p[5].pk for p in chunk]
@@ -742,7 +832,7 @@ def _commit_enterprises(job, plan, *, actor):
                 )
             )
         link_changes, formers, touched = [], [], []
-        for _, action, record, m2m, former, existing in chunk:
+        for _, action, record, m2m, former, existing, _candidates in chunk:
             pk, name = existing.pk, existing.name
             changed = False
             if action == "update":
@@ -832,7 +922,7 @@ def _create_all(creates, *, actor):
                 pks.append(pk)
 
     def rows():
-        for i, (_, _, record, _, former, _) in enumerate(creates):
+        for i, (_, _, record, _, former, _, _) in enumerate(creates):
             name = record["name"]
             text = search.search_text_of(name, former)
             if ids is None:
@@ -852,7 +942,7 @@ def _create_all(creates, *, actor):
     search.insert_postings_by_gram(by_gram)
     search._bump({gram: len(pks) for gram, pks in by_gram.items()})
     link_changes, formers, created = [], [], []
-    for pk, (_, _, record, m2m, former, _) in zip(ids, creates, strict=True):
+    for pk, (_, _, record, m2m, former, _, _) in zip(ids, creates, strict=True):
         name = record["name"]
         for field_name, linked in m2m.items():
             if linked:
@@ -900,10 +990,25 @@ def _ranking_plan(job):
         if code:
             match = Enterprise.objects.live().filter(credit_code=code).first()
         if match is None:
-            key = normalize_name(str(name))
-            match = (
-                Enterprise.objects.live().filter(dedupe_key=key).first()
-                or Enterprise.objects.live().filter(former_names__dedupe_key=key).first()
+            # The same exact name (current or former), not only the same core: a
+            # ranking of 万科企业股份有限公司 is not 万科集团有限公司's.
+            key, exact = normalize_name(str(name)), exact_name(str(name))
+            match = next(
+                (
+                    e
+                    for e in Enterprise.objects.live().filter(dedupe_key=key)
+                    if exact_name(e.name) == exact
+                ),
+                None,
+            ) or next(
+                (
+                    f.enterprise
+                    for f in FormerName.objects.filter(
+                        dedupe_key=key, enterprise__merged_into__isnull=True
+                    ).select_related("enterprise")
+                    if exact_name(f.name) == exact
+                ),
+                None,
             )
         plan.append(
             (

@@ -85,7 +85,16 @@ def import_detail(request, pk):
             state=ImportJob.State.IMPORTING, processed_rows=0
         )
         create = request.POST.get("create_unmatched") == "1"
-        transaction.on_commit(lambda: tasks.commit_import.delay(job.pk, request.user.pk, create))
+        # The user's decision per row found by name only: an enterprise id or "new";
+        # none (the default) leaves the row out. _match checks each against the candidates.
+        confirmations = {
+            str(item["row"]): request.POST[f"confirm{item['row']}"]
+            for item in job.summary.get("to_confirm", [])
+            if request.POST.get(f"confirm{item['row']}")
+        }
+        transaction.on_commit(
+            lambda: tasks.commit_import.delay(job.pk, request.user.pk, create, confirmations)
+        )
         messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
         return redirect("enterprises:import_detail", pk=job.pk)
     job.refresh_from_db()

@@ -21,3 +21,26 @@ REGION_WORDS = frozenset(
     + CITIES
     + [c + "市" for c in CITIES]
 )
+
+# Places that lead a registered name (深圳市腾讯计算机系统有限公司, 广东省深圳市…): the
+# provinces and cities, not 中国, which is part of names such as 中国石油化工.
+LEADING_PLACES = REGION_WORDS - {"中国", "中国大陆", "亚洲", "亚太"}
+
+_SHORT = {
+    "内蒙古自治区": "内蒙古",
+    "广西壮族自治区": "广西",
+    "西藏自治区": "西藏",
+    "宁夏回族自治区": "宁夏",
+    "新疆维吾尔自治区": "新疆",
+    "香港特别行政区": "香港",
+    "澳门特别行政区": "澳门",
+}
+
+
+def short_form(place):
+    """深圳市 → 深圳, 广东省 → 广东, 广西壮族自治区 → 广西: one spelling per place."""
+    if place in _SHORT:
+        return _SHORT[place]
+    if place[-1] in "省市" and place[:-1] in REGION_WORDS:
+        return place[:-1]
+    return place

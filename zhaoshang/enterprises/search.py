@@ -6,8 +6,8 @@ two-character Chinese query from an index. Postings of two-character grams, with
 rarest gram of a query chosen from GramFrequency, answer any substring of two or more
 characters on both databases."""
 
+import math
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -15,15 +15,16 @@ from django.db import connection
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import RE_HANS
 from pypinyin.seg.mmseg import seg as phrase_cutter
+from rapidfuzz import fuzz, process
 
-from .models import Enterprise, GramFrequency, SearchGram
-
-_SPACE = re.compile(r"\s+")
+from .models import Enterprise, FormerName, GramFrequency, SearchGram
+from .parsing import fold_text, normalize_name
 
 
 def search_key(text):
-    """NFKC-folded (full-width to half-width), lower case, without spaces."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+    """NFKC-folded (full-width to half-width), traditional characters made simplified,
+    lower case, without spaces: 華為 finds 华为 and the other way round."""
+    return fold_text(text)
 
 
 def initials_of(name):
@@ -60,8 +61,14 @@ def grams_of(search_text):
     return out
 
 
-def search_text_of(name, former_names=()):
-    return "|".join(dict.fromkeys(search_key(n) for n in (name, *former_names) if n))
+def search_text_of(name, former_names=(), *, key=None):
+    """Each name as written (folded) and its core (``normalize_name``, passed as ``key``
+    when already known for the current name): the core's bigrams must all be posted, so
+    that the similar-name search (``similar_candidates``) can rely on them; cutting a
+    bracket or a legal form out of the middle makes bigrams the written name lacks."""
+    names = [n for n in (name, *former_names) if n]
+    cores = [key if key is not None and n is name else normalize_name(n) for n in names]
+    return "|".join(dict.fromkeys([*map(search_key, names), *filter(None, cores)]))
 
 
 def _bump(counter):
@@ -144,3 +151,74 @@ def rare_grams(key, n=3, *, require_all=True):
     if require_all and len(counts) < len(grams):
         return []
     return sorted(counts, key=lambda g: (counts[g], g))[:n]
+
+
+@lru_cache(maxsize=512)
+def breakable_grams(length, threshold):
+    """How many distinct bigrams of a core of ``length`` characters another core can
+    lack while rapidfuzz's ratio of the two stays at ``threshold`` or above. The ratio is
+    100 × (1 − (deletions + insertions) / (length + other length)); deleting a character
+    breaks at most two bigrams of the core, inserting one breaks at most one."""
+    worst = 0
+    for deletions in range(length + 1):
+        for insertions in range(2 * length + 2):
+            other = length - deletions + insertions
+            edits = deletions + insertions
+            if other > 0 and 100 * (length + other - edits) >= threshold * (length + other):
+                worst = max(worst, 2 * deletions + insertions)
+    return worst
+
+
+def similar_cores(core, threshold):
+    """{enterprise id: (score, the core it matched)} of every live enterprise whose core or
+    a former name's core has rapidfuzz ratio ``threshold`` or more with ``core``.
+
+    None is missed: a core that close lacks at most ``breakable_grams`` of the query's
+    distinct bigrams, so it carries one of any that many plus one; the rarest ones are
+    taken (GramFrequency) and all their postings read, no cap, from the (gram,
+    enterprise) key, which holds the answer itself (an index-only read). The cores'
+    bigrams are all posted (``search_text_of``). The scores are worked out by rapidfuzz
+    in one call over the candidates' cores."""
+    grams = sorted(grams_of(core))
+    if not grams:
+        return {}
+    table = GramFrequency._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT gram, count FROM {table} WHERE gram IN ({','.join(['%s'] * len(grams))})"  # noqa: S608
+            " AND count > 0",
+            grams,
+        )
+        counts = dict(cursor.fetchall())
+    take = breakable_grams(len(core), threshold) + 1
+    # A bigram no name carries is one of the breakable ones at no cost.
+    prefix = [g for g in sorted(grams, key=lambda g: (counts.get(g, 0), g))[:take] if g in counts]
+    if not prefix:
+        return {}
+    marks = ",".join(["%s"] * len(prefix))
+    postings = f"SELECT enterprise_id FROM {SearchGram._meta.db_table} WHERE gram IN ({marks})"  # noqa: S608
+    ent, former = Enterprise._meta.db_table, FormerName._meta.db_table
+    # The ratio of two lengths m and n is at most 2·min(m, n)/(m + n): cores much
+    # shorter or longer cannot reach the threshold and are not sent to Python.
+    m = len(core)
+    lengths = (
+        math.ceil(m * threshold / (200 - threshold)),
+        math.floor(m * (200 - threshold) / threshold),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, dedupe_key FROM {ent} WHERE merged_into_id IS NULL"  # noqa: S608
+            f" AND id IN ({postings}) AND LENGTH(dedupe_key) BETWEEN %s AND %s"
+            f" UNION ALL SELECT enterprise_id, dedupe_key FROM {former}"
+            f" WHERE enterprise_id IN ({postings}) AND LENGTH(dedupe_key) BETWEEN %s AND %s",
+            [*prefix, *lengths, *prefix, *lengths],
+        )
+        rows = cursor.fetchall()
+    found = {}
+    for _key, score, i in process.extract(
+        core, [k for _, k in rows], scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+    ):
+        pk, key = rows[i]
+        if pk not in found or score > found[pk][0]:
+            found[pk] = (int(score), key)
+    return found

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from rapidfuzz import fuzz
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
@@ -17,7 +16,7 @@ from zhaoshang.common.records import record_update
 
 from . import search
 from .models import Contact, Enterprise, FormerName, Ranking, SearchGram
-from .parsing import normalize_name
+from .parsing import exact_name, normalize_name
 
 SIMILARITY_THRESHOLD = 85
 
@@ -80,8 +79,10 @@ class DuplicateFound(ValidationError):
 
 
 def find_duplicates(name, credit_code=None, *, exclude=None, limit=10):
-    """Likely duplicates of a new or edited enterprise, best first: the same credit code,
-    the same normalised current or former name, or a similar normalised name."""
+    """Likely duplicates of a new or edited enterprise, best first: the same credit code;
+    the same name ("名称相同": ``exact_name`` agrees, for the current or a former name);
+    the same core written otherwise (another place, legal form or branch: offered, never
+    called the same); a similar core (rapidfuzz ratio ≥ 85, numbers agreeing)."""
     found = {}
     live = Enterprise.objects.live()
     if exclude is not None:
@@ -90,27 +91,41 @@ def find_duplicates(name, credit_code=None, *, exclude=None, limit=10):
         for e in live.filter(credit_code=credit_code):
             found[e.pk] = Candidate(e, "统一社会信用代码相同", 100)
     key = normalize_name(name)
-    if key:
-        for e in live.filter(dedupe_key=key):
+    if not key:
+        return sorted(found.values(), key=lambda c: -c.score)[:limit]
+    exact = exact_name(name)
+    for e in live.filter(dedupe_key=key):
+        if exact_name(e.name) == exact:
             found.setdefault(e.pk, Candidate(e, "名称相同", 99))
-        for e in live.filter(former_names__dedupe_key=key):
-            found.setdefault(e.pk, Candidate(e, "与其曾用名相同", 98))
-        # Similar names: candidates share one of the name's rarer bigrams (a similar name
-        # shares most of them), then rapidfuzz decides.
-        ids = set()
-        for gram in search.rare_grams(key, n=2, require_all=False):
-            ids.update(
-                SearchGram.objects.filter(gram=gram).values_list("enterprise_id", flat=True)[:200]
-            )
-        if ids and len(found) < limit:
-            for e in (
-                live.filter(pk__in=ids).exclude(pk__in=list(found)).only("pk", "name", "dedupe_key")
-            ):
-                score = int(fuzz.ratio(key, e.dedupe_key))
-                # "第一分公司"/"第二分公司" look alike but are not the same; numbers decide.
-                if score >= SIMILARITY_THRESHOLD and _numbers(key) == _numbers(e.dedupe_key):
-                    found[e.pk] = Candidate(e, f"名称相似度 {score}%", score)
-    return sorted(found.values(), key=lambda c: -c.score)[:limit]
+        else:
+            found.setdefault(e.pk, Candidate(e, SAME_CORE, 97))
+    formers = FormerName.objects.filter(
+        dedupe_key=key, enterprise__merged_into__isnull=True
+    ).select_related("enterprise")
+    for f in formers:
+        if f.enterprise_id != exclude:
+            same = exact_name(f.name) == exact
+            reason = f"与其曾用名“{f.name}”" + ("相同" if same else "相近")
+            found.setdefault(f.enterprise_id, Candidate(f.enterprise, reason, 98 if same else 96))
+    similar = {
+        pk: hit
+        for pk, hit in search.similar_cores(key, SIMILARITY_THRESHOLD).items()
+        if pk not in found
+        and pk != exclude
+        # "第一分公司"/"第二分公司" look alike but are not the same; numbers decide.
+        and _numbers(key) == _numbers(hit[1])
+    }
+    best = sorted(similar, key=lambda pk: -similar[pk][0])[:limit]
+    for e in live.filter(pk__in=best).only("pk", "name", "dedupe_key"):
+        score = similar[e.pk][0]
+        # Below the same-core candidates: a similar core is the weakest sign.
+        found[e.pk] = Candidate(e, f"名称相似度 {score}%", min(score, 95))
+    return sorted(found.values(), key=lambda c: (-c.score, c.enterprise.pk))[:limit]
+
+
+# Same core, other exact name: another place, legal form (集团/股份) or branch, or the
+# same company written with or without its place. The user judges.
+SAME_CORE = "名称相近（地区、组织形式或分支机构不同）"
 
 
 def _numbers(text):

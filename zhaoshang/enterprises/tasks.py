@@ -20,11 +20,13 @@ def check_import(job_id):
 
 
 @shared_task
-def commit_import(job_id, user_id, create_unmatched=False):
+def commit_import(job_id, user_id, create_unmatched=False, confirmations=None):
     job = ImportJob.objects.get(pk=job_id)
     actor = get_user_model().objects.get(pk=user_id)
     try:
-        counts = importing.commit(job, actor=actor, create_unmatched=create_unmatched)
+        counts = importing.commit(
+            job, actor=actor, create_unmatched=create_unmatched, confirmations=confirmations
+        )
     except Exception as exc:
         ImportJob.objects.filter(pk=job_id).update(
             state=ImportJob.State.FAILED, errors=[[0, "", f"导入失败，未写入任何数据：{exc}"]]

@@ -180,7 +180,16 @@ ROWS = [
 ]
 
 
-def run(client, upload, kind="enterprises", mapping=None, extra=None, commit=True, captures=None):
+def run(
+    client,
+    upload,
+    kind="enterprises",
+    mapping=None,
+    extra=None,
+    commit=True,
+    captures=None,
+    confirm=None,
+):
     response = client.post("/enterprises/imports/", {"kind": kind, "file": upload, **(extra or {})})
     assert response.status_code == 302, response.content.decode()[-3000:]
     job = ImportJob.objects.latest("pk")
@@ -192,7 +201,7 @@ def run(client, upload, kind="enterprises", mapping=None, extra=None, commit=Tru
     job.refresh_from_db()
     if commit and job.state == "checked" and not job.errors:
         with captures(execute=True):
-            client.post(f"/enterprises/imports/{job.pk}/", {"action": "commit"})
+            client.post(f"/enterprises/imports/{job.pk}/", {"action": "commit", **(confirm or {})})
         job.refresh_from_db()
     return job
 
@@ -218,7 +227,7 @@ def test_new_enterprises_of_an_import_get_links_former_names_postings_and_counts
         "天津丁计算有限公司",
     ]
     assert list(d.key_industries.values_list("name", flat=True)) == ["数字经济"]
-    assert d.dedupe_key == "天津丁智算科技" and d.initials == "tjdzskjyxgs"
+    assert d.dedupe_key == "丁智算科技" and d.initials == "tjdzskjyxgs"
     # Postings of the name and of the former names; the counts moved by one per name.
     assert set(d.grams.values_list("gram", flat=True)) == search.grams_of(d.search_text)
     assert d in Enterprise.objects.filter(grams__gram="力公")
@@ -259,13 +268,25 @@ def test_xlsx_import_then_rerun_changes_nothing(
             "",
         ]
     ]
-    third = run(c, xlsx(HEADER, variant), captures=django_capture_on_commit_callbacks)
+    # Found by its name only: the user confirms it on the dry-run page (row 2).
+    c3 = Enterprise.objects.get(name="上海丙物流有限公司")
+    third = run(
+        c,
+        xlsx(HEADER, variant),
+        captures=django_capture_on_commit_callbacks,
+        confirm={"confirm2": str(c3.pk)},
+    )
     assert Enterprise.objects.count() == count and third.summary["result"] == {"更新": 1}
     # The old name stays findable; renaming back and forth adds no second former name.
     renamed = Enterprise.objects.get(name="上海丙物流（上海）有限责任公司")
     assert list(renamed.former_names.values_list("name", flat=True)) == ["上海丙物流有限公司"]
     assert renamed in Enterprise.objects.filter(grams__gram="责任")
-    back = run(c, xlsx(HEADER, ROWS), captures=django_capture_on_commit_callbacks)
+    back = run(
+        c,
+        xlsx(HEADER, ROWS),
+        captures=django_capture_on_commit_callbacks,
+        confirm={"confirm4": str(c3.pk)},
+    )
     assert back.state == "done" and back.summary["result"] == {"更新": 1, "未变化": 2}
     assert renamed.former_names.count() == 1
 
@@ -477,3 +498,74 @@ def test_a_large_import_refreshes_the_search_tables_statistics_after_commit(
     with transaction.atomic():
         assert importing.settle({"新增": 5}) is False  # never inside a transaction
     assert importing.settle({"新增": 2, "更新": 1}) is (connection.vendor == "postgresql")
+
+
+def test_a_row_found_only_by_name_waits_for_the_users_confirmation(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    from zhaoshang.enterprises import services
+
+    registered = services.enterprise_create(actor=None, data={"name": "深圳市甲乙丙科技有限公司"})
+    header = ["企业名称", "统一社会信用代码", "注册资本"]
+    rows = [
+        ["甲乙丙科技有限公司", "", "3000万元"],  # the same core, no code
+        ["深圳市甲乙丙科技有限公司", code(31), "3000万元"],  # a new code; the record has none
+    ]
+    c = client_for("office_staff")
+    count = Enterprise.objects.count()
+    job = run(c, xlsx(header, rows), commit=False, captures=django_capture_on_commit_callbacks)
+    assert job.state == "checked" and not job.errors
+    assert job.summary["confirm"] == 2 and job.summary["create"] == 0
+    page = c.get(f"/enterprises/imports/{job.pk}/").content.decode()
+    assert "需确认" in page and "深圳市甲乙丙科技有限公司" in page and 'name="confirm2"' in page
+    # Committed without a decision: nothing changes.
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(f"/enterprises/imports/{job.pk}/", {"action": "commit"})
+    job.refresh_from_db()
+    assert job.summary["result"] == {"待确认未导入": 2}
+    registered.refresh_from_db()
+    assert registered.version == 1 and registered.registered_capital is None
+    assert Enterprise.objects.count() == count
+    # Confirmed on the dry-run page: row 3 (with the code) is the registered enterprise.
+    job = run(
+        c,
+        xlsx(header, rows),
+        captures=django_capture_on_commit_callbacks,
+        confirm={"confirm3": str(registered.pk)},
+    )
+    assert job.summary["result"] == {"更新": 1, "待确认未导入": 1}
+    registered.refresh_from_db()
+    assert registered.credit_code == code(31) and registered.registered_capital == 30000000
+    # Row 2 is another company: the user says so.
+    job = run(
+        c,
+        xlsx(header, rows),
+        captures=django_capture_on_commit_callbacks,
+        confirm={"confirm2": "new"},
+    )
+    assert job.summary["result"] == {"新增": 1, "未变化": 1}
+    # The same file again: nothing to decide, nothing duplicated.
+    count = Enterprise.objects.count()
+    again = run(c, xlsx(header, rows), captures=django_capture_on_commit_callbacks)
+    assert again.summary["confirm"] == 0 and again.summary["result"] == {"未变化": 2}
+    assert Enterprise.objects.count() == count
+
+
+def test_a_confirmation_for_a_record_not_among_the_candidates_changes_nothing(
+    demo, client_for, django_capture_on_commit_callbacks
+):
+    from zhaoshang.enterprises import services
+
+    services.enterprise_create(actor=None, data={"name": "天津丁戊己科技有限公司"})
+    other = Enterprise.objects.exclude(name="天津丁戊己科技有限公司").first()
+    c = client_for("office_staff")
+    job = run(
+        c,
+        xlsx(["企业名称", "注册资本"], [["天津丁戊己科技有限公司", "100万元"]]),
+        captures=django_capture_on_commit_callbacks,
+        confirm={"confirm2": str(other.pk)},
+    )
+    assert job.state == "checked" and job.errors == [
+        [2, "企业名称", "确认的企业已不在候选之中（企业库已有变化），请重新试导入后再确认"]
+    ]
+    assert not Enterprise.objects.filter(registered_capital=1000000).exists()

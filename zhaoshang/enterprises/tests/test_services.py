@@ -131,3 +131,72 @@ def test_merge_moves_every_link_and_keeps_names(db):
     assert "华为技术（深圳）有限公司" in merged.former_names.values_list("name", flat=True)
     assert list(queries.apply_search(Enterprise.objects.live(), "深圳")) == [merged]
     assert AuditEvent.objects.filter(object_id=str(dup.pk), detail__startswith="合并").exists()
+
+
+def test_a_similar_name_behind_hundreds_of_shared_bigrams_is_found(db):
+    """The similar-name search reads every posting of the bigrams it needs: a match whose
+    rarest bigrams 300 other names also carry is still offered."""
+    from zhaoshang.enterprises import search
+    from zhaoshang.enterprises.parsing import normalize_name
+
+    # 300 names that carry every bigram of the query but are too long to be similar,
+    # registered before the one that is.
+    names = [f"瀚澜曜宸材料科技{i:03d}号仓储物流配送服务中心有限公司" for i in range(300)]
+    names.append("瀚澜曜宸材料技术有限公司")
+    Enterprise.objects.bulk_create(
+        [
+            Enterprise(name=n, dedupe_key=normalize_name(n), search_text=search.search_text_of(n))
+            for n in names
+        ]
+    )
+    search.reindex(Enterprise.objects.values_list("pk", flat=True))
+    target = Enterprise.objects.get(name="瀚澜曜宸材料技术有限公司")
+    candidates = services.find_duplicates("瀚澜曜宸材料科技有限公司")
+    assert [c.enterprise for c in candidates] == [target]
+    assert candidates[0].reason.startswith("名称相似度")
+
+
+def test_traditional_characters_are_found_and_matched(db):
+    hw = create("華為技術有限公司")
+    assert list(queries.apply_search(Enterprise.objects.live(), "华为")) == [hw]
+    found = services.find_duplicates("华为技术有限公司")
+    assert [(c.enterprise, c.reason) for c in found] == [(hw, "名称相同")]
+
+
+def test_a_group_a_joint_stock_company_and_a_branch_are_never_the_same_name(db):
+    group = create("中国石油天然气集团有限公司")
+    branch = create("中国石油天然气集团有限公司北京分公司")
+    found = {c.enterprise: c.reason for c in services.find_duplicates("中国石油天然气股份有限公司")}
+    # Offered for the user to judge, but not called the same.
+    assert found[group] == services.SAME_CORE
+    assert branch not in found or found[branch] != "名称相同"
+
+
+def test_the_migration_recomputes_keys_and_postings_of_rows_saved_before(db):
+    """Rows saved under the old normalisation: the data migration gives them the new
+    core and postings, so a traditional name is found in simplified characters."""
+    import importlib
+
+    from django.apps import apps
+
+    from zhaoshang.enterprises import search
+    from zhaoshang.enterprises.models import GramFrequency, SearchGram
+
+    hw = create("華為技術有限公司")
+    services.former_name_add(actor=None, enterprise=hw, name="深圳市華為技術有限公司")
+    # As the old code stored them: no folding, no core in the search text.
+    Enterprise.objects.filter(pk=hw.pk).update(
+        dedupe_key="華為技術", search_text="華為技術有限公司|深圳市華為技術有限公司"
+    )
+    hw.former_names.update(dedupe_key="深圳市華為技術")
+    search.reindex([hw.pk])
+    assert list(queries.apply_search(Enterprise.objects.live(), "华为")) == []
+    migration = importlib.import_module("zhaoshang.enterprises.migrations.0004_recompute_name_keys")
+    migration.recompute(apps, None)
+    hw.refresh_from_db()
+    assert hw.dedupe_key == "华为技术"
+    assert list(hw.former_names.values_list("dedupe_key", flat=True)) == ["华为技术"]
+    assert list(queries.apply_search(Enterprise.objects.live(), "华为")) == [hw]
+    assert GramFrequency.objects.get(gram="华为").count == 1
+    assert SearchGram.objects.filter(enterprise=hw).count() == len(search.grams_of(hw.search_text))
+    assert [c.enterprise for c in services.find_duplicates("华为技术有限公司")] == [hw]
