@@ -31,6 +31,23 @@ from .models import (
     Status,
     Tag,
 )
+from .parsing import exact_name, normalize_name
+
+
+def with_same_name(qs, name):
+    """The first enterprise of ``qs`` whose name is the same name as ``name`` ("名称相同":
+    ``exact_name`` agrees), or None. The core (``dedupe_key``) only narrows the search:
+    a group and its joint-stock company, or a company and its branch, share a core but
+    are different enterprises, and a project must never be linked to the wrong one."""
+    key = normalize_name(name)
+    if not key:
+        return None
+    exact = exact_name(name)
+    for e in qs.filter(dedupe_key=key).order_by("pk"):
+        if exact_name(e.name) == exact:
+            return e
+    return None
+
 
 CODE_PREFIX = re.compile(r"^[0-9][0-9A-Z]{5,17}$")
 LETTERS = re.compile(r"^[a-z0-9]{2,}$")

@@ -4,8 +4,7 @@ from django.db.models import Q
 
 from zhaoshang.common.forms import StyledFormMixin
 from zhaoshang.enterprises.forms import AmountField, OfficeDateField
-from zhaoshang.enterprises.parsing import normalize_name
-from zhaoshang.enterprises.queries import library
+from zhaoshang.enterprises.queries import library, with_same_name
 from zhaoshang.org.forms import VersionedForm
 from zhaoshang.org.models import Department
 from zhaoshang.reference.models import Industry
@@ -72,12 +71,10 @@ class ProjectForm(VersionedForm):
 
     def clean_enterprise_text(self):
         text = self.cleaned_data["enterprise_text"].strip()
-        found = (
-            library(self.user)
-            .filter(Q(credit_code=text.upper()) | Q(name=text) | Q(dedupe_key=normalize_name(text)))
-            .order_by("pk")
-            .first()
-        )
+        scoped = library(self.user)
+        found = scoped.filter(Q(credit_code=text.upper()) | Q(name=text)).order_by(
+            "pk"
+        ).first() or with_same_name(scoped, text)
         if found is None:
             raise ValidationError(f"企业库中没有“{text}”，请核对名称或先在企业库中登记该企业。")
         return found

@@ -15,7 +15,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
@@ -23,7 +22,8 @@ from zhaoshang.audit.services import audit_record
 from zhaoshang.common.imports import ImportFileError
 from zhaoshang.enterprises.importing import read_table
 from zhaoshang.enterprises.models import Enterprise
-from zhaoshang.enterprises.parsing import normalize_name, parse_amount, parse_date
+from zhaoshang.enterprises.parsing import exact_name, parse_amount, parse_date
+from zhaoshang.enterprises.queries import with_same_name
 from zhaoshang.enterprises.services import clean_credit_code, enterprise_create
 from zhaoshang.org.models import Department
 from zhaoshang.reference.models import KeyIndustry
@@ -229,12 +229,9 @@ def _match_enterprise(row):
         found = Enterprise.objects.filter(credit_code=code).first()
         if found:
             return found
-    key = normalize_name(row["enterprise"])
-    return (
-        Enterprise.objects.live()
-        .filter(Q(name=row["enterprise"]) | Q(dedupe_key=key))
-        .order_by("pk")
-        .first()
+    live = Enterprise.objects.live()
+    return live.filter(name=row["enterprise"]).order_by("pk").first() or with_same_name(
+        live, row["enterprise"]
     )
 
 
@@ -256,7 +253,7 @@ def plan(job, user):
                 )
         if row.get("progress") and not row.get("progress_on"):
             errors.append([number, "进展日期", "填写了最新进展，须同时填写进展日期"])
-        key = (normalize_name(row["enterprise"]), row["name"])
+        key = (exact_name(row["enterprise"]), row["name"])
         if key in seen:
             errors.append([number, "项目名称", f"与第 {seen[key]} 行是同一企业的同名项目"])
             continue

@@ -199,3 +199,16 @@ def test_a_gbk_csv_imports(demo, client_for, django_capture_on_commit_callbacks)
     commit(c, job, django_capture_on_commit_callbacks)
     p = Project.objects.get(name="量子计算中心")
     assert (p.stage, p.estimated_investment) == ("negotiating", Decimal("50000000"))
+
+
+def test_a_ledger_row_links_only_the_enterprise_of_the_same_name(demo):
+    """A group and its joint-stock company share a name's core; a ledger row naming one
+    must never be linked to the other (it is a new enterprise), while the same name
+    written otherwise (traditional characters, a leading city) is the same one."""
+    from zhaoshang.enterprises.parsing import normalize_name
+    from zhaoshang.pipeline.importing import _match_enterprise
+
+    name = "中国石油天然气股份有限公司"
+    listed = Enterprise.objects.create(name=name, dedupe_key=normalize_name(name))
+    assert _match_enterprise({"enterprise": "中国石油天然气集团有限公司"}) is None
+    assert _match_enterprise({"enterprise": "中國石油天然氣股份有限公司"}) == listed
