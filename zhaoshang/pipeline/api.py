@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from zhaoshang.enterprises.queries import library
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
+from zhaoshang.reference.calendar import fallback_notice
 
 from . import queries, services, workflow
 from .models import FundsEntry, Problem
@@ -142,6 +143,12 @@ class ProblemOut(Schema):
     level: str
     resolution: str
     version: int
+    # Beside a deadline counted Monday to Friday: its year's holidays are not entered yet.
+    deadline_notice: str = ""
+
+    @staticmethod
+    def resolve_deadline_notice(obj):
+        return fallback_notice(obj.due_on)
 
 
 class ProblemIn(Schema):

@@ -3,13 +3,13 @@ major-project level, and the progress ledger. Stage moves live in ``workflow.py`
 
 from decimal import Decimal
 
-import chinese_calendar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from zhaoshang.common.records import record_create, record_delete, record_update
+from zhaoshang.reference.calendar import add_working_days
 from zhaoshang.reports.services import funds_recount
 
 from .models import (
@@ -179,12 +179,6 @@ def funds_entry_delete(*, actor, entry):
 
 
 # --- Problems -----------------------------------------------------------------------------
-def working_days_after(start, days):
-    """The date ``days`` working days after ``start``, skipping weekends and the State
-    Council's holidays and counting its adjusted working Saturdays and Sundays."""
-    return chinese_calendar.find_workday(days, start)
-
-
 ESCALATION = {
     Problem.Level.UNIT: Problem.Level.OFFICE,
     Problem.Level.OFFICE: Problem.Level.JOINT_MEETING,
@@ -229,7 +223,7 @@ def problem_raise(
             "description": description,
             "owner_department": owner_department,
             "deadline_days": deadline_days,
-            "due_on": working_days_after(today, deadline_days),
+            "due_on": add_working_days(today, deadline_days),
             "created_by": actor,
         },
     )
@@ -272,7 +266,7 @@ def problem_escalate(*, actor, problem, note, version=None, deadline_days=None, 
     _problem_change(
         problem,
         actor=actor,
-        data={"level": to_level, "deadline_days": days, "due_on": working_days_after(today, days)},
+        data={"level": to_level, "deadline_days": days, "due_on": add_working_days(today, days)},
         version=version,
         detail=f"问题升级至{Problem.Level(to_level).label}",
     )
