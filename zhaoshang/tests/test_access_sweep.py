@@ -496,6 +496,7 @@ API_TABLE = {
     "/api/pipeline/projects/{project_id}/problems": (BUSINESS, PROJECT_READERS_HIDDEN),
     "/api/pipeline/problems/{problem_id}/escalate": (set(), {"*": 405, "anonymous": 405}),
     "/api/pipeline/problems/{problem_id}/resolve": (set(), {"*": 405, "anonymous": 405}),
+    "/api/pipeline/problems/{problem_id}/reopen": (set(), {"*": 405, "anonymous": 405}),
     # Leads
     "/api/leads/": (BUSINESS, {}),
     "/api/leads/{lead_id}": (BUSINESS, {"department_head": 404, "tax": 404, "other_unit": 404}),
