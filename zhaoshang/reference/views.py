@@ -297,8 +297,10 @@ def calendar_page(request):
     today = timezone.localdate()
     years = queries.calendar_years(today)
     try:
-        year = int(request.GET.get("year") or request.POST.get("year") or today.year + 1)
+        year = int(request.GET.get("year") or today.year + 1)
     except ValueError:
+        year = today.year + 1
+    if not 1900 < year < 2200:  # a typed address, not a year anyone keeps
         year = today.year + 1
     form = CalendarDayForm(request.POST or None, initial={"date": f"{year}-01-01"})
     if request.method == "POST" and form.is_valid():

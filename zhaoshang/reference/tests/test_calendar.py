@@ -132,6 +132,12 @@ def test_the_office_enters_and_removes_a_day_on_the_page(demo, client_for):
     assert AuditEvent.objects.filter(object_type="reference.calendarday").count() == 2
 
 
+def test_an_odd_year_in_the_address_shows_next_year_instead_of_failing(demo, client_for):
+    c = client_for("office_staff")
+    for year in ("abc", "99999", "-5"):
+        assert c.get(f"/reference/calendar/?year={year}").status_code == 200
+
+
 def test_a_department_clerk_may_not_edit_the_calendar(demo, client_for):
     c = client_for("department_staff")
     assert c.get("/reference/calendar/").status_code == 403
