@@ -307,6 +307,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhaoshang.pipeline.tasks.remind_overdue",
         "schedule": crontab(hour=8, minute=30),
     },
+    # The working calendar: from 1 November, remind the administrators to enter next
+    # year's holiday notice (the task sends each of them one message per year).
+    "calendar-entry-reminder": {
+        "task": "zhaoshang.reference.tasks.remind_calendar_entry",
+        "schedule": crontab(hour=9, minute=0, month_of_year="11-12"),
+    },
     # Leads: past the protection period, back to the office's pool (公海).
     "leads-lapse": {
         "task": "zhaoshang.pipeline.lead_tasks.lapse_leads",

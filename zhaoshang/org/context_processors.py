@@ -74,6 +74,7 @@ NAV = [
         ("reference.view_reference",),
         "globe-asia-australia",
     ),
+    ("基础数据", "工作日历", "reference:calendar", ("reference.manage_calendar",), "calendar3"),
     # Targets, the monthly report and dashboards (issue 5).
     ("统计考核", "全区驾驶舱", "reports:dashboard", ("reports.view_report",), "speedometer2"),
     (

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 VIEW_REFERENCE = "reference.view_reference"
 MANAGE_REFERENCE = "reference.manage_reference"
+# The working calendar: the office and the system administrator enter each year's notice.
+MANAGE_CALENDAR = "reference.manage_calendar"
 VIEW_ENTERPRISES = "enterprises.view_enterprise_library"
 MANAGE_ENTERPRISES = "enterprises.manage_enterprise"
 IMPORT_ENTERPRISES = "enterprises.import_enterprise"
@@ -53,6 +55,7 @@ BUILTIN_ROLES = [
             *PROMOTION_READ,
             *PROMOTION_WORK,
             MANAGE_REFERENCE,
+            MANAGE_CALENDAR,
             MERGE_ENTERPRISES,
             COORDINATE_PIPELINE,
             MANAGE_WEBHOOK,
@@ -123,7 +126,14 @@ BUILTIN_ROLES = [
         "系统管理员",
         "system_admin",
         "all",
-        ["org.view_department", "org.manage_department", "org.view_user", "org.manage_user"],
+        [
+            "org.view_department",
+            "org.manage_department",
+            "org.view_user",
+            "org.manage_user",
+            # Reminded each November to enter next year's holiday notice (reference.tasks).
+            MANAGE_CALENDAR,
+        ],
         "管理账号与单位；不能查阅审计日志、不能调整安全策略与授权",
     ),
     RoleSpec(

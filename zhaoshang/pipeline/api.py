@@ -12,8 +12,9 @@ from ninja.errors import HttpError
 from zhaoshang.enterprises.queries import library
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
+from zhaoshang.reference.calendar import fallback_notice
 
-from . import queries, services, workflow
+from . import problem_workflow, queries, services, workflow
 from .models import FundsEntry, Problem
 
 router = Router(tags=["项目"])
@@ -142,6 +143,12 @@ class ProblemOut(Schema):
     level: str
     resolution: str
     version: int
+    # Beside a deadline counted Monday to Friday: its year's holidays are not entered yet.
+    deadline_notice: str = ""
+
+    @staticmethod
+    def resolve_deadline_notice(obj):
+        return fallback_notice(obj.due_on)
 
 
 class ProblemIn(Schema):
@@ -155,6 +162,11 @@ class ProblemIn(Schema):
 class ProblemAction(Schema):
     note: str
     version: int | None = None
+
+
+class ProblemReopen(ProblemAction):
+    # The new deadline in working days; by default the problem's own.
+    deadline_days: int | None = None
 
 
 def _out(p):
@@ -379,7 +391,9 @@ def escalate_problem(request, problem_id: int, payload: ProblemAction):
 
 
 @router.post(
-    "/problems/{problem_id}/resolve", response={200: ProblemOut, 422: dict}, summary="问题办结"
+    "/problems/{problem_id}/resolve",
+    response={200: ProblemOut, 409: Message, 422: dict},
+    summary="问题办结",
 )
 @require(MANAGE)
 def resolve_problem(request, problem_id: int, payload: ProblemAction):
@@ -388,6 +402,25 @@ def resolve_problem(request, problem_id: int, payload: ProblemAction):
         services.problem_resolve(
             actor=request.user, problem=problem, resolution=payload.note, version=payload.version
         )
+    except problem_workflow.ProblemMoveConflict as exc:
+        return Status(409, {"detail": exc.messages[0]})
+    except ValidationError as exc:
+        return Status(422, {"errors": _errors(exc)})
+    return Status(200, Problem.objects.get(pk=problem.pk))
+
+
+@router.post(
+    "/problems/{problem_id}/reopen",
+    response={200: ProblemOut, 409: Message, 422: dict},
+    summary="问题重新打开（须说明原因，办结期限按工作日重新起算）",
+)
+@require(MANAGE)
+def reopen_problem(request, problem_id: int, payload: ProblemReopen):
+    problem = _problem(request, problem_id)
+    try:
+        services.problem_reopen(actor=request.user, problem=problem, **payload.dict())
+    except problem_workflow.ProblemMoveConflict as exc:
+        return Status(409, {"detail": exc.messages[0]})
     except ValidationError as exc:
         return Status(422, {"errors": _errors(exc)})
     return Status(200, Problem.objects.get(pk=problem.pk))

@@ -177,10 +177,13 @@ class ProblemActionForm(StyledFormMixin, forms.Form):
         ("escalate", "升级"),
         ("resolve", "已解决"),
         ("close", "关闭"),
+        ("reopen", "重新打开"),
     ]
     action = forms.ChoiceField(label="办理", choices=ACTIONS)
     note = forms.CharField(label="说明 / 办理结果", widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Only for 重新打开: the new deadline; empty keeps the problem's own number of days.
+    deadline_days = forms.IntegerField(label="办理时限（工作日）", min_value=1, required=False)
 
 
 class MemberForm(StyledFormMixin, forms.Form):

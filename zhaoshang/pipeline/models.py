@@ -551,7 +551,8 @@ class Problem(Versioned):
 
 
 class ProblemStep(models.Model):
-    """The history of a problem: raised, escalated, answered, resolved, closed."""
+    """The history of a problem: raised, escalated, answered, resolved, closed, reopened;
+    one row per action, with who, when, from, to and why."""
 
     class Kind(models.TextChoices):
         RAISE = "raise", "提出"
@@ -565,6 +566,9 @@ class ProblemStep(models.Model):
     kind = models.CharField("动作", max_length=10, choices=Kind.choices)
     from_level = models.CharField(max_length=20, choices=Problem.Level.choices, blank=True)
     to_level = models.CharField(max_length=20, choices=Problem.Level.choices, blank=True)
+    # A status move (problem_workflow.TRANSITIONS) records where it came from and went.
+    from_status = models.CharField(max_length=10, choices=Problem.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Problem.Status.choices, blank=True)
     note = models.TextField("说明", blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

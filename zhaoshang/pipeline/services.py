@@ -3,15 +3,16 @@ major-project level, and the progress ledger. Stage moves live in ``workflow.py`
 
 from decimal import Decimal
 
-import chinese_calendar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from zhaoshang.common.records import record_create, record_delete, record_update
+from zhaoshang.reference.calendar import add_working_days
 from zhaoshang.reports.services import funds_recount
 
+from . import problem_workflow
 from .models import (
     FundsEntry,
     LedgerEntry,
@@ -179,24 +180,19 @@ def funds_entry_delete(*, actor, entry):
 
 
 # --- Problems -----------------------------------------------------------------------------
-def working_days_after(start, days):
-    """The date ``days`` working days after ``start``, skipping weekends and the State
-    Council's holidays and counting its adjusted working Saturdays and Sundays."""
-    return chinese_calendar.find_workday(days, start)
-
-
 ESCALATION = {
     Problem.Level.UNIT: Problem.Level.OFFICE,
     Problem.Level.OFFICE: Problem.Level.JOINT_MEETING,
 }
 
 
-def _step(problem, kind, actor, note="", from_level="", to_level=""):
+def _step(problem, kind, actor, note="", from_level="", to_level="", to_status=""):
     return ProblemStep.objects.create(
         problem=problem,
         kind=kind,
         from_level=from_level,
         to_level=to_level,
+        to_status=to_status,
         note=note,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -229,18 +225,30 @@ def problem_raise(
             "description": description,
             "owner_department": owner_department,
             "deadline_days": deadline_days,
-            "due_on": working_days_after(today, deadline_days),
+            "due_on": add_working_days(today, deadline_days),
             "created_by": actor,
         },
     )
-    _step(problem, ProblemStep.Kind.RAISE, actor, description, to_level=problem.level)
+    _step(
+        problem,
+        ProblemStep.Kind.RAISE,
+        actor,
+        description,
+        to_level=problem.level,
+        to_status=Problem.Status.OPEN,
+    )
     return problem
 
 
 def _problem_change(problem, *, actor, data, version, detail):
-    if problem.status != Problem.Status.OPEN and "status" not in data:
-        raise ValidationError("该问题已办结，不能再办理；如需继续，请重新打开。")
+    """A reply or an escalation: only while the problem is open (a resolved or closed
+    one is worked again through problem_reopen)."""
+    if problem.status != Problem.Status.OPEN:
+        raise ValidationError(CLOSED_MESSAGE)
     return record_update(problem, actor=actor, data=data, version=version, detail=detail)
+
+
+CLOSED_MESSAGE = "该问题已办结，不能再办理；如需继续，请先“重新打开”。"
 
 
 @transaction.atomic
@@ -248,7 +256,7 @@ def problem_reply(*, actor, problem, note, version=None):
     if not note.strip():
         raise ValidationError({"note": "请填写办理情况。"})
     if problem.status != Problem.Status.OPEN:
-        raise ValidationError("该问题已办结，不能再办理；如需继续，请重新打开。")
+        raise ValidationError(CLOSED_MESSAGE)
     # The reply bumps the version, so two people answering the same state are told.
     _problem_change(problem, actor=actor, data={}, version=version, detail="办理回复")
     return _step(problem, ProblemStep.Kind.REPLY, actor, note)
@@ -272,46 +280,50 @@ def problem_escalate(*, actor, problem, note, version=None, deadline_days=None, 
     _problem_change(
         problem,
         actor=actor,
-        data={"level": to_level, "deadline_days": days, "due_on": working_days_after(today, days)},
+        data={"level": to_level, "deadline_days": days, "due_on": add_working_days(today, days)},
         version=version,
         detail=f"问题升级至{Problem.Level(to_level).label}",
     )
     return _step(problem, ProblemStep.Kind.ESCALATE, actor, note, from_level, to_level)
 
 
-@transaction.atomic
+# Status moves go through the one table in problem_workflow; these name them for views,
+# the API and the demo.
 def problem_resolve(*, actor, problem, resolution, version=None, today=None):
-    if not resolution.strip():
-        raise ValidationError({"resolution": "请填写办理结果。"})
-    _problem_change(
-        problem,
+    return problem_workflow.problem_move(
         actor=actor,
-        data={
-            "status": Problem.Status.RESOLVED,
-            "resolution": resolution,
-            "resolved_on": today or timezone.localdate(),
-        },
+        problem=problem,
+        to_status=Problem.Status.RESOLVED,
+        note=resolution,
         version=version,
-        detail="问题已解决",
+        today=today,
     )
-    return _step(problem, ProblemStep.Kind.RESOLVE, actor, resolution)
 
 
-@transaction.atomic
 def problem_close(*, actor, problem, note, version=None, today=None):
     """Closed without a solution (no longer relevant); a reason is required."""
-    if not note.strip():
-        raise ValidationError({"note": "请说明关闭原因。"})
-    if problem.status == Problem.Status.CLOSED:
-        raise ValidationError("该问题已关闭。")
-    _problem_change(
-        problem,
+    return problem_workflow.problem_move(
         actor=actor,
-        data={"status": Problem.Status.CLOSED, "resolved_on": today or timezone.localdate()},
+        problem=problem,
+        to_status=Problem.Status.CLOSED,
+        note=note,
         version=version,
-        detail="问题已关闭",
+        today=today,
     )
-    return _step(problem, ProblemStep.Kind.CLOSE, actor, note)
+
+
+def problem_reopen(*, actor, problem, note, version=None, deadline_days=None, today=None):
+    """A resolved or closed problem is worked again: a reason is required, and the
+    deadline restarts from ``today`` in working days."""
+    return problem_workflow.problem_move(
+        actor=actor,
+        problem=problem,
+        to_status=Problem.Status.OPEN,
+        note=note,
+        version=version,
+        deadline_days=deadline_days,
+        today=today,
+    )
 
 
 # --- The team ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from zhaoshang.org.models import User
+from zhaoshang.reference.calendar import fallback_notice, is_working_day
 
 from . import queries
 from .models import Problem, Project
@@ -54,15 +55,22 @@ def _body(items, today):
         lines.append(
             f"· 问题超期：{q.project.name}——{q.title}（期限{q.due_on:%Y年%m月%d日}，已超{days}天）"
         )
+        if notice := fallback_notice(q.due_on):
+            lines.append(f"  （{notice}）")
     return "\n".join(lines)
 
 
 @shared_task
 def remind_overdue(today=None):
-    """Daily: one message per unit listing what it must bring up to date."""
+    """Every working morning: one message per unit listing what it must bring up to
+    date. Beat starts it every day; on a weekend or holiday it sends nothing (nobody is
+    at work to act, and Monday's message would repeat it)."""
     from zhaoshang.notifications.services import notify
 
     today = today or timezone.localdate()
+    if not is_working_day(today):
+        log.info("%s 为非工作日，不发送逾期提醒", today)
+        return 0
     sent = 0
     for unit, items in overdue_by_unit(today).items():
         body = _body(items, today)

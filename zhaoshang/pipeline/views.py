@@ -20,6 +20,7 @@ from zhaoshang.audit.services import audit_record
 from zhaoshang.common.excel import xlsx_response
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.views import form_errors_to
+from zhaoshang.reference.calendar import fallback_notice
 from zhaoshang.reference.models import KeyIndustry, Zone
 
 from . import queries, sections, services, workflow
@@ -560,12 +561,22 @@ def problem_action(request, pk, problem):
             services.problem_escalate(note=d["note"], **common)
         elif d["action"] == "resolve":
             services.problem_resolve(resolution=d["note"], **common)
+        elif d["action"] == "reopen":
+            step = services.problem_reopen(
+                note=d["note"], deadline_days=d["deadline_days"], **common
+            )
         else:
             services.problem_close(note=d["note"], **common)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"问题“{row.title}”：{dict(form.ACTIONS)[d['action']]}已记录。")
+        done = f"问题“{row.title}”：{dict(form.ACTIONS)[d['action']]}已记录。"
+        if d["action"] == "reopen":
+            due = step.problem.due_on
+            done += f"新的办结期限为{due:%Y年%-m月%-d日}。"
+            if notice := fallback_notice(due):
+                done += f"（{notice}）"
+        messages.success(request, done)
     return redirect("pipeline:project_detail", pk=pk)
 
 

@@ -4,7 +4,7 @@ from zhaoshang.common.forms import StyledFormMixin
 from zhaoshang.org.forms import VersionedForm
 from zhaoshang.org.models import Department
 
-from .models import Carrier, Industry, KeyIndustry, Zone
+from .models import CalendarDay, Carrier, Industry, KeyIndustry, Zone
 
 
 def _unit_choices(field):
@@ -75,4 +75,24 @@ class CarrierForm(VersionedForm):
 
 
 class ImportUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+
+class CalendarDayForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="类型", choices=CalendarDay.Kind.choices)
+    note = forms.CharField(
+        label="说明", max_length=50, required=False, help_text="如：春节、国庆节调休"
+    )
+    notice = forms.CharField(
+        label="依据通知",
+        max_length=200,
+        help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）",
+    )
+
+
+class CalendarImportForm(StyledFormMixin, forms.Form):
+    notice = forms.CharField(
+        label="依据通知", max_length=200, help_text="文件中各日期均记为依据此通知"
+    )
     file = forms.FileField(label="Excel 文件（.xlsx）")

@@ -1,8 +1,11 @@
-"""Carriers from Excel: the columns offices use, their parsing, and the commit."""
+"""Carriers and the working calendar from Excel: the columns offices use, their parsing,
+and the commit."""
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zhaoshang.audit.models import AuditEvent
@@ -10,7 +13,7 @@ from zhaoshang.audit.services import audit_record
 from zhaoshang.common.imports import Column, RowError, dry_run
 
 from . import services
-from .models import Carrier, KeyIndustry, Zone
+from .models import CalendarDay, Carrier, KeyIndustry, Zone
 
 KINDS = {label: value for value, label in Carrier.Kind.choices} | {
     "楼宇载体": "building",
@@ -157,5 +160,114 @@ def carrier_import_commit(token, *, actor):
         actor=actor,
         object_type="reference.carrier",
         detail=f"导入载体：新增 {counts['create']}，更新 {counts['update']}，未变 {counts['unchanged']}",
+    )
+    return result, counts
+
+
+# --- The working calendar: a year's State Council notice from a small .xlsx -------------
+CALENDAR_KINDS = {
+    "放假": CalendarDay.Kind.HOLIDAY,
+    "休息": CalendarDay.Kind.HOLIDAY,
+    "节假日": CalendarDay.Kind.HOLIDAY,
+    "上班": CalendarDay.Kind.WORKDAY,
+    "调休上班": CalendarDay.Kind.WORKDAY,
+    "补班": CalendarDay.Kind.WORKDAY,
+}
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _calendar_date(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _DATE_TEXT.match(str(value).strip())
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise ValueError(f"日期“{value}”无效，请按 2027-01-01 或 2027年1月1日 的格式填写")
+
+
+def _calendar_kind(value):
+    kind = CALENDAR_KINDS.get(str(value).strip())
+    if kind is None:
+        raise ValueError(f"类型“{value}”无效，应为 放假 或 上班")
+    return kind
+
+
+CALENDAR_COLUMNS = [
+    Column("date", "日期", required=True, parse=_calendar_date),
+    Column("kind", "类型", ("放假/上班",), required=True, parse=_calendar_kind),
+    Column("note", "说明", ("节日", "备注"), parse=str),
+]
+KIND_LABEL = {"date": "日期", "kind": "类型", "notice": "依据通知"}
+
+
+def _calendar_row(row, number):
+    problems = services.calendar_day_problems(date=row["date"], kind=row["kind"], notice="-")
+    return [(KIND_LABEL[field], message) for field, message in problems]
+
+
+def calendar_dry_run(token):
+    """Every row checked; for each good row whether it creates, updates or changes
+    nothing. A date twice in the file is an error on its second row."""
+    result = dry_run(token, CALENDAR_COLUMNS, _calendar_row)
+    seen, plan = {}, []
+    existing = {
+        d.date: d
+        for d in CalendarDay.objects.filter(date__in=[row["date"] for _, row in result.rows])
+    }
+    for number, row in result.rows:
+        if row["date"] in seen:
+            result.errors.append(
+                RowError(number, "日期", f"{row['date']:%Y-%m-%d} 与第 {seen[row['date']]} 行重复")
+            )
+            continue
+        seen[row["date"]] = number
+        row["note"] = row.get("note") or ""
+        old = existing.get(row["date"])
+        if old is None:
+            action = "create"
+        elif old.kind == row["kind"] and old.note == row["note"]:
+            action = "unchanged"
+        else:
+            action = "update"
+        plan.append((number, action, row, old))
+    result.errors.sort(key=lambda e: e.row)  # duplicates are found after the cells
+    return result, plan
+
+
+@transaction.atomic
+def calendar_import_commit(token, *, actor, notice):
+    """Enter the file's days under ``notice``; changes nothing when any row is rejected.
+    A date already entered is updated in place, so importing the same file twice never
+    duplicates."""
+    if not (notice or "").strip():
+        raise ValidationError({"notice": "请填写依据的通知名称或文号。"})
+    result, plan = calendar_dry_run(token)
+    if not result.ok:
+        return result, None
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    for _, _, row, _ in plan:
+        _, action = services.calendar_day_set(
+            actor=actor,
+            date=row["date"],
+            kind=row["kind"],
+            note=row["note"],
+            notice=notice,
+            detail="Excel 导入",
+        )
+        counts[action] += 1
+    years = sorted({row["date"].year for _, _, row, _ in plan})
+    audit_record(
+        AuditEvent.Action.IMPORT,
+        actor=actor,
+        object_type="reference.calendarday",
+        detail=(
+            f"导入工作日历（{'、'.join(map(str, years))} 年，{notice.strip()}）："
+            f"新增 {counts['create']}，更新 {counts['update']}，未变 {counts['unchanged']}"
+        ),
     )
     return result, counts

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -220,3 +221,35 @@ class Carrier(Versioned):
             errors["idle_reserve"] = "只有土地类载体可以标记为闲置/储备土地或留作重大项目。"
         if errors:
             raise ValidationError(errors)
+
+
+class CalendarDay(models.Model):
+    """One day of the working calendar (工作日历) taken from a State Council holiday notice:
+    a holiday (放假) or a weekend day that becomes a working day (调休上班).
+
+    chinese-calendar's data is the base for the years it ships; the office enters each
+    later year here, because the notice is published only in November or December of
+    the year before and a library release always lags. An entered day wins over the
+    library's for that date. ``reference.calendar`` is the only reader."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    note = models.CharField("说明", max_length=50, blank=True)  # e.g. 春节, 国庆节调休
+    notice = models.CharField("依据通知", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "工作日历"
+        verbose_name_plural = "工作日历"
+        ordering = ["date"]
+        permissions = [("manage_calendar", "维护工作日历")]
+
+    def __str__(self):
+        return f"{self.date:%Y年%-m月%-d日} {self.get_kind_display()}"

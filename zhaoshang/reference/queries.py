@@ -75,3 +75,46 @@ def carrier_summary():
     return Carrier.objects.values("kind").annotate(
         n=Count("pk"), vacant=Sum("vacant_area"), total=Sum("total_area")
     )
+
+
+# --- The working calendar ------------------------------------------------------------------
+def calendar_years(today):
+    """The years the calendar page offers, newest first: the last year the library knows,
+    every year with entered days, this year and next year. Each as a dict with its
+    source and number of entered days."""
+    from django.db.models.functions import ExtractYear
+
+    from . import calendar
+    from .models import CalendarDay
+
+    counts = dict(
+        CalendarDay.objects.annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(n=Count("id"))
+        .values_list("year", "n")
+    )
+    years = {calendar.LIBRARY_YEARS[-1], today.year, today.year + 1, *counts}
+    out = []
+    for year in sorted(years, reverse=True):
+        entered = counts.get(year, 0)
+        if entered:
+            source = "已录入" + ("（覆盖内置数据）" if calendar.library_knows(year) else "")
+        elif calendar.library_knows(year):
+            source = "系统内置"
+        else:
+            source = "尚未录入，按周一至周五计算"
+        out.append(
+            {
+                "year": year,
+                "entered": entered,
+                "source": source,
+                "covered": bool(entered) or calendar.library_knows(year),
+            }
+        )
+    return out
+
+
+def calendar_days(year):
+    from .models import CalendarDay
+
+    return CalendarDay.objects.filter(date__year=year).select_related("created_by")

@@ -1,12 +1,16 @@
-"""Writes to reference data: key industries, zones, carriers (and their Excel import)."""
+"""Writes to reference data: key industries, zones, carriers (and their Excel import),
+and the working calendar."""
 
+import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from zhaoshang.common.records import record_create, record_update
+from zhaoshang.common.records import record_create, record_delete, record_update
 
-from .models import Carrier, Industry, KeyIndustry, Zone
+from . import calendar
+from .models import CalendarDay, Carrier, Industry, KeyIndustry, Zone
 
 
 def key_industry_create(*, actor, data):
@@ -31,6 +35,110 @@ def carrier_create(*, actor, data, detail=""):
 
 def carrier_update(*, actor, carrier, data, version):
     return record_update(carrier, actor=actor, data=data, version=version)
+
+
+# --- The working calendar ---------------------------------------------------------------
+WEEKDAYS = "一二三四五六日"
+
+
+def calendar_day_problems(*, date, kind, notice):
+    """What is wrong with entering ``date`` as ``kind``: a list of (field, message) in
+    Chinese, empty when it may be entered. Shared by the page and the import."""
+    problems = []
+    if kind not in CalendarDay.Kind.values:
+        problems.append(("kind", f"类型“{kind}”无效，应为 放假 或 上班。"))
+    elif kind == CalendarDay.Kind.WORKDAY and date.weekday() < 5:
+        # A typo guard: a notice only ever turns a Saturday or Sunday into a working day.
+        problems.append(
+            (
+                "kind",
+                f"{date:%Y年%-m月%-d日}是星期{WEEKDAYS[date.weekday()]}，本就是工作日；"
+                "调休上班只能录入星期六或星期日。",
+            )
+        )
+    if not (notice or "").strip():
+        problems.append(
+            ("notice", "请填写依据的通知（如《国务院办公厅关于2027年部分节假日安排的通知》）。")
+        )
+    return problems
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, date, kind, notice, note="", detail=""):
+    """Enter ``date`` as a holiday or an adjusted working day, or change its entry (a
+    date has one). Returns (day, "create" | "update" | "unchanged")."""
+    if not isinstance(date, dt.date):
+        raise ValidationError({"date": "请填写日期。"})
+    problems = calendar_day_problems(date=date, kind=kind, notice=notice)
+    if problems:
+        raise ValidationError({f: [m for g, m in problems if g == f] for f, _ in problems})
+    data = {"kind": kind, "note": (note or "").strip(), "notice": notice.strip()}
+    existing = CalendarDay.objects.select_for_update().filter(date=date).first()
+    if existing is None:
+        day = record_create(
+            CalendarDay,
+            actor=actor,
+            data={"date": date, **data, "created_by": _user(actor)},
+            detail=detail,
+        )
+        action = "create"
+    elif all(getattr(existing, k) == v for k, v in data.items()):
+        return existing, "unchanged"
+    else:
+        day = record_update(existing, actor=actor, data=data, detail=detail)
+        action = "update"
+    calendar.invalidate(date.year)
+    return day, action
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, day):
+    """Remove an entered day: the date falls back to the library or to Monday–Friday."""
+    year = day.date.year
+    record_delete(day, actor=actor, detail="删除工作日历日期")
+    calendar.invalidate(year)
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# The month from which administrators are reminded: the State Council publishes next
+# year's notice in November or December.
+REMINDER_MONTH = 11
+
+
+def calendar_reminder_send(*, today, actor=None):
+    """From 1 November, while next year's holidays are neither entered nor known to the
+    library, tell each active system administrator once. Their notification of kind
+    ``calendar_entry:<year>`` is the record that they were told, so the daily job does
+    not repeat itself, and an administrator appointed in December is still told."""
+    from zhaoshang.notifications.services import notify
+    from zhaoshang.org.models import Role, User
+
+    year = today.year + 1
+    if today.month < REMINDER_MONTH or calendar.year_covered(year):
+        return []
+    kind = f"calendar_entry:{year}"
+    admins = (
+        User.objects.filter(is_active=True, grants__role__kind=Role.Kind.SYSTEM_ADMIN)
+        .exclude(notifications__kind=kind)
+        .distinct()
+    )
+    return notify(
+        recipients=list(admins),
+        title=f"请录入{year}年节假日安排",
+        body=(
+            f"工作日历尚无{year}年的节假日安排。国务院办公厅发布{year}年部分节假日安排的通知后，"
+            "请在“基础数据—工作日历”中录入或导入放假日期和调休上班日期；录入前，"
+            f"{year}年的问题办结期限等暂按周一至周五计算。"
+        ),
+        url=f"/reference/calendar/?year={year}",
+        kind=kind,
+        actor=actor,
+        # The administrators' own task: not for the office's group chat.
+        units=[],
+    )
 
 
 # --- Demo data --------------------------------------------------------------------------

@@ -18,4 +18,7 @@ urlpatterns = [
     path("carriers/import/", views.carrier_import, name="carrier_import"),
     path("carriers/<int:pk>/", views.carrier_detail, name="carrier_detail"),
     path("carriers/<int:pk>/edit/", views.carrier_edit, name="carrier_edit"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/import/", views.calendar_import, name="calendar_import"),
+    path("calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
 ]

@@ -1,19 +1,39 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from zhaoshang.common import imports as import_files
 from zhaoshang.common.excel import xlsx_response
 from zhaoshang.org.access import paginate, require
+from zhaoshang.org.roles import MANAGE_CALENDAR, MANAGE_REFERENCE, VIEW_REFERENCE
 from zhaoshang.org.views import form_errors_to
 
-from . import queries, services
-from .forms import CarrierForm, ImportUploadForm, KeyIndustryForm, ZoneForm
-from .imports import COLUMNS, carrier_dry_run, carrier_import_commit
-from .models import Carrier, KeyIndustry, Region, Zone
+from . import calendar, queries, services
+from .forms import (
+    CalendarDayForm,
+    CalendarImportForm,
+    CarrierForm,
+    ImportUploadForm,
+    KeyIndustryForm,
+    ZoneForm,
+)
+from .imports import (
+    CALENDAR_COLUMNS,
+    COLUMNS,
+    calendar_dry_run,
+    calendar_import_commit,
+    carrier_dry_run,
+    carrier_import_commit,
+)
+from .models import CalendarDay, Carrier, KeyIndustry, Region, Zone
 
-VIEW = "reference.view_reference"
-MANAGE = "reference.manage_reference"
+VIEW = VIEW_REFERENCE
+MANAGE = MANAGE_REFERENCE
 
 
 def _edit(request, *, form_class, instance, create, update, template, title, back):
@@ -264,3 +284,84 @@ def carrier_import(request):
     except import_files.ImportFileError as exc:
         form.add_error(None, str(exc))
     return render(request, "reference/carrier_import.html", context)
+
+
+# --- The working calendar ------------------------------------------------------------------
+def _calendar_url(year):
+    return f"{reverse('reference:calendar')}?year={year}"
+
+
+@require(MANAGE_CALENDAR)
+def calendar_page(request):
+    """The years and their entered days; a POST enters (or corrects) one day."""
+    today = timezone.localdate()
+    years = queries.calendar_years(today)
+    try:
+        year = int(request.GET.get("year") or today.year + 1)
+    except ValueError:
+        year = today.year + 1
+    if not 1900 < year < 2200:  # a typed address, not a year anyone keeps
+        year = today.year + 1
+    form = CalendarDayForm(request.POST or None, initial={"date": f"{year}-01-01"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            day, action = services.calendar_day_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            done = {"create": "已录入", "update": "已修改", "unchanged": "已录入过，未变化"}
+            messages.success(request, f"{day}：{done[action]}。")
+            return redirect(_calendar_url(day.date.year))
+    context = {
+        "years": years,
+        "year": year,
+        "current": next((y for y in years if y["year"] == year), None),
+        "days": queries.calendar_days(year),
+        "library_days": calendar.library_days(year),
+        "library_last": calendar.LIBRARY_YEARS[-1],
+        "covered": calendar.year_covered(year),
+        "notice": calendar.fallback_notice(dt.date(year, 1, 1)),
+        "form": form,
+    }
+    return render(request, "reference/calendar.html", context)
+
+
+@require(MANAGE_CALENDAR)
+@require_POST
+def calendar_day_delete(request, pk):
+    day = get_object_or_404(CalendarDay, pk=pk)
+    services.calendar_day_delete(actor=request.user, day=day)
+    messages.success(request, f"已删除 {day}。")
+    return redirect(_calendar_url(day.date.year))
+
+
+@require(MANAGE_CALENDAR)
+def calendar_import(request):
+    """A year's notice from .xlsx (日期, 类型 放假/上班, 说明): upload → dry run with every
+    rejected row's row, column and reason → commit, all or nothing."""
+    form = CalendarImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": CALENDAR_COLUMNS}
+    try:
+        if request.method == "POST" and request.POST.get("token"):
+            token, notice = request.POST["token"], request.POST.get("notice", "")
+            result, counts = calendar_import_commit(token, actor=request.user, notice=notice)
+            if counts is not None:
+                import_files.discard(token)
+                messages.success(
+                    request,
+                    f"导入完成：新增 {counts['create']} 天，更新 {counts['update']} 天，"
+                    f"未变化 {counts['unchanged']} 天。",
+                )
+                return redirect("reference:calendar")
+            context.update(result=result, token=token, notice=notice)
+        elif request.method == "POST" and form.is_valid():
+            token = import_files.store_upload(form.cleaned_data["file"])
+            result, plan = calendar_dry_run(token)
+            context.update(
+                result=result, plan=plan, token=token, notice=form.cleaned_data["notice"]
+            )
+    except import_files.ImportFileError as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        form_errors_to(form, exc)
+    return render(request, "reference/calendar_import.html", context)

@@ -198,6 +198,26 @@ def kejiju_terms_file(demo):
     return {"kind": "document", "pk": doc.pk}
 
 
+# The working calendar: the office and the system administrator (reminded each November)
+# enter each year's holiday notice.
+CALENDAR_KEEPERS = {"office_staff", "system_admin"}
+
+
+def calendar_day(demo):
+    import datetime as dt
+
+    from zhaoshang.reference.services import calendar_day_set
+
+    day, _ = calendar_day_set(
+        actor=demo["office_staff"],
+        date=dt.date(2027, 1, 1),
+        kind="holiday",
+        note="元旦",
+        notice="国务院办公厅关于2027年部分节假日安排的通知",
+    )
+    return {"pk": day.pk}
+
+
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
 # Roles not listed get 403; anonymous gets a redirect to login (302) unless stated.
 # "other_unit" is a department clerk of 友谊路街道 reading records of 区科技局.
@@ -241,6 +261,9 @@ TABLE = {
     "reference:carrier_edit": (first("reference.Carrier"), {"office_staff"}, {}),
     "reference:carrier_import": (None, {"office_staff"}, {}),
     "reference:region_list": (None, BUSINESS, {}),
+    "reference:calendar": (None, CALENDAR_KEEPERS, {}),
+    "reference:calendar_import": (None, CALENDAR_KEEPERS, {}),
+    "reference:calendar_day_delete": (calendar_day, set(), dict.fromkeys(CALENDAR_KEEPERS, 405)),
     "enterprises:enterprise_list": (None, BUSINESS, {}),
     "enterprises:enterprise_create": (None, WORKERS, {}),
     "enterprises:duplicate_check": (None, BUSINESS, {}),
@@ -473,6 +496,7 @@ API_TABLE = {
     "/api/pipeline/projects/{project_id}/problems": (BUSINESS, PROJECT_READERS_HIDDEN),
     "/api/pipeline/problems/{problem_id}/escalate": (set(), {"*": 405, "anonymous": 405}),
     "/api/pipeline/problems/{problem_id}/resolve": (set(), {"*": 405, "anonymous": 405}),
+    "/api/pipeline/problems/{problem_id}/reopen": (set(), {"*": 405, "anonymous": 405}),
     # Leads
     "/api/leads/": (BUSINESS, {}),
     "/api/leads/{lead_id}": (BUSINESS, {"department_head": 404, "tax": 404, "other_unit": 404}),

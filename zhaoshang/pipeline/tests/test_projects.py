@@ -27,6 +27,7 @@ from zhaoshang.pipeline.models import (
     Stage,
     StageChange,
 )
+from zhaoshang.reference.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_a_problem_deadline_skips_the_national_day_holiday(demo):
     # 10月1日–7日 are 国庆 holidays; 3 working days after 9月30日 end on Saturday 10月10日,
     # an adjusted working day.
     assert problem.due_on == dt.date(2026, 10, 10)
-    assert services.working_days_after(dt.date(2026, 11, 20), 1) == dt.date(2026, 11, 23)
+    assert add_working_days(dt.date(2026, 11, 20), 1) == dt.date(2026, 11, 23)
 
 
 def test_escalation_goes_unit_office_joint_meeting_with_one_step_each(demo):
@@ -78,11 +79,13 @@ def test_escalation_goes_unit_office_joint_meeting_with_one_step_each(demo):
     )
     assert problem.level == Problem.Level.OFFICE
     assert problem.due_on == dt.date(2026, 11, 16)  # the deadline restarts
+    on = dt.date(2026, 11, 16)  # a fixed day: deadlines never depend on the real today
     with pytest.raises(ValidationError, match="只有招商办可以将问题提交联席会议"):
-        services.problem_escalate(actor=clerk, problem=problem, note="再升级")
-    services.problem_escalate(actor=office, problem=problem, note="提交第5次联席会议")
+        services.problem_escalate(actor=clerk, problem=problem, note="再升级", today=on)
+    services.problem_escalate(actor=office, problem=problem, note="提交第5次联席会议", today=on)
+    assert problem.due_on == dt.date(2026, 11, 23)
     with pytest.raises(ValidationError, match="不能再升级"):
-        services.problem_escalate(actor=office, problem=problem, note="再升级")
+        services.problem_escalate(actor=office, problem=problem, note="再升级", today=on)
     services.problem_resolve(
         actor=office, problem=problem, resolution="联席会议明确由区住建委限时办结"
     )
@@ -108,6 +111,7 @@ def test_a_reply_on_a_stale_problem_is_refused(demo):
         category="other",
         title="问题",
         owner_department=clerk.department,
+        today=dt.date(2026, 11, 2),
     )
     version = problem.version
     services.problem_reply(actor=clerk, problem=problem, note="已对接", version=version)
