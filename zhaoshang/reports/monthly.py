@@ -13,6 +13,7 @@ from django.utils import timezone
 from zhaoshang.assessment.models import INDICATORS
 from zhaoshang.assessment.queries import assessed_units, targets_by_unit
 from zhaoshang.org.models import Department
+from zhaoshang.org.queries import district_name, report_issuer
 from zhaoshang.pipeline.models import (
     LedgerEntry,
     MajorLevel,
@@ -310,10 +311,13 @@ def monthly_report(year, month, *, today=None):
         if r["cells"]["signed_projects"]["done"] == 0 and units[r["unit_id"]].kind in _ASSESSED
     ]
 
+    district = district_name()
     report = {
         "year": year,
         "month": month,
-        "title": f"河西区招商引资统计月报（{year}年{month}月）",
+        "title": f"{district}招商引资统计月报（{year}年{month}月）",
+        # Kept in the issued snapshot with the title: a version prints as it was issued.
+        "issuer": report_issuer(district),
         "computed_on": today.isoformat(),
         "missing_rates": [
             f"{y}年{m}月{rules.CURRENCY_NAMES.get(c, c)}（{c}）"
