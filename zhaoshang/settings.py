@@ -276,6 +276,9 @@ MEDIA_ROOT = Path(env("ZS_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_IMPORT_FILE_BYTES = int(env("ZS_MAX_IMPORT_FILE_BYTES", str(20 * 1024 * 1024)))
+# Exports of more rows than this are written by the worker, with a progress bar; smaller
+# ones are answered at once (20,000 rows take a couple of seconds).
+ZS_EXPORT_BACKGROUND_ROWS = int(env("ZS_EXPORT_BACKGROUND_ROWS", "20000"))
 
 # --- Background work ------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
