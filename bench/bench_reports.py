@@ -138,7 +138,7 @@ def generate(args):
     stage_pool = [s for s, w in STAGES for _ in range(w)]
     Project.objects.all().delete()
     base_id = 1_000_000
-    project_rows, owner_rows, signed_ids = [], [], []
+    project_rows, owner_rows, stage_rows, signed_ids = [], [], [], []
     for i in range(args.projects):
         pk = base_id + i
         stage = rng.choice(stage_pool)
@@ -192,6 +192,23 @@ def generate(args):
             )
         )
         owner_rows.append((pk, "register", None, unit, registered_at))
+        # The stage history (a month's report reads each project's stage at the month's
+        # end from it): registered as a lead, then each move on its own date.
+        reg_day = registered_at.date()
+        history = [("", "lead", reg_day)]
+        if stage != "lead":
+            history.append(("lead", "negotiating", reg_day))
+        if signed_on:
+            history.append(("negotiating", "signed", signed_on))
+        if registered_on:
+            history.append(("signed", "landed", registered_on))
+        if effective in ("construction", "operating"):
+            history.append((history[-1][1], effective, history[-1][2]))
+        if stage in ("on_hold", "dropped"):
+            history.append(
+                (history[-1][1], stage, min(history[-1][2] + dt.timedelta(30), last_day))
+            )
+        stage_rows.extend((pk, a, b, on, unit, registered_at) for a, b, on in history)
         if rng.random() < 0.1:  # one in ten projects changes hands once
             to = rng.choice(units)
             owner_rows.append(
@@ -212,6 +229,11 @@ def generate(args):
             for r in owner_rows:
                 cp.write_row((*r, ""))
         with raw.copy(
+            "COPY pipeline_stagechange (project_id, from_stage, to_stage, occurred_on, department_id, at, reason) FROM STDIN"
+        ) as cp:
+            for r in stage_rows:
+                cp.write_row((*r, ""))
+        with raw.copy(
             "COPY pipeline_fundsentry (project_id, received_on, amount, currency, source, note, created_at) FROM STDIN"
         ) as cp:
             for _n in range(args.funds):
@@ -229,7 +251,12 @@ def generate(args):
                 cp.write_row(
                     (pk, on, amount, currency, source, "", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
                 )
-        for table in ("pipeline_project", "pipeline_ownerchange", "pipeline_fundsentry"):
+        for table in (
+            "pipeline_project",
+            "pipeline_ownerchange",
+            "pipeline_stagechange",
+            "pipeline_fundsentry",
+        ):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}','id'), (SELECT max(id) FROM {table}))"
             )

@@ -14,3 +14,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
 app = Celery("zhaoshang")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Shared work that belongs to no one app (large exports).
+app.autodiscover_tasks(["zhaoshang.common"])

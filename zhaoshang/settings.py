@@ -278,6 +278,9 @@ MEDIA_ROOT = Path(env("ZS_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_IMPORT_FILE_BYTES = int(env("ZS_MAX_IMPORT_FILE_BYTES", str(20 * 1024 * 1024)))
+# Exports of more rows than this are written by the worker, with a progress bar; smaller
+# ones are answered at once (20,000 rows take a couple of seconds).
+ZS_EXPORT_BACKGROUND_ROWS = int(env("ZS_EXPORT_BACKGROUND_ROWS", "20000"))
 
 # --- Backups (manage.py backup / restore; docs/operations.md) ---------------------------
 ZS_BACKUP_DIR = Path(env("ZS_BACKUP_DIR", VAR_DIR / "backups"))

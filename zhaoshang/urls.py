@@ -12,6 +12,8 @@ urlpatterns = [
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("reports/", include("zhaoshang.reports.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
+    # Large exports written by the worker: progress and the download.
+    path("exports/", include("zhaoshang.common.urls")),
     path("api/", api.urls),
 ]
 

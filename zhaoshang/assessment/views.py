@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from zhaoshang.common import exports
 from zhaoshang.common import imports as import_files
-from zhaoshang.common.excel import xlsx_response
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
 from zhaoshang.org.views import form_errors_to
@@ -21,44 +21,61 @@ VIEW = "assessment.view_target"
 MANAGE = "assessment.manage_target"
 
 
-def _year(request):
+def _year(params):
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(params.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
     return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _target_rows(user, year):
+    """(unit, target or None) for every assessed unit for the office and leaders, one's
+    own unit for a department (scoped)."""
+    targets = {t.department_id: t for t in queries.targets_for(user, year)}
+    if user.has_perm(MANAGE):
+        units = queries.assessed_units(year)
+    else:
+        units = list(Department.objects.for_user(user).filter(pk__in=targets))
+    return [(u, targets.get(u.pk)) for u in units]
+
+
+HEADERS = ["单位"] + [f"{label}（{UNIT_LABEL[kind]}）" for _, label, kind in INDICATORS]
+
+
+@exports.register("assessment.targets", object_type="assessment.target")
+def target_table(user, params):
+    year = _year(params)
+    rows = _target_rows(user, year)
+    return exports.Table(
+        f"{year}年目标任务",
+        [
+            (
+                f"{year}年目标任务",
+                ["年度", *HEADERS],
+                (
+                    [year, u.name]
+                    + [
+                        _shown(getattr(t, code, 0) if t else 0, kind)
+                        for code, _, kind in INDICATORS
+                    ]
+                    for u, t in rows
+                ),
+            )
+        ],
+        count=len(rows),
+    )
 
 
 @require(VIEW)
 def target_list(request):
     """Targets of a year: every assessed unit for the office and leaders, one's own unit
     for a department (scoped)."""
-    year = _year(request)
-    targets = {t.department_id: t for t in queries.targets_for(request.user, year)}
-    if request.user.has_perm(MANAGE):
-        units = queries.assessed_units(year)
-    else:
-        units = list(Department.objects.for_user(request.user).filter(pk__in=targets))
-    rows = [(u, targets.get(u.pk)) for u in units]
-    headers = ["单位"] + [f"{label}（{UNIT_LABEL[kind]}）" for _, label, kind in INDICATORS]
+    year = _year(request.GET)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            f"{year}年目标任务",
-            [
-                (
-                    f"{year}年目标任务",
-                    ["年度", *headers],
-                    (
-                        [year, u.name]
-                        + [
-                            _shown(getattr(t, code, 0) if t else 0, kind)
-                            for code, _, kind in INDICATORS
-                        ]
-                        for u, t in rows
-                    ),
-                )
-            ],
-        )
+        return exports.respond(request, "assessment.targets", request.GET)
+    rows = _target_rows(request.user, year)
+    headers = HEADERS
     table = [
         (u, t, [_shown(getattr(t, code, 0) if t else 0, kind) for code, _, kind in INDICATORS])
         for u, t in rows

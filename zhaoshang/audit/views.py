@@ -1,12 +1,11 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from zhaoshang.common.excel import xlsx_response
+from zhaoshang.common import exports
 from zhaoshang.org.access import paginate, require
 
 from . import queries
 from .models import AuditEvent
-from .services import audit_record
 
 
 def _changes_text(changes):
@@ -15,49 +14,54 @@ def _changes_text(changes):
     )
 
 
+FILTERS = ("user", "obj", "action", "start", "end")
+HEADERS = ["时间", "账号", "地址", "操作", "对象类型", "对象", "变更内容", "结果", "说明"]
+
+
+def _event_table(params, *, login_only, title):
+    rows = queries.events(login_only=login_only, **{k: params.get(k, "") for k in FILTERS})
+    return exports.Table(
+        title,
+        [
+            (
+                title,
+                HEADERS,
+                (
+                    [
+                        timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                        e.username,
+                        e.ip or "",
+                        e.get_action_display(),
+                        e.object_type,
+                        e.object_repr,
+                        _changes_text(e.changes),
+                        e.get_result_display(),
+                        e.detail,
+                    ]
+                    for e in rows.iterator(chunk_size=2000)
+                ),
+            )
+        ],
+        count=rows.count(),
+    )
+
+
+@exports.register("audit.events", object_type="audit.auditevent")
+def event_table(user, params):
+    return _event_table(params, login_only=False, title="审计日志")
+
+
+@exports.register("audit.logins", object_type="audit.auditevent")
+def login_table(user, params):
+    return _event_table(params, login_only=True, title="登录日志")
+
+
 def _event_page(request, *, login_only, title, url_name):
-    filters = {k: request.GET.get(k, "").strip() for k in ("user", "obj", "action", "start", "end")}
+    filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
     rows = queries.events(login_only=login_only, **filters)
     if request.GET.get("export") == "xlsx":
-        audit_record(
-            AuditEvent.Action.EXPORT,
-            actor=request.user,
-            object_type="audit.auditevent",
-            detail=f"导出{title}",
-        )
-        return xlsx_response(
-            title,
-            [
-                (
-                    title,
-                    [
-                        "时间",
-                        "账号",
-                        "地址",
-                        "操作",
-                        "对象类型",
-                        "对象",
-                        "变更内容",
-                        "结果",
-                        "说明",
-                    ],
-                    (
-                        [
-                            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                            e.username,
-                            e.ip or "",
-                            e.get_action_display(),
-                            e.object_type,
-                            e.object_repr,
-                            _changes_text(e.changes),
-                            e.get_result_display(),
-                            e.detail,
-                        ]
-                        for e in rows.iterator(chunk_size=2000)
-                    ),
-                )
-            ],
-        )
+        name = "audit.logins" if login_only else "audit.events"
+        return exports.respond(request, name, request.GET)
     actions = [
         c for c in AuditEvent.Action.choices if not login_only or c[0] in AuditEvent.LOGIN_ACTIONS
     ]

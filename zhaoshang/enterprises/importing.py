@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from zhaoshang.audit.services import audit_record
 from zhaoshang.common import xlsx
 from zhaoshang.common.bulk import insert_rows, reserve_ids
 from zhaoshang.common.imports import ImportFileError
+from zhaoshang.common.progress import progress_get, progress_set
 from zhaoshang.org.models import Department
 from zhaoshang.reference.models import Industry, KeyIndustry, Region
 
@@ -357,14 +357,13 @@ _PARSERS.update(
 
 # --- Running a job ----------------------------------------------------------------------
 def _progress(job, done, phase):
-    cache.set(f"zs:import:{job.pk}", {"done": done, "phase": phase}, 3600)
+    progress_set(f"import:{job.pk}", done, phase)
 
 
 def progress(job):
-    return cache.get(f"zs:import:{job.pk}") or {
-        "done": job.processed_rows,
-        "phase": job.get_state_display(),
-    }
+    return progress_get(
+        f"import:{job.pk}", {"done": job.processed_rows, "phase": job.get_state_display()}
+    )
 
 
 SCALARS = (

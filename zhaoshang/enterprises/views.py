@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.common.excel import xlsx_response
+from zhaoshang.common import exports
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
 from zhaoshang.org.views import form_errors_to
@@ -98,7 +98,7 @@ def enterprise_list(request):
     filters, qs, error = _library_page_context(request)
     sort = request.GET.get("sort") or queries.default_sort(filters["q"])
     if request.GET.get("export") == "xlsx":
-        return _export(request, qs)
+        return exports.respond(request, "enterprises.library", request.GET)
     page = queries.page(queries.for_list_page(qs), sort=sort, cursor=request.GET.get("after"))
     query = request.GET.copy()
     query.pop("after", None)
@@ -117,31 +117,49 @@ def enterprise_list(request):
     return render(request, template, context)
 
 
-def _export(request, qs):
-    """The filtered list as .xlsx; contacts appear in full only where the user may see
-    them, masked elsewhere."""
-    rows = list(
-        queries.with_list_relations(qs)
-        .prefetch_related("contacts", "key_industries")
-        .order_by("-id")[:100_000]
-    )
-    visible = queries.confidential_ids(request.user, [e.pk for e in rows])
-    audit_record(
-        AuditEvent.Action.EXPORT,
-        actor=request.user,
-        object_type="enterprises.enterprise",
-        detail=f"导出企业 {len(rows)} 家",
-    )
+@exports.register("enterprises.library", object_type="enterprises.enterprise")
+def enterprise_table(user, params):
+    """The filtered library as .xlsx; contacts appear in full only where the user may
+    see them, masked elsewhere."""
+    filters = {k: params.get(k, "") for k in FILTERS}
+    qs = queries.apply_filters(queries.library(user), filters)
+    try:
+        qs = queries.apply_search(qs, filters["q"])
+    except queries.SearchTooShort:
+        qs = qs.none()
+    batch_size = 2000
 
-    def contact(e):
+    def batches():
+        batch = []
+        for e in (
+            queries.with_list_relations(qs)
+            .prefetch_related("contacts", "key_industries")
+            .order_by("-id")
+            .iterator(chunk_size=batch_size)
+        ):
+            batch.append(e)
+            if len(batch) == batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def rows():
+        # Whose contacts the user may read, a batch at a time (the file can be long).
+        for batch in batches():
+            visible = queries.confidential_ids(user, [e.pk for e in batch])
+            for e in batch:
+                yield e, e.pk in visible
+
+    def contact(e, visible):
         people = list(e.contacts.all())
-        if e.pk in visible:
+        if visible:
             return "；".join(f"{c.name} {c.phone}".strip() for c in people)
         return "；".join(
             f"{queries.mask_name(c.name)} {queries.mask_phone(c.phone)}".strip() for c in people
         )
 
-    return xlsx_response(
+    return exports.Table(
         "企业库",
         [
             (
@@ -180,12 +198,13 @@ def _export(request, qs):
                         "、".join(t.name for t in e.tags.all()),
                         e.get_status_display(),
                         e.department.name if e.department else "",
-                        contact(e),
+                        contact(e, visible),
                     ]
-                    for e in rows
+                    for e, visible in rows()
                 ),
             )
         ],
+        count=qs.count(),
     )
 
 

@@ -92,3 +92,34 @@ def grants_for(user, *, role=None, q=""):
     if q:
         grants = grants.filter(Q(user__username__icontains=q) | Q(user__full_name__icontains=q))
     return grants.order_by("role__kind", "role_id", "user__department__path", "user__username")
+
+
+GOVERNMENT_SUFFIXES = ("人民政府", "政府")
+
+
+def district_name():
+    """The district's (or city's) own name, for report titles and issuers.
+
+    One source: the top of the unit tree, the unit without a parent that the others sit
+    under (the demo's 河西区人民政府). Governments are named "<name>人民政府", so the
+    name is the unit's without that suffix; renaming the unit renames every report. A
+    flat list of units has no top, and then reports carry no district name rather than
+    someone else's."""
+    name = (
+        Department.objects.filter(parent__isnull=True, children__isnull=False)
+        .order_by("path")
+        .values_list("name", flat=True)
+        .first()
+    )
+    if not name:
+        return ""
+    for suffix in GOVERNMENT_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def report_issuer(district=None):
+    """The office that issues the district's reports, as its documents sign them."""
+    district = district_name() if district is None else district
+    return f"{district}招商引资工作领导小组办公室"

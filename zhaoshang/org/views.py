@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.common.excel import xlsx_response
+from zhaoshang.common import exports
 
 from . import home, policy, queries, services
 from .access import paginate, require
@@ -147,42 +147,50 @@ def profile(request):
 
 
 # --- Units ------------------------------------------------------------------------------
+@exports.register("org.departments", object_type="org.department")
+def department_table(user, params):
+    q, kind = params.get("q", "").strip(), params.get("kind", "")
+    units = queries.department_tree(user, q, kind)
+    return exports.Table(
+        "单位列表",
+        [
+            (
+                "单位",
+                [
+                    "单位名称",
+                    "简称",
+                    "单位类型",
+                    "上级单位",
+                    "单位编码",
+                    "联系电话",
+                    "在岗人数",
+                    "状态",
+                ],
+                (
+                    [
+                        u.name,
+                        u.short_name,
+                        u.get_kind_display(),
+                        u.parent.name if u.parent else "",
+                        u.code,
+                        u.phone,
+                        u.user_count,
+                        "启用" if u.is_active else "停用",
+                    ]
+                    for u in units
+                ),
+            )
+        ],
+        count=len(units),
+    )
+
+
 @require("org.view_department")
 def department_list(request):
     q, kind = request.GET.get("q", "").strip(), request.GET.get("kind", "")
     units = queries.department_tree(request.user, q, kind)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "单位列表",
-            [
-                (
-                    "单位",
-                    [
-                        "单位名称",
-                        "简称",
-                        "单位类型",
-                        "上级单位",
-                        "单位编码",
-                        "联系电话",
-                        "在岗人数",
-                        "状态",
-                    ],
-                    (
-                        [
-                            u.name,
-                            u.short_name,
-                            u.get_kind_display(),
-                            u.parent.name if u.parent else "",
-                            u.code,
-                            u.phone,
-                            u.user_count,
-                            "启用" if u.is_active else "停用",
-                        ]
-                        for u in units
-                    ),
-                )
-            ],
-        )
+        return exports.respond(request, "org.departments", request.GET)
     context = {"units": units, "q": q, "kind": kind, "kinds": Department.Kind.choices}
     return render(request, "org/department_list.html", context)
 
@@ -212,66 +220,65 @@ def department_edit(request, pk=None):
 
 
 # --- Users ------------------------------------------------------------------------------
-def _user_filters(request):
+def _user_filters(params):
     department = None
-    if request.GET.get("department"):
-        department = Department.objects.filter(pk=request.GET["department"]).first()
-    role = Role.objects.filter(pk=request.GET["role"]).first() if request.GET.get("role") else None
-    active = {"1": True, "0": False}.get(request.GET.get("active", ""))
+    if params.get("department"):
+        department = Department.objects.filter(pk=params["department"]).first()
+    role = Role.objects.filter(pk=params["role"]).first() if params.get("role") else None
+    active = {"1": True, "0": False}.get(params.get("active", ""))
     return {
-        "q": request.GET.get("q", "").strip(),
+        "q": params.get("q", "").strip(),
         "department": department,
         "role": role,
         "active": active,
     }
 
 
+@exports.register("org.users", object_type="org.user")
+def user_table(user, params):
+    users = queries.users_for(user, **_user_filters(params))
+    return exports.Table(
+        "用户列表",
+        [
+            (
+                "用户",
+                [
+                    "登录账号",
+                    "姓名",
+                    "所属单位",
+                    "职务",
+                    "手机号",
+                    "角色",
+                    "状态",
+                    "最近登录",
+                    "密码修改时间",
+                ],
+                (
+                    [
+                        u.username,
+                        u.full_name,
+                        u.department.name,
+                        u.title,
+                        u.phone,
+                        "、".join(g.role.name for g in u.grants.all()),
+                        "启用" if u.is_active else "停用",
+                        u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "",
+                        u.password_changed_at.strftime("%Y-%m-%d") if u.password_changed_at else "",
+                    ]
+                    for u in users.iterator(chunk_size=1000)
+                ),
+            )
+        ],
+        count=users.count(),
+    )
+
+
 @require("org.view_user")
 def user_list(request):
-    filters = _user_filters(request)
+    filters = _user_filters(request.GET)
     users = queries.users_for(request.user, **filters)
     if request.GET.get("export") == "xlsx":
-        audit_record(
-            AuditEvent.Action.EXPORT,
-            actor=request.user,
-            object_type="org.user",
-            detail="导出用户列表",
-        )
-        return xlsx_response(
-            "用户列表",
-            [
-                (
-                    "用户",
-                    [
-                        "登录账号",
-                        "姓名",
-                        "所属单位",
-                        "职务",
-                        "手机号",
-                        "角色",
-                        "状态",
-                        "最近登录",
-                        "密码修改时间",
-                    ],
-                    (
-                        [
-                            u.username,
-                            u.full_name,
-                            u.department.name,
-                            u.title,
-                            u.phone,
-                            "、".join(g.role.name for g in u.grants.all()),
-                            "启用" if u.is_active else "停用",
-                            u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "",
-                            u.password_changed_at.strftime("%Y-%m-%d")
-                            if u.password_changed_at
-                            else "",
-                        ]
-                        for u in users.iterator(chunk_size=1000)
-                    ),
-                )
-            ],
-        )
+        return exports.respond(request, "org.users", request.GET)
     page = paginate(request, users)
     context = {
         "page": page,
@@ -359,31 +366,65 @@ def user_reset_password(request, pk):
 
 
 # --- Roles, grants, unlocking and the policy (security administrator) -------------------
+@exports.register("org.roles", object_type="org.role")
+def role_table(user, params):
+    roles = queries.roles_with_counts()
+    return exports.Table(
+        "角色列表",
+        [
+            (
+                "角色",
+                ["角色", "类别", "数据范围", "权限", "人数", "说明"],
+                (
+                    [
+                        r.name,
+                        r.get_kind_display(),
+                        r.get_data_scope_display(),
+                        "、".join(p.name for p in r.permissions.all()),
+                        r.holders,
+                        r.description,
+                    ]
+                    for r in roles
+                ),
+            )
+        ],
+        count=len(roles),
+    )
+
+
 @require("org.view_user")
 def role_list(request):
     roles = queries.roles_with_counts()
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "角色列表",
-            [
-                (
-                    "角色",
-                    ["角色", "类别", "数据范围", "权限", "人数", "说明"],
-                    (
-                        [
-                            r.name,
-                            r.get_kind_display(),
-                            r.get_data_scope_display(),
-                            "、".join(p.name for p in r.permissions.all()),
-                            r.holders,
-                            r.description,
-                        ]
-                        for r in roles
-                    ),
-                )
-            ],
-        )
+        return exports.respond(request, "org.roles", request.GET)
     return render(request, "org/role_list.html", {"roles": roles})
+
+
+@exports.register("org.grants", object_type="org.grant")
+def grant_table(user, params):
+    grants = queries.grants_for(user, role=params.get("role"), q=params.get("q", "").strip())
+    return exports.Table(
+        "授权清单",
+        [
+            (
+                "授权",
+                ["登录账号", "姓名", "所属单位", "角色", "数据范围", "授权人", "授权时间"],
+                (
+                    [
+                        g.user.username,
+                        g.user.full_name,
+                        g.user.department.name,
+                        g.role.name,
+                        g.role.get_data_scope_display(),
+                        str(g.granted_by or "系统初始化"),
+                        timezone.localtime(g.granted_at).strftime("%Y-%m-%d %H:%M"),
+                    ]
+                    for g in grants
+                ),
+            )
+        ],
+        count=grants.count(),
+    )
 
 
 @require("org.view_user")
@@ -393,33 +434,7 @@ def grant_list(request):
         request.user, role=request.GET.get("role"), q=request.GET.get("q", "").strip()
     )
     if request.GET.get("export") == "xlsx":
-        audit_record(
-            AuditEvent.Action.EXPORT,
-            actor=request.user,
-            object_type="org.grant",
-            detail="导出授权清单",
-        )
-        return xlsx_response(
-            "授权清单",
-            [
-                (
-                    "授权",
-                    ["登录账号", "姓名", "所属单位", "角色", "数据范围", "授权人", "授权时间"],
-                    (
-                        [
-                            g.user.username,
-                            g.user.full_name,
-                            g.user.department.name,
-                            g.role.name,
-                            g.role.get_data_scope_display(),
-                            str(g.granted_by or "系统初始化"),
-                            timezone.localtime(g.granted_at).strftime("%Y-%m-%d %H:%M"),
-                        ]
-                        for g in grants
-                    ),
-                )
-            ],
-        )
+        return exports.respond(request, "org.grants", request.GET)
     context = {
         "page": paginate(request, grants),
         "roles": Role.objects.all(),

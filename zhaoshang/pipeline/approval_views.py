@@ -11,9 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from zhaoshang.audit.models import AuditEvent
-from zhaoshang.audit.services import audit_record
-from zhaoshang.common.excel import xlsx_response
+from zhaoshang.common import exports
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.home import card
 from zhaoshang.org.models import Department
@@ -165,7 +163,7 @@ def evaluation_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in EVALUATION_FILTERS}
     qs = queries.evaluation_list(request.user, filters)
     if request.GET.get("export") == "xlsx":
-        return _export_evaluations(request, qs)
+        return exports.respond(request, "pipeline.evaluations", request.GET)
     context = {
         "page": paginate(request, qs),
         "filters": filters,
@@ -202,15 +200,11 @@ def _due_for_evaluation(user):
     return due
 
 
-def _export_evaluations(request, qs):
-    rows = list(qs[:100_000])
-    audit_record(
-        AuditEvent.Action.EXPORT,
-        actor=request.user,
-        object_type="pipeline.evaluation",
-        detail=f"导出准入评估 {len(rows)} 项",
-    )
-    return xlsx_response(
+@exports.register("pipeline.evaluations", object_type="pipeline.evaluation")
+def evaluation_table(user, params):
+    qs = queries.evaluation_list(user, {k: params.get(k, "") for k in EVALUATION_FILTERS})
+    rows = qs.iterator(chunk_size=2000)
+    return exports.Table(
         "准入评估",
         [
             (
@@ -244,6 +238,7 @@ def _export_evaluations(request, qs):
                 ),
             )
         ],
+        count=qs.count(),
     )
 
 
@@ -455,7 +450,7 @@ def terms_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in TERMS_FILTERS}
     qs = queries.approval_list(request.user, filters)
     if request.GET.get("export") == "xlsx":
-        return _export_terms(request, qs)
+        return exports.respond(request, "pipeline.terms", request.GET)
     context = {
         "page": paginate(request, qs),
         "filters": filters,
@@ -466,15 +461,11 @@ def terms_list(request):
     return render(request, template + "#results" if request.htmx else template, context)
 
 
-def _export_terms(request, qs):
-    rows = list(qs[:100_000])
-    audit_record(
-        AuditEvent.Action.EXPORT,
-        actor=request.user,
-        object_type="pipeline.termsapproval",
-        detail=f"导出一企一策审批 {len(rows)} 项",
-    )
-    return xlsx_response(
+@exports.register("pipeline.terms", object_type="pipeline.termsapproval")
+def terms_table(user, params):
+    qs = queries.approval_list(user, {k: params.get(k, "") for k in TERMS_FILTERS})
+    rows = qs.iterator(chunk_size=2000)
+    return exports.Table(
         "一企一策审批",
         [
             (
@@ -502,6 +493,7 @@ def _export_terms(request, qs):
                 ),
             )
         ],
+        count=qs.count(),
     )
 
 

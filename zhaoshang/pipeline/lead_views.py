@@ -11,9 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhaoshang.audit.models import AuditEvent
-from zhaoshang.audit.services import audit_record
-from zhaoshang.common.excel import xlsx_response
+from zhaoshang.common import exports
 from zhaoshang.enterprises import queries as enterprise_queries
 from zhaoshang.enterprises.services import DuplicateFound
 from zhaoshang.org.access import paginate, require
@@ -52,7 +50,7 @@ def lead_list(request):
     filters, context = _filter_context(request)
     qs = lead_queries.apply_filters(lead_queries.leads(request.user), filters)
     if request.GET.get("export") == "xlsx":
-        return _export(request, qs)
+        return exports.respond(request, "pipeline.leads", request.GET)
     context.update(_keyset(request, lead_queries.with_list_relations(qs)))
     template = "pipeline/lead_list.html#results" if request.htmx else "pipeline/lead_list.html"
     return render(request, template, context)
@@ -67,21 +65,18 @@ def _keyset(request, qs):
     }
 
 
-def _export(request, qs):
-    rows = list(lead_queries.with_list_relations(qs).order_by("-id")[:100_000])
-    audit_record(
-        AuditEvent.Action.EXPORT,
-        actor=request.user,
-        object_type="pipeline.project",
-        detail=f"导出线索 {len(rows)} 条",
-    )
+@exports.register("pipeline.leads", object_type="pipeline.project")
+def lead_table(user, params):
+    """The filtered lead list, every row of it."""
+    qs = lead_queries.apply_filters(lead_queries.leads(user), params)
+    rows = lead_queries.with_list_relations(qs).order_by("-id").iterator(chunk_size=2000)
 
     def state(p):
         if p.pooled_at:
             return "公海"
         return "推送待处理" if p.has_pending_push else "跟进中"
 
-    return xlsx_response(
+    return exports.Table(
         "线索清单",
         [
             (
@@ -123,6 +118,7 @@ def _export(request, qs):
                 ),
             )
         ],
+        count=qs.count(),
     )
 
 

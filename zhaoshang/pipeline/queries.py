@@ -193,7 +193,12 @@ def funnel(user, department=None):
     A project "reached" a stage when it has a change into that stage or a later one (a
     ledger imported at 签约 counts as having passed 洽谈). Time in a stage is the days
     from the change into it to the next change of the same project; stays still running
-    are not averaged."""
+    are not averaged. A unit is credited with the days it held the project during a stay
+    (counting rule 2: the unit responsible on each day), so a project handed over
+    mid-stay gives each unit its own part; the district row counts whole stays."""
+    from zhaoshang.org.models import Department
+    from zhaoshang.reports.rules import Owners, multi_owner_projects
+
     qs = projects(user)
     if department:
         qs = qs.filter(department_id=department)
@@ -207,21 +212,38 @@ def funnel(user, department=None):
             )
         )
         .values_list(
-            "project_id", "project__department__name", "to_stage", "occurred_on", "next_on"
+            "project_id",
+            "project__department__name",
+            "project__department_id",
+            "to_stage",
+            "occurred_on",
+            "next_on",
         )
     )
+    # Only projects that ever changed hands have a history to split stays by.
+    owners = Owners(multi_owner_projects().filter(project__in=qs))
+    names = dict(Department.objects.values_list("pk", "name")) if owners.history else {}
     order = {s: i for i, s in enumerate(STAGE_ORDER)}
     furthest = {}
     unit_of = {}
     stays = defaultdict(lambda: defaultdict(list))
-    for pid, unit, stage, on, next_on in changes:
+    for pid, unit, unit_id, stage, on, next_on in changes:
         unit_of[pid] = unit
         if stage in order:
             furthest[pid] = max(furthest.get(pid, -1), order[stage])
-        if next_on is not None:
-            days = (next_on - on).days
-            stays[unit][stage].append(days)
-            stays["全区"][stage].append(days)
+        if next_on is None:
+            continue
+        stays["全区"][stage].append((next_on - on).days)
+        history = owners.history.get(pid)
+        if not history:
+            stays[unit][stage].append((next_on - on).days)
+            continue
+        # Cut the stay at each hand-over dated inside it; each part goes to the unit
+        # that held the project then.
+        cuts = sorted({day for day, _ in history if on < day < next_on})
+        for start, end in zip([on, *cuts], [*cuts, next_on], strict=True):
+            holder = owners.unit_on(pid, start, unit_id)
+            stays[names.get(holder, unit)][stage].append((end - start).days)
     current = defaultdict(lambda: defaultdict(int))
     for unit, stage in qs.values_list("department__name", "stage"):
         current[unit][stage] += 1
@@ -231,7 +253,8 @@ def funnel(user, department=None):
         for unit in (unit_of[pid], "全区"):
             for i in range(idx + 1):
                 reached[unit][i] += 1
-    units = ["全区", *sorted(u for u in current if u != "全区")]
+    # A unit that held projects during a stay has a row even with none of them now.
+    units = ["全区", *sorted((set(current) | set(stays)) - {"全区"})]
     rows = []
     for unit in units:
         stages = []

@@ -15,9 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhaoshang.audit.models import AuditEvent
-from zhaoshang.audit.services import audit_record
-from zhaoshang.common.excel import xlsx_response
+from zhaoshang.common import exports
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.calendar import fallback_notice
@@ -131,7 +129,7 @@ def project_list(request):
     filters = _filters(request)
     qs = queries.apply_filters(queries.projects(request.user), filters)
     if request.GET.get("export") == "xlsx":
-        return _export(request, qs)
+        return exports.respond(request, "pipeline.projects", request.GET)
     page = paginate(request, queries.for_cards(qs).order_by("-id"))
     context = {
         "page": page,
@@ -150,14 +148,11 @@ def _wan(amount):
     return round(amount / 10000, 2) if amount is not None else None
 
 
-def _export(request, qs):
-    rows = queries.with_list_relations(qs).select_related("industry").order_by("-id")[:100_000]
-    audit_record(
-        AuditEvent.Action.EXPORT,
-        actor=request.user,
-        object_type="pipeline.project",
-        detail="导出项目清单",
-    )
+@exports.register("pipeline.projects", object_type="pipeline.project")
+def project_table(user, params):
+    """The filtered project list, every row of it."""
+    qs = queries.apply_filters(queries.projects(user), params)
+    rows = queries.with_list_relations(qs).select_related("industry").order_by("-id")
     headers = [
         "项目名称",
         "投资企业",
@@ -176,7 +171,7 @@ def _export(request, qs):
         "投产运营日期",
         "最近台账日期",
     ]
-    return xlsx_response(
+    return exports.Table(
         "项目清单",
         [
             (
@@ -205,6 +200,7 @@ def _export(request, qs):
                 ),
             )
         ],
+        count=qs.count(),
     )
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhaoshang.common import exports
 from zhaoshang.common import imports as import_files
-from zhaoshang.common.excel import xlsx_response
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.roles import MANAGE_CALENDAR, MANAGE_REFERENCE, VIEW_REFERENCE
 from zhaoshang.org.views import form_errors_to
@@ -57,44 +57,58 @@ def _edit(request, *, form_class, instance, create, update, template, title, bac
     )
 
 
+@exports.register("reference.industries", object_type="reference.industry")
+def industry_table(user, params):
+    sections = queries.industry_tree(params.get("q", "").strip())
+    rows = [[s.code, s.name, "", ""] for s in sections] + [
+        [d.code, d.name, s.code, s.name] for s in sections for d in s.shown
+    ]
+    return exports.Table(
+        "国民经济行业分类",
+        [("GBT4754-2017", ["代码", "名称", "门类代码", "门类名称"], sorted(rows))],
+        count=len(rows),
+    )
+
+
 @require(VIEW)
 def industry_list(request):
     q = request.GET.get("q", "").strip()
     sections = queries.industry_tree(q)
     if request.GET.get("export") == "xlsx":
-        rows = [[s.code, s.name, "", ""] for s in sections] + [
-            [d.code, d.name, s.code, s.name] for s in sections for d in s.shown
-        ]
-        return xlsx_response(
-            "国民经济行业分类",
-            [("GBT4754-2017", ["代码", "名称", "门类代码", "门类名称"], sorted(rows))],
-        )
+        return exports.respond(request, "reference.industries", request.GET)
     return render(request, "reference/industry_list.html", {"sections": sections, "q": q})
+
+
+@exports.register("reference.key_industries", object_type="reference.keyindustry")
+def key_industry_table(user, params):
+    items = queries.key_industries()
+    return exports.Table(
+        "重点产业",
+        [
+            (
+                "重点产业",
+                ["重点产业", "主管单位", "战略性新兴产业", "对应国民经济行业", "产业定位"],
+                (
+                    [
+                        k.name,
+                        k.department.name,
+                        "是" if k.strategic_emerging else "否",
+                        "、".join(str(d) for d in k.divisions.all()),
+                        k.description,
+                    ]
+                    for k in items
+                ),
+            )
+        ],
+        count=len(items),
+    )
 
 
 @require(VIEW)
 def key_industry_list(request):
     items = queries.key_industries()
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "重点产业",
-            [
-                (
-                    "重点产业",
-                    ["重点产业", "主管单位", "战略性新兴产业", "对应国民经济行业", "产业定位"],
-                    (
-                        [
-                            k.name,
-                            k.department.name,
-                            "是" if k.strategic_emerging else "否",
-                            "、".join(str(d) for d in k.divisions.all()),
-                            k.description,
-                        ]
-                        for k in items
-                    ),
-                )
-            ],
-        )
+        return exports.respond(request, "reference.key_industries", request.GET)
     return render(request, "reference/key_industry_list.html", {"items": items})
 
 
@@ -114,30 +128,37 @@ def key_industry_edit(request, pk=None):
     )
 
 
+@exports.register("reference.zones", object_type="reference.zone")
+def zone_table(user, params):
+    items = queries.zones()
+    return exports.Table(
+        "功能区",
+        [
+            (
+                "功能区",
+                ["功能区", "产业定位", "主导产业", "管理单位", "面积（平方公里）", "载体数"],
+                (
+                    [
+                        z.name,
+                        z.positioning,
+                        "、".join(k.name for k in z.key_industries.all()),
+                        z.department.name if z.department else "",
+                        z.area_km2,
+                        z.carrier_count,
+                    ]
+                    for z in items
+                ),
+            )
+        ],
+        count=len(items),
+    )
+
+
 @require(VIEW)
 def zone_list(request):
     items = queries.zones()
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "功能区",
-            [
-                (
-                    "功能区",
-                    ["功能区", "产业定位", "主导产业", "管理单位", "面积（平方公里）", "载体数"],
-                    (
-                        [
-                            z.name,
-                            z.positioning,
-                            "、".join(k.name for k in z.key_industries.all()),
-                            z.department.name if z.department else "",
-                            z.area_km2,
-                            z.carrier_count,
-                        ]
-                        for z in items
-                    ),
-                )
-            ],
-        )
+        return exports.respond(request, "reference.zones", request.GET)
     return render(request, "reference/zone_list.html", {"items": items})
 
 
@@ -157,30 +178,37 @@ def zone_edit(request, pk=None):
     )
 
 
+@exports.register("reference.regions", object_type="reference.region")
+def region_table(user, params):
+    items = queries.regions(**{k: params.get(k, "") for k in ("kind", "area", "q")})
+    return exports.Table(
+        "地区",
+        [
+            (
+                "地区",
+                ["代码", "名称", "英文名", "类别", "所属经济区域"],
+                (
+                    [
+                        r.code,
+                        r.name,
+                        r.name_en,
+                        r.get_kind_display(),
+                        "、".join(a.name for a in r.areas.all()),
+                    ]
+                    for r in items
+                ),
+            )
+        ],
+        count=items.count(),
+    )
+
+
 @require(VIEW)
 def region_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in ("kind", "area", "q")}
     items = queries.regions(**filters)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "地区",
-            [
-                (
-                    "地区",
-                    ["代码", "名称", "英文名", "类别", "所属经济区域"],
-                    (
-                        [
-                            r.code,
-                            r.name,
-                            r.name_en,
-                            r.get_kind_display(),
-                            "、".join(a.name for a in r.areas.all()),
-                        ]
-                        for r in items
-                    ),
-                )
-            ],
-        )
+        return exports.respond(request, "reference.regions", request.GET)
     context = {
         "page": paginate(request, items, per_page=100),
         "filters": filters,
@@ -193,39 +221,46 @@ def region_list(request):
 CARRIER_FILTERS = ("kind", "zone", "industry", "vacant", "reserve", "q")
 
 
+@exports.register("reference.carriers", object_type="reference.carrier")
+def carrier_table(user, params):
+    items = queries.carriers(**{k: params.get(k, "") for k in CARRIER_FILTERS})
+    return exports.Table(
+        "载体",
+        [
+            (
+                "载体",
+                [c.label for c in COLUMNS] + ["面积单位", "空置率（%）"],
+                (
+                    [
+                        c.name,
+                        c.get_kind_display(),
+                        c.address,
+                        c.zone.name if c.zone else "",
+                        c.total_area,
+                        c.vacant_area,
+                        "、".join(k.name for k in c.leading_industries.all()),
+                        c.operator,
+                        c.contact_name,
+                        c.contact_phone,
+                        "是" if c.idle_reserve else "否",
+                        "是" if c.reserved_for_major else "否",
+                        c.area_unit,
+                        c.vacancy_rate,
+                    ]
+                    for c in items
+                ),
+            )
+        ],
+        count=items.count(),
+    )
+
+
 @require(VIEW)
 def carrier_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in CARRIER_FILTERS}
     items = queries.carriers(**filters)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "载体",
-            [
-                (
-                    "载体",
-                    [c.label for c in COLUMNS] + ["面积单位", "空置率（%）"],
-                    (
-                        [
-                            c.name,
-                            c.get_kind_display(),
-                            c.address,
-                            c.zone.name if c.zone else "",
-                            c.total_area,
-                            c.vacant_area,
-                            "、".join(k.name for k in c.leading_industries.all()),
-                            c.operator,
-                            c.contact_name,
-                            c.contact_phone,
-                            "是" if c.idle_reserve else "否",
-                            "是" if c.reserved_for_major else "否",
-                            c.area_unit,
-                            c.vacancy_rate,
-                        ]
-                        for c in items
-                    ),
-                )
-            ],
-        )
+        return exports.respond(request, "reference.carriers", request.GET)
     context = {
         "page": paginate(request, items),
         "filters": filters,

@@ -414,13 +414,17 @@ def load_demo_reports(*, departments):
             last_ledger_on=_months_ago(today, 1) + dt.timedelta(days=3)
         )
     if made:
-        Problem.objects.create(
+        problem = Problem.objects.create(
             project=made[0],
             category="land",
             title="配套用地规划调整尚未批复",
             owner_department=made[0].department,
             deadline_days=10,
             due_on=today - dt.timedelta(days=5),
+        )
+        # Raised last month, so last month's report (the one the page opens on) lists it.
+        Problem.objects.filter(pk=problem.pk).update(
+            created_at=at_local(_months_ago(today, 1) + dt.timedelta(days=3))
         )
     # Targets for every promoting unit (万元 figures as the district's assessment plan).
     from zhaoshang.org.models import Department

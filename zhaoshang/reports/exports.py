@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from zhaoshang.org.queries import report_issuer
+
 # The by-unit table shows these (the page and the Word report; Excel has them all).
 UNIT_TABLE_CODES = [
     "signed_projects",
@@ -169,7 +171,7 @@ def tables(data, full=False):
                 "签约日期",
                 "协议投资额（万元）",
                 "重点产业",
-                "当前阶段",
+                "月末阶段",
             ],
             [
                 [
@@ -195,7 +197,7 @@ def tables(data, full=False):
                 "注册日期",
                 "统一社会信用代码",
                 "协议投资额（万元）",
-                "当前阶段",
+                "月末阶段",
             ],
             [
                 [
@@ -300,8 +302,11 @@ def _add_rows(table, rows, size=10, bold=False, name="仿宋_GB2312"):
     table._tbl.extend(list(body))
 
 
-def docx_bytes(data, *, issuer="河西区招商引资工作领导小组办公室", issued_on=None, version=None):
+def docx_bytes(data, *, issued_on=None, version=None):
     """Title (小标宋), issuing unit and date, the generated summary, then the tables."""
+    # Reports issued before the issuer was kept in the snapshot sign as the district
+    # is named now.
+    issuer = data.get("issuer") or report_issuer()
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE

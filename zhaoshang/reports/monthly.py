@@ -13,11 +13,11 @@ from django.utils import timezone
 from zhaoshang.assessment.models import INDICATORS
 from zhaoshang.assessment.queries import assessed_units, targets_by_unit
 from zhaoshang.org.models import Department
+from zhaoshang.org.queries import district_name, report_issuer
 from zhaoshang.pipeline.models import (
     LedgerEntry,
     MajorLevel,
     Method,
-    Problem,
     Project,
     Stage,
 )
@@ -252,6 +252,8 @@ def monthly_report(year, month, *, today=None):
     month_ids, landed_ids = set(unit_of), set(unit_of_landed)
     names = {pk: d.name for pk, d in every_unit.items()}
     stages = dict(Stage.choices)
+    # The stage each stood at on the month's last day, not today's.
+    stage_then = rules.stages_on(month_ids | landed_ids, last)
     signed_list = [
         {
             "id": pk,
@@ -261,7 +263,7 @@ def monthly_report(year, month, *, today=None):
             "on": on,
             "amount": amount or Decimal(0),
             "industry": industry or "",
-            "stage": stages[stage],
+            "stage": stages[stage_then.get(pk, stage)],
         }
         for pk, name, enterprise, on, amount, industry, stage in Project.objects.filter(
             pk__in=month_ids
@@ -286,7 +288,7 @@ def monthly_report(year, month, *, today=None):
             "on": on,
             "amount": amount or Decimal(0),
             "credit_code": credit_code,
-            "stage": stages[stage],
+            "stage": stages[stage_then.get(pk, stage)],
         }
         for pk, name, enterprise, on, amount, credit_code, stage in Project.objects.filter(
             pk__in=landed_ids
@@ -310,10 +312,13 @@ def monthly_report(year, month, *, today=None):
         if r["cells"]["signed_projects"]["done"] == 0 and units[r["unit_id"]].kind in _ASSESSED
     ]
 
+    district = district_name()
     report = {
         "year": year,
         "month": month,
-        "title": f"河西区招商引资统计月报（{year}年{month}月）",
+        "title": f"{district}招商引资统计月报（{year}年{month}月）",
+        # Kept in the issued snapshot with the title: a version prints as it was issued.
+        "issuer": report_issuer(district),
         "computed_on": today.isoformat(),
         "missing_rates": [
             f"{y}年{m}月{rules.CURRENCY_NAMES.get(c, c)}（{c}）"
@@ -323,7 +328,7 @@ def monthly_report(year, month, *, today=None):
         "indicators": indicators,
         "units": unit_rows,
         "breakdowns": breakdowns,
-        "major_projects": major_projects(year, month),
+        "major_projects": major_projects(year, month, names),
         "signed_this_month": signed_list,
         "landed_this_month": landed_list,
         "call_in": call_in,
@@ -384,26 +389,31 @@ MAJOR_STAGES = [
 ]
 
 
-def major_projects(year, month):
-    """5. Major projects not dropped and past the lead stage: agreed investment, stage,
-    the month's latest ledger entry, open problems and the next step. Three queries
-    whatever the number of projects."""
+def major_projects(year, month, names=None):
+    """5. Major projects as they stood at the month's end: registered by then, in a stage
+    past the lead and not dropped on that day (from the stage history), with the unit
+    responsible that day, the month's latest ledger entry, the problems open that day
+    and the next step. A fixed number of queries whatever the number of projects."""
     first, last = rules.month_bounds(year, month)
     projects = list(
-        Project.objects.filter(stage__in=MAJOR_STAGES)
-        .exclude(major_level="")
+        Project.objects.exclude(major_level="")
+        .annotate(stage_then=rules.stage_on(last))
+        .filter(stage_then__in=MAJOR_STAGES)
         .order_by("-agreed_investment", "pk")
         .values_list(
             "pk",
             "name",
-            "department__name",
+            "department_id",
             "major_level",
             "agreed_investment",
             "estimated_investment",
-            "stage",
+            "stage_then",
         )
     )
     ids = [p[0] for p in projects]
+    if names is None:
+        names = dict(Department.objects.values_list("pk", "name"))
+    owners = rules.Owners(rules.multi_owner_projects().filter(project__in=ids))
     ledger = {}
     for pid, content, next_step in (
         LedgerEntry.objects.filter(project_id__in=ids, occurred_on__range=(first, last))
@@ -411,17 +421,13 @@ def major_projects(year, month):
         .values_list("project_id", "content", "next_step")
     ):
         ledger.setdefault(pid, (content, next_step))
-    problems = defaultdict(list)
-    for pid, title in Problem.objects.filter(
-        project_id__in=ids, status=Problem.Status.OPEN
-    ).values_list("project_id", "title"):
-        problems[pid].append(title)
+    problems = rules.problems_open_on(ids, last)
     levels, stages = dict(MajorLevel.choices), dict(Stage.choices)
     return [
         {
             "id": pk,
             "name": name,
-            "unit": unit,
+            "unit": names.get(owners.unit_on(pk, last, unit), ""),
             "level": levels.get(level, level),
             "amount": agreed or estimated or Decimal(0),
             "stage": stages[stage],

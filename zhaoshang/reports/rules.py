@@ -57,8 +57,11 @@ from zhaoshang.pipeline.models import (
     SIGNED_STAGES,
     FundsEntry,
     OwnerChange,
+    Problem,
+    ProblemStep,
     Project,
     Stage,
+    StageChange,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -117,6 +120,64 @@ def unit_on(date_field):
         F("department_id"),
         output_field=IntegerField(),
     )
+
+
+def stage_on(day):
+    """The project's stage at the end of ``day`` as an expression: the latest change of
+    its stage history dated (business date) on or before that day; NULL when it has none
+    yet (registered later). A month's report reads the state as at the month's end."""
+    return Subquery(
+        StageChange.objects.filter(project=OuterRef("pk"), occurred_on__lte=day)
+        .order_by("-occurred_on", "-id")
+        .values("to_stage")[:1]
+    )
+
+
+def stages_on(project_ids, day):
+    """{project id: its stage at the end of ``day``} for a few projects (one read of
+    their histories); projects not registered by then are absent."""
+    out = {}
+    for pid, stage in (
+        StageChange.objects.filter(project_id__in=project_ids, occurred_on__lte=day)
+        .order_by("project_id", "occurred_on", "id")
+        .values_list("project_id", "to_stage")
+    ):
+        out[pid] = stage
+    return out
+
+
+def problems_open_on(project_ids, day):
+    """{project id: [titles]} of the problems open at the end of ``day``: raised on or
+    before it (Beijing date) and not resolved or closed by then. A problem's history
+    (resolve, close, reopen steps) says which; one without such steps counts as closed
+    from its ``resolved_on``."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
+    raised = list(
+        Problem.objects.filter(project_id__in=project_ids, created_at__lt=end)
+        .order_by("project_id", "created_at", "id")
+        .values_list("id", "project_id", "title", "status", "resolved_on")
+    )
+    K = ProblemStep.Kind
+    last_step, has_steps = {}, set()
+    for problem_id, kind, at in (
+        ProblemStep.objects.filter(
+            problem_id__in=[r[0] for r in raised], kind__in=[K.RESOLVE, K.CLOSE, K.REOPEN]
+        )
+        .order_by("problem_id", "at", "id")
+        .values_list("problem_id", "kind", "at")
+    ):
+        has_steps.add(problem_id)
+        if at < end:
+            last_step[problem_id] = kind
+    out = defaultdict(list)
+    for problem_id, pid, title, status, resolved_on in raised:
+        if problem_id in has_steps:
+            shut = last_step.get(problem_id) in (K.RESOLVE, K.CLOSE)
+        else:
+            shut = status != Problem.Status.OPEN and (resolved_on is None or resolved_on <= day)
+        if not shut:
+            out[pid].append(title)
+    return out
 
 
 def multi_owner_projects():

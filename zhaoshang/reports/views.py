@@ -1,13 +1,11 @@
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhaoshang.common.excel import xlsx_response
+from zhaoshang.common import exports as common_exports
+from zhaoshang.common.excel import XLSX
 from zhaoshang.org.access import paginate, require
 
 from . import exports, queries, services
@@ -32,28 +30,24 @@ def _month(params):
     return year, month
 
 
-def _download(content, filename, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def _outputs(request, data, *, version=None, issued_on=None):
+    """The report as .xlsx or .docx when asked for (with its audit line), else None."""
     kind = request.GET.get("export")
+    if kind not in ("xlsx", "docx"):
+        return None
     name = data["title"] + (f"（第{version}版）" if version else "")
     if kind == "xlsx":
-        return _download(exports.xlsx_bytes(data), f"{name}.xlsx", exports_xlsx())
-    if kind == "docx":
-        return _download(
-            exports.docx_bytes(data, version=version, issued_on=issued_on), f"{name}.docx", DOCX
-        )
-    return None
-
-
-def exports_xlsx():
-    from zhaoshang.common.excel import XLSX
-
-    return XLSX
+        content, content_type = exports.xlsx_bytes(data), XLSX
+    else:
+        content = exports.docx_bytes(data, version=version, issued_on=issued_on)
+        content_type = DOCX
+    common_exports.audit_document(
+        actor=request.user,
+        object_type="reports.issuedreport" if version else "reports.monthly",
+        filename=f"{name}.{kind}",
+        params={"year": data["year"], "month": data["month"]},
+    )
+    return common_exports.attachment(content, f"{name}.{kind}", content_type)
 
 
 BREAKDOWNS = [
@@ -151,6 +145,17 @@ def issued_detail(request, pk):
     )
 
 
+@common_exports.register("reports.records", object_type="reports.figure")
+def records_table(user, params):
+    """The records behind one figure, scoped to the user."""
+    spec = queries.parse_spec(params)
+    kind, rows, _ = queries.drill(user, spec)
+    title = _figure_title(spec)
+    return common_exports.Table(
+        title, [(title[:31], *_record_table(kind, rows))], count=rows.count()
+    )
+
+
 @require()
 def records(request):
     """The records behind one figure, scoped to the user."""
@@ -160,10 +165,10 @@ def records(request):
         spec = queries.parse_spec(request.GET)
     except queries.DrillError as exc:
         return render(request, "reports/records.html", {"error": str(exc)}, status=400)
+    if request.GET.get("export") == "xlsx":
+        return common_exports.respond(request, "reports.records", request.GET)
     kind, rows, value = queries.drill(request.user, spec)
     title = _figure_title(spec)
-    if request.GET.get("export") == "xlsx":
-        return xlsx_response(title, [(title[:31], *_record_table(kind, rows))])
     page = paginate(request, rows)
     return render(
         request,

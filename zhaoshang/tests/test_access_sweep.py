@@ -88,6 +88,18 @@ def kejiju_webhook(demo):
     return {"pk": hook.pk}
 
 
+def kejiju_export(demo):
+    """A large export 区科技局's clerk asked for, written by the worker: theirs alone."""
+    from zhaoshang.common import exports
+    from zhaoshang.pipeline import views  # noqa: F401 - registers the project list export
+
+    user = demo["department_staff"]
+    spec = exports.EXPORTS["pipeline.projects"]
+    token = exports.export_start(user=user, spec=spec, params={}, table=spec.build(user, {}))
+    exports.export_run(token)
+    return {"token": token}
+
+
 # Targets, the monthly report and dashboards (issue 5).
 REPORT_READERS = {"office_staff", "leader", "supervision"}
 UNIT_REPORTERS = {"department_staff", "department_head"}
@@ -299,6 +311,9 @@ TABLE = {
         {"office_staff": 404, "department_head": 404, "other_unit": 404},
     ),
     # Notifications: an inbox is its owner's own; robots are set by unit heads and the office.
+    # Large exports: the page and the file, for the user who asked only.
+    "exports:status": (kejiju_export, set(), {"department_staff": 200, "*": 404}),
+    "exports:download": (kejiju_export, set(), {"department_staff": 200, "*": 404}),
     "notifications:inbox": (None, EVERYONE, {}),
     "notifications:badge": (None, EVERYONE, {}),
     "notifications:open": (kejiju_notification, set(), {"department_staff": 302, "*": 404}),

@@ -19,6 +19,7 @@ from zhaoshang.pipeline import queries, services, tasks, views, workflow
 from zhaoshang.pipeline.models import (
     FundsEntry,
     MajorLevel,
+    OwnerChange,
     PipelineConfig,
     Problem,
     ProblemStep,
@@ -439,6 +440,55 @@ def test_the_funnel_counts_conversion_and_time_in_stage(demo):
     assert (lead["median"], lead["average"]) == (20, 20.0)  # 10 and 30 days as a lead
     assert negotiating["median"] == (dt.date(2026, 3, 1) - dt.date(2026, 1, 11)).days
     assert signed["current"] == 1 and signed["median"] is None  # still running
+
+
+def test_time_in_stage_goes_to_the_unit_that_held_the_project_during_the_stay(demo):
+    """Counting rule 2: a project handed over mid-stay credits each unit with the days it
+    held it, not the unit that holds it now with the whole stay."""
+    from zhaoshang.reports.demo import at_local, reassign
+
+    clerk = demo["department_staff"]
+    today = dt.date(2026, 11, 23)
+    project = services.project_create(
+        actor=clerk,
+        data={"name": "漏斗改派", "enterprise": _enterprise()},
+        occurred_on=dt.date(2026, 1, 1),
+    )
+    # Registered on 1 January (the registration row is stamped now otherwise).
+    OwnerChange.objects.filter(project=project).update(at=at_local(dt.date(2026, 1, 1)))
+    workflow.project_move(
+        actor=clerk,
+        project=project,
+        to_stage="negotiating",
+        data={"occurred_on": dt.date(2026, 1, 11)},
+        today=today,
+    )
+    # 区科技局 negotiated 20 days, then the office handed the project to 区金融局, which
+    # signed it 40 days later.
+    finance = Department.objects.get(name="区金融局")
+    reassign(project, finance, at_local(dt.date(2026, 1, 31)))
+    project.refresh_from_db()
+    workflow.project_move(
+        actor=demo["office_staff"],
+        project=project,
+        to_stage="signed",
+        data={
+            "signed_on": dt.date(2026, 3, 12),
+            "agreed_investment": Decimal(1000),
+            "agreement_no": "X",
+        },
+        today=today,
+    )
+    Project.objects.exclude(pk=project.pk).delete()
+    rows = {r["unit"]: r for r in queries.funnel(demo["office_staff"])}
+
+    def negotiating(unit):
+        return rows[unit]["stages"][1]["median"]
+
+    assert negotiating(KEJIJU) == 20
+    assert negotiating("区金融局") == 40
+    assert negotiating("全区") == 60  # the district counts the whole stay
+    assert rows[KEJIJU]["stages"][0]["median"] == 10  # the lead stage, before the move
 
 
 # --- API -----------------------------------------------------------------------------------

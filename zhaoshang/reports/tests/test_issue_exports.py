@@ -109,3 +109,32 @@ def test_xlsx_and_docx_hold_the_figures_of_the_page(october, client_for):
     assert head._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert not cells[2].paragraphs[0].runs[0].bold
     assert [c.width for c in main.rows[1].cells] == [c.width for c in main.columns]
+
+
+def test_the_title_and_the_word_issuer_carry_the_districts_own_name(october, demo, client_for):
+    """Another district (or a city) running the system prints its own name: renaming
+    the top of the unit tree renames the report, its Excel and its Word issuer."""
+    from zhaoshang.org.models import Department
+    from zhaoshang.org.services import department_update
+
+    top = Department.objects.get(name="河西区人民政府")
+    department_update(
+        actor=demo["system_admin"],
+        department=top,
+        data={"name": "和平区人民政府"},
+        version=top.version,
+    )
+    c = client_for("office_staff")
+    html = c.get("/reports/monthly/?year=2026&month=10").content.decode()
+    assert "和平区招商引资统计月报（2026年10月）" in html
+    assert "河西区" not in html
+
+    xlsx = c.get("/reports/monthly/?year=2026&month=10&export=xlsx")
+    assert load_workbook(BytesIO(xlsx.content))["主要指标"]["A1"].value.startswith(
+        "和平区招商引资统计月报（2026年10月）"
+    )
+    docx = c.get("/reports/monthly/?year=2026&month=10&export=docx")
+    texts = [p.text for p in Document(BytesIO(docx.content)).paragraphs]
+    assert texts[0] == "和平区招商引资统计月报（2026年10月）"
+    assert texts[1].startswith("和平区招商引资工作领导小组办公室")
+    assert not any("河西区" in t for t in texts)

@@ -186,3 +186,79 @@ def test_units_without_a_signing_this_year_are_listed_for_call_in(units, build):
     report = monthly_report(2026, 10, today=dt.date(2026, 11, 3))
     assert "区科技局" not in [c["name"] for c in report["call_in"]]
     assert "友谊路街道" in [c["name"] for c in report["call_in"]]
+
+
+def _problem(project, title, raised, resolved=None, kind="resolve"):
+    """A problem raised on ``raised`` and, if given, resolved (or closed) on ``resolved``,
+    with the history the services write."""
+    from zhaoshang.pipeline.models import Problem, ProblemStep
+
+    problem = Problem.objects.create(
+        project=project,
+        category="land",
+        title=title,
+        owner_department=project.department,
+        deadline_days=10,
+        due_on=raised + dt.timedelta(days=14),
+    )
+    Problem.objects.filter(pk=problem.pk).update(created_at=at_local(raised))
+    if resolved:
+        Problem.objects.filter(pk=problem.pk).update(
+            status=Problem.Status.RESOLVED if kind == "resolve" else Problem.Status.CLOSED,
+            resolved_on=resolved,
+        )
+        step = ProblemStep.objects.create(problem=problem, kind=kind)
+        ProblemStep.objects.filter(pk=step.pk).update(at=at_local(resolved))
+    return problem
+
+
+def test_a_past_months_tables_show_the_state_at_the_months_end(units, build, enterprise):
+    """November's report read in December shows November: no project registered in
+    December, each project's stage and unit on 30 November, the problems open that day."""
+    from zhaoshang.pipeline.models import Project, StageChange
+    from zhaoshang.reports.demo import make_project
+
+    signed = build(units["科技局"], signed_on=dt.date(2026, 11, 5), amount=20000)
+    # Landed on 3 December and handed to 区金融局 the same day.
+    StageChange.objects.create(
+        project=signed,
+        from_stage=Stage.SIGNED,
+        to_stage=Stage.LANDED,
+        occurred_on=dt.date(2026, 12, 3),
+        department=signed.department,
+    )
+    Project.objects.filter(pk=signed.pk).update(
+        stage=Stage.LANDED, registered_on=dt.date(2026, 12, 3)
+    )
+    reassign(signed, units["金融局"], at_local(dt.date(2026, 12, 3)))
+    negotiating = build(units["商务局"], amount=30000)  # registered 2 January 2025
+    drop(negotiating, dt.date(2026, 12, 1))
+    make_project(
+        name="十二月登记的重大项目",
+        enterprise=enterprise,
+        unit=units["科技局"],
+        registered_at=at_local(dt.date(2026, 12, 2)),
+        stage=Stage.NEGOTIATING,
+        amount=Decimal(50000) * 10000,
+    )
+    _problem(signed, "十月提出、十一月解决", dt.date(2026, 10, 8), dt.date(2026, 11, 20))
+    _problem(signed, "十一月提出、十二月解决", dt.date(2026, 11, 10), dt.date(2026, 12, 2))
+    _problem(signed, "十一月提出、十二月关闭", dt.date(2026, 11, 12), dt.date(2026, 12, 4), "close")
+    _problem(signed, "十二月提出", dt.date(2026, 12, 4))
+    _problem(negotiating, "十一月提出、至今未解决", dt.date(2026, 11, 1))
+
+    report = monthly_report(2026, 11, today=dt.date(2026, 12, 7))
+    major = {p["name"]: p for p in report["major_projects"]}
+    assert set(major) == {signed.name, negotiating.name}
+    assert (major[signed.name]["stage"], major[signed.name]["unit"]) == ("签约", "区科技局")
+    assert major[signed.name]["problems"] == ["十一月提出、十二月解决", "十一月提出、十二月关闭"]
+    assert major[negotiating.name]["stage"] == "洽谈"  # dropped only in December
+    assert major[negotiating.name]["problems"] == ["十一月提出、至今未解决"]
+    assert [(p["name"], p["stage"]) for p in report["signed_this_month"]] == [(signed.name, "签约")]
+
+    # December's report shows December.
+    december = monthly_report(2026, 12, today=dt.date(2026, 12, 7))
+    major = {p["name"]: p for p in december["major_projects"]}
+    assert set(major) == {signed.name, "十二月登记的重大项目"}
+    assert (major[signed.name]["stage"], major[signed.name]["unit"]) == ("落地", "区金融局")
+    assert major[signed.name]["problems"] == ["十二月提出"]
