@@ -54,6 +54,7 @@ def project_create(*, actor, data, department=None, stage=Stage.LEAD, occurred_o
     The registering unit keeps the credit for the find; the first owner and the first
     stage are history rows like every later change, so reports never special-case them.
     """
+    _refuse_tailored_terms(data)
     department = department or actor.department
     data = {**data, "department": department}
     data.setdefault("stage", stage)
@@ -127,10 +128,23 @@ NOT_EDITABLE = {
 }
 
 
+def _refuse_tailored_terms(data):
+    # 一企一策 is the executive meeting's decision: approval_services.meeting_record sets
+    # the flag when the meeting approves the terms, and no form, API or import does.
+    if "tailored_terms" in data:
+        raise ValidationError(
+            {
+                "tailored_terms": "“一企一策”不能手工勾选：须在项目页发起一企一策审批，"
+                "经区政府常务会议审议通过后由系统标记。"
+            }
+        )
+
+
 @transaction.atomic
 def project_update(*, actor, project, data, version):
     """Edit a project's fields; refused when someone saved it since ``version``. The
     major-project level follows the investment amounts."""
+    _refuse_tailored_terms(data)
     bad = NOT_EDITABLE & set(data)
     if bad:
         raise ValidationError(
