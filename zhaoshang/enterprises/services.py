@@ -13,10 +13,11 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record, diff, snapshot
+from zhaoshang.common.imports import job_step_start
 from zhaoshang.common.records import record_update
 
 from . import search
-from .models import Contact, Enterprise, FormerName, Ranking, SearchGram
+from .models import Contact, Enterprise, FormerName, ImportJob, Ranking, SearchGram
 from .parsing import normalize_name
 
 SIMILARITY_THRESHOLD = 85
@@ -310,3 +311,37 @@ def enterprise_merge(*, actor, survivor, duplicate):
         + ("；转移：" + "、".join(f"{k}{v}条" for k, v in moved.items()) if moved else ""),
     )
     return survivor
+
+
+# --- Imports: starting the worker's steps --------------------------------------------------
+def import_check_start(*, actor, job, mapping):
+    """Save the column mapping and hand the dry run to the worker (once per click that
+    wins: see ``common.imports.job_step_start``)."""
+    from . import tasks  # tasks → importing → services
+
+    job_step_start(
+        ImportJob,
+        job,
+        from_states=[ImportJob.State.UPLOADED, ImportJob.State.CHECKED],
+        to_state=ImportJob.State.CHECKING,
+        mapping=mapping,
+        processed_rows=0,
+    )
+    transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
+
+
+def import_commit_start(*, actor, job, create_unmatched=False):
+    """Hand a checked import to the worker: checked → importing as one conditional UPDATE,
+    so a double click on 确认导入 queues one commit and the second click is told so."""
+    from . import tasks
+
+    if job.errors:
+        raise ValidationError("试导入发现被拒绝的行，请修正文件后重新上传，再确认导入。")
+    job_step_start(
+        ImportJob,
+        job,
+        from_states=[ImportJob.State.CHECKED],
+        to_state=ImportJob.State.IMPORTING,
+        processed_rows=0,
+    )
+    transaction.on_commit(lambda: tasks.commit_import.delay(job.pk, actor.pk, create_unmatched))

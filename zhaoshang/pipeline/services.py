@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from zhaoshang.common.imports import job_step_start
 from zhaoshang.common.records import record_create, record_delete, record_update
 from zhaoshang.reports.services import funds_recount
 
@@ -21,6 +22,7 @@ from .models import (
     Problem,
     ProblemStep,
     Project,
+    ProjectImport,
     ProjectMember,
     Stage,
     StageChange,
@@ -379,3 +381,35 @@ def relevel_projects(config):
             default=Value(MajorLevel.NONE),
         )
     )
+
+
+# --- Project ledger imports: starting the worker's steps ----------------------------------
+def project_import_check_start(*, actor, job, mapping):
+    """Save the column mapping and hand the dry run to the worker; a second click while it
+    runs queues nothing (``common.imports.job_step_start``)."""
+    from . import tasks  # tasks → importing → services
+
+    job_step_start(
+        ProjectImport,
+        job,
+        from_states=[ProjectImport.State.UPLOADED, ProjectImport.State.CHECKED],
+        to_state=ProjectImport.State.CHECKING,
+        mapping=mapping,
+    )
+    transaction.on_commit(lambda: tasks.check_project_import.delay(job.pk))
+
+
+def project_import_commit_start(*, actor, job):
+    """Hand a checked ledger import to the worker: checked → importing as one conditional
+    UPDATE, so a double click on 确认导入 queues one commit and the second click is told so."""
+    from . import tasks
+
+    if job.errors:
+        raise ValidationError("试导入发现被拒绝的行，请修正文件后重新上传，再确认导入。")
+    job_step_start(
+        ProjectImport,
+        job,
+        from_states=[ProjectImport.State.CHECKED],
+        to_state=ProjectImport.State.IMPORTING,
+    )
+    transaction.on_commit(lambda: tasks.commit_project_import.delay(job.pk, actor.pk))
