@@ -4,6 +4,7 @@ applies it in one transaction only when no row is rejected; applying a row whose
 are unchanged changes nothing, so running an import twice never duplicates."""
 
 import contextlib
+import os
 import re
 import secrets
 import zipfile
@@ -153,6 +154,44 @@ def dry_run(token, columns, validate_row):
 def discard(token):
     with contextlib.suppress(ImportFileError):
         _path(token).unlink(missing_ok=True)
+
+
+class _Claim:
+    def __init__(self, token):
+        self.token = token
+        self.committed = False
+
+
+@contextlib.contextmanager
+def commit_claim(token):
+    """Hold an uploaded file for one commit; on leaving, a committed file is discarded.
+
+    The claim is the exclusive creation of a marker beside the file (``O_CREAT |
+    O_EXCL``: of two requests exactly one creates it), so of two clicks on 确认导入 in
+    flight at once one commits and the other is refused. The file is discarded before
+    the marker goes, so a click arriving after the commit finds nothing to commit. Set
+    ``claim.committed`` when the commit applied the file; a refused commit (rejected
+    rows) keeps it."""
+    path = _path(token)
+    if not path.exists():
+        raise ImportFileError(
+            "该文件已导入完成或已失效（可能重复点击了“确认导入”），本次操作未执行；"
+            "如需再次导入，请重新上传。"
+        )
+    marker = path.with_suffix(".committing")
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError as exc:
+        raise ImportFileError(
+            "该文件正在导入中（可能重复点击了“确认导入”），本次操作未重复执行，请稍候查看结果。"
+        ) from exc
+    claim = _Claim(token)
+    try:
+        yield claim
+    finally:
+        if claim.committed:
+            discard(token)
+        marker.unlink(missing_ok=True)
 
 
 # --- Starting a worker step of an uploaded import (enterprise library, project ledgers) ----
