@@ -7,7 +7,7 @@ from django.db import transaction
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.common.imports import Column, RowError, dry_run
+from zhaoshang.common.imports import Column, RowError, commit_claim, dry_run
 from zhaoshang.org.models import Department
 
 from . import services
@@ -104,8 +104,17 @@ def target_dry_run(token):
     return result, plan
 
 
-@transaction.atomic
 def target_import_commit(token, *, actor):
+    """Commit the file once: a second click while it runs, or after, is refused with an
+    ImportFileError (``common.imports.commit_claim``)."""
+    with commit_claim(token) as claim:
+        result, counts = _target_import_commit(token, actor=actor)
+        claim.committed = counts is not None
+    return result, counts
+
+
+@transaction.atomic
+def _target_import_commit(token, *, actor):
     """Apply the file in one transaction; refuses, changing nothing, when any row is bad."""
     result, plan = target_dry_run(token)
     if not result.ok:

@@ -121,7 +121,6 @@ def target_import(request):
             token = request.POST["token"]
             result, counts = target_import_commit(token, actor=request.user)
             if counts is not None:
-                import_files.discard(token)
                 messages.success(
                     request,
                     f"导入完成：新增 {counts['create']} 个单位，更新 {counts['update']} 个，未变化 {counts['unchanged']} 个。",

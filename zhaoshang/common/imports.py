@@ -4,6 +4,7 @@ applies it in one transaction only when no row is rejected; applying a row whose
 are unchanged changes nothing, so running an import twice never duplicates."""
 
 import contextlib
+import os
 import re
 import secrets
 import zipfile
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -152,3 +154,68 @@ def dry_run(token, columns, validate_row):
 def discard(token):
     with contextlib.suppress(ImportFileError):
         _path(token).unlink(missing_ok=True)
+
+
+class _Claim:
+    def __init__(self, token):
+        self.token = token
+        self.committed = False
+
+
+@contextlib.contextmanager
+def commit_claim(token):
+    """Hold an uploaded file for one commit; on leaving, a committed file is discarded.
+
+    The claim is the exclusive creation of a marker beside the file (``O_CREAT |
+    O_EXCL``: of two requests exactly one creates it), so of two clicks on 确认导入 in
+    flight at once one commits and the other is refused. The file is discarded before
+    the marker goes, so a click arriving after the commit finds nothing to commit. Set
+    ``claim.committed`` when the commit applied the file; a refused commit (rejected
+    rows) keeps it."""
+    path = _path(token)
+    if not path.exists():
+        raise ImportFileError(
+            "该文件已导入完成或已失效（可能重复点击了“确认导入”），本次操作未执行；"
+            "如需再次导入，请重新上传。"
+        )
+    marker = path.with_suffix(".committing")
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError as exc:
+        raise ImportFileError(
+            "该文件正在导入中（可能重复点击了“确认导入”），本次操作未重复执行，请稍候查看结果。"
+        ) from exc
+    claim = _Claim(token)
+    try:
+        yield claim
+    finally:
+        if claim.committed:
+            discard(token)
+        marker.unlink(missing_ok=True)
+
+
+# --- Starting a worker step of an uploaded import (enterprise library, project ledgers) ----
+# Their jobs share these states. What a request that did not start the step is told, by
+# the state the job is in when it looked.
+NOT_STARTED = {
+    "uploaded": "尚未试导入，请先确认列对应并试导入，再确认导入。",
+    "checking": "试导入正在进行中（可能重复点击了按钮），本次操作未重复执行，请稍候查看结果。",
+    "checked": "试导入已完成，请查看结果后再操作。",
+    "importing": "该文件正在导入中（可能重复点击了“确认导入”），本次操作未重复执行，请稍候查看结果。",
+    "done": "该文件已导入完成，本次操作未重复执行。",
+    "failed": "该导入已失败，请核对文件后重新上传。",
+}
+
+
+def job_step_start(model, job, *, from_states, to_state, **updates):
+    """Move ``job`` into ``to_state`` with one conditional UPDATE (``WHERE state IN
+    from_states``). Of two requests starting the same step (a double click, two tabs),
+    only the one whose UPDATE matched the row may queue the worker's task; the other gets
+    a ValidationError saying why, and nothing is changed or queued twice."""
+    won = model.objects.filter(pk=job.pk, state__in=from_states).update(state=to_state, **updates)
+    if not won:
+        state = model.objects.filter(pk=job.pk).values_list("state", flat=True).first()
+        raise ValidationError(NOT_STARTED.get(state, "该导入的状态已变化，请刷新页面后查看。"))
+    job.state = to_state
+    for name, value in updates.items():
+        setattr(job, name, value)

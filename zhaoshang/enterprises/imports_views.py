@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,7 +9,7 @@ from zhaoshang.common.forms import StyledFormMixin
 from zhaoshang.common.imports import ImportFileError
 from zhaoshang.org.access import paginate, require
 
-from . import importing, queries, tasks
+from . import importing, queries, services
 from .models import ImportJob, RankingKind
 
 IMPORT = "enterprises.import_enterprise"
@@ -60,42 +60,34 @@ def import_detail(request, pk):
     job = get_object_or_404(queries.import_jobs_for(request.user), pk=pk)
     columns = importing.columns_for(job.kind)
     action = request.POST.get("action")
-    if (
-        request.method == "POST"
-        and action == "check"
-        and job.state in (ImportJob.State.UPLOADED, ImportJob.State.CHECKED)
-    ):
+    if request.method == "POST" and action == "check":
         mapping = {}
         for index in range(len(job.headers)):
             key = request.POST.get(f"col{index}", "")
             if key in columns and key not in mapping.values():
                 mapping[str(index)] = key
-        ImportJob.objects.filter(pk=job.pk).update(
-            mapping=mapping, state=ImportJob.State.CHECKING, processed_rows=0
-        )
-        transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
+        try:
+            services.import_check_start(actor=request.user, job=job, mapping=mapping)
+        except ValidationError as exc:
+            messages.warning(request, exc.messages[0])
         return redirect("enterprises:import_detail", pk=job.pk)
-    if (
-        request.method == "POST"
-        and action == "commit"
-        and job.state == ImportJob.State.CHECKED
-        and not job.errors
-    ):
-        ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportJob.State.IMPORTING, processed_rows=0
-        )
+    if request.method == "POST" and action == "commit":
         create = request.POST.get("create_unmatched") == "1"
         # The user's decision per row found by name only: an enterprise id or "new";
-        # none (the default) leaves the row out. _match checks each against the candidates.
+        # none (the default) leaves the row out.
         confirmations = {
             str(item["row"]): request.POST[f"confirm{item['row']}"]
             for item in job.summary.get("to_confirm", [])
             if request.POST.get(f"confirm{item['row']}")
         }
-        transaction.on_commit(
-            lambda: tasks.commit_import.delay(job.pk, request.user.pk, create, confirmations)
-        )
-        messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
+        try:
+            services.import_commit_start(
+                actor=request.user, job=job, create_unmatched=create, confirmations=confirmations
+            )
+        except ValidationError as exc:
+            messages.warning(request, exc.messages[0])
+        else:
+            messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
         return redirect("enterprises:import_detail", pk=job.pk)
     job.refresh_from_db()
     context = {

@@ -12,10 +12,11 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record, diff, snapshot
+from zhaoshang.common.imports import job_step_start
 from zhaoshang.common.records import record_update
 
 from . import search
-from .models import Contact, Enterprise, FormerName, Ranking, SearchGram
+from .models import Contact, Enterprise, FormerName, ImportJob, Ranking, SearchGram
 from .parsing import exact_name, normalize_name
 
 SIMILARITY_THRESHOLD = 85
@@ -259,25 +260,86 @@ def contact_add(*, actor, enterprise, data):
     return contact
 
 
+# Records of other modules that point at an enterprise follow a merge through their own
+# module's service, registered here from its AppConfig.ready (this app may not import
+# theirs): ``fn(*, actor, survivor, duplicate)`` re-points its records to the survivor
+# with an audit line per moved record and returns ``{what: count}``, or raises a Chinese
+# ValidationError to refuse the merge (the whole merge then rolls back).
+MERGE_HANDLERS = {}
+
+
+def register_merge(model, fn):
+    """``model`` (its records point at an enterprise) moves on a merge through ``fn``."""
+    MERGE_HANDLERS[model] = fn
+    return fn
+
+
+def contacts_merge(*, actor, survivor, duplicate):
+    """The duplicate's contacts become the survivor's, each with its audit line."""
+    moved = 0
+    for contact in Contact.objects.filter(enterprise=duplicate).order_by("pk"):
+        Contact.objects.filter(pk=contact.pk).update(enterprise=survivor)
+        audit_record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=contact,
+            changes={"enterprise": [duplicate.name, survivor.name]},
+            detail=f"企业合并：“{duplicate.name}”并入“{survivor.name}”",
+        )
+        moved += 1
+    return {Contact._meta.verbose_name: moved}
+
+
+register_merge(Contact, contacts_merge)
+# Kept by the merge itself: names become former names, rankings are moved where the
+# survivor lacks that list and year, postings are rebuilt, merged rows follow.
+MERGE_OWN = (Enterprise, SearchGram, FormerName, Ranking)
+
+
+def _merge_handlers():
+    """The handler of every model pointing at an enterprise; a model without one stops
+    the merge rather than leave its records on the merged row."""
+    handlers = []
+    for rel in Enterprise._meta.related_objects:
+        model = rel.related_model
+        if rel.many_to_many or model in MERGE_OWN:
+            continue
+        if model not in MERGE_HANDLERS:
+            raise ValidationError(
+                f"“{model._meta.verbose_name}”的记录没有合并办法，暂不能合并企业，请联系系统管理员。"
+            )
+        if MERGE_HANDLERS[model] not in handlers:
+            handlers.append(MERGE_HANDLERS[model])
+    return handlers
+
+
 @transaction.atomic
 def enterprise_merge(*, actor, survivor, duplicate):
-    """Join ``duplicate`` into ``survivor``: every link moves to the survivor, the
-    duplicate's names become former names, blanks are filled from it, and the duplicate
-    stays (marked merged) so old references resolve."""
+    """Join ``duplicate`` into ``survivor``: every link moves to the survivor through its
+    module's service, the duplicate's names become former names, blanks are filled from
+    it, and the duplicate stays (marked merged) so old references resolve.
+
+    Both rows stay locked until the merge commits, so a lead registered, a contact added
+    or another merge of either enterprise waits for it and then sees the merged state."""
     if survivor.pk == duplicate.pk:
         raise ValidationError("不能与自身合并。")
+    # Locked in key order, so two merges of the same pair cannot deadlock.
+    locked = {
+        e.pk: e
+        for e in Enterprise.objects.select_for_update()
+        .filter(pk__in=[survivor.pk, duplicate.pk])
+        .order_by("pk")
+    }
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
     if duplicate.merged_into_id:
         raise ValidationError(f"“{duplicate}”已合并至其他企业。")
+    if survivor.merged_into_id:
+        raise ValidationError(f"“{survivor}”已合并至其他企业，请选择合并后的企业。")
     moved = {}
-    # Every foreign key in any app that points at an enterprise follows the survivor.
-    for rel in Enterprise._meta.related_objects:
-        if rel.many_to_many or rel.related_model in (Enterprise, SearchGram, FormerName, Ranking):
-            continue
-        count = rel.related_model._base_manager.filter(**{rel.field.name: duplicate}).update(
-            **{rel.field.name: survivor}
-        )
-        if count:
-            moved[str(rel.related_model._meta.verbose_name)] = count
+    for handler in _merge_handlers():
+        for what, count in handler(actor=actor, survivor=survivor, duplicate=duplicate).items():
+            if count:
+                moved[str(what)] = moved.get(str(what), 0) + count
     Enterprise.objects.filter(merged_into=duplicate).update(merged_into=survivor)
     for ranking in duplicate.rankings.all():
         if not survivor.rankings.filter(kind=ranking.kind, year=ranking.year).exists():
@@ -325,3 +387,41 @@ def enterprise_merge(*, actor, survivor, duplicate):
         + ("；转移：" + "、".join(f"{k}{v}条" for k, v in moved.items()) if moved else ""),
     )
     return survivor
+
+
+# --- Imports: starting the worker's steps --------------------------------------------------
+def import_check_start(*, actor, job, mapping):
+    """Save the column mapping and hand the dry run to the worker (once per click that
+    wins: see ``common.imports.job_step_start``)."""
+    from . import tasks  # tasks → importing → services
+
+    job_step_start(
+        ImportJob,
+        job,
+        from_states=[ImportJob.State.UPLOADED, ImportJob.State.CHECKED],
+        to_state=ImportJob.State.CHECKING,
+        mapping=mapping,
+        processed_rows=0,
+    )
+    transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
+
+
+def import_commit_start(*, actor, job, create_unmatched=False, confirmations=None):
+    """Hand a checked import to the worker: checked → importing as one conditional UPDATE,
+    so a double click on 确认导入 queues one commit and the second click is told so.
+    ``confirmations``: the user's decision per row found by name only (row → enterprise
+    id or "new"); the commit checks each against that row's candidates."""
+    from . import tasks
+
+    if job.errors:
+        raise ValidationError("试导入发现被拒绝的行，请修正文件后重新上传，再确认导入。")
+    job_step_start(
+        ImportJob,
+        job,
+        from_states=[ImportJob.State.CHECKED],
+        to_state=ImportJob.State.IMPORTING,
+        processed_rows=0,
+    )
+    transaction.on_commit(
+        lambda: tasks.commit_import.delay(job.pk, actor.pk, create_unmatched, confirmations)
+    )

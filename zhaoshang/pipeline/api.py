@@ -78,7 +78,6 @@ class ProjectPatch(Schema):
     expected_tax: Decimal | None = None
     expected_output: Decimal | None = None
     strategic_emerging: bool | None = None
-    tailored_terms: bool | None = None
 
 
 class MoveIn(Schema):

@@ -506,6 +506,33 @@ def evaluation_missing(project, data):
 workflow.register_check(Stage.SIGNED, evaluation_missing)
 
 
+def terms_unapproved(project, data):
+    """The signing guard of tailored terms: a project whose 一企一策 approval has been
+    started (or that is flagged 一企一策) signs only once the executive meeting approved
+    its terms, since the agreement signed is the one the meeting froze."""
+    states = set(
+        TermsApproval.objects.filter(project_id=project.pk).values_list("state", flat=True)
+    )
+    if TermsState.APPROVED in states:
+        return None
+    open_states = [s for s in TERMS_OPEN if s in states]
+    if open_states:
+        return (
+            f"该项目的一企一策正在审批（当前环节：{TermsState(open_states[0]).label}），"
+            "须经区政府常务会议审议通过后方可签约。"
+        )
+    if project.tailored_terms:
+        # A flag without an approval (set before only the loop could set it).
+        return (
+            "该项目标记为一企一策，但没有区政府常务会议审议通过的记录；"
+            "请发起一企一策审批，经常务会议审议通过后方可签约。"
+        )
+    return None
+
+
+workflow.register_check(Stage.SIGNED, terms_unapproved)
+
+
 # --- Tailored terms (一企一策) ------------------------------------------------------------
 def may_draft_terms(user, project):
     """The project's responsible unit (or a unit above it) drafts the core terms."""

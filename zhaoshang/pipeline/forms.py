@@ -55,7 +55,6 @@ class ProjectForm(VersionedForm):
             "tax_per_mu",
             "tech_content",
             "industry_linkage",
-            "tailored_terms",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

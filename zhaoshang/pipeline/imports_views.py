@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -10,7 +10,7 @@ from zhaoshang.common.forms import StyledFormMixin
 from zhaoshang.common.imports import ImportFileError
 from zhaoshang.org.access import paginate, require
 
-from . import importing, tasks
+from . import importing, services
 from .models import ProjectImport
 
 MANAGE = "pipeline.manage_pipeline"
@@ -48,26 +48,24 @@ def import_list(request):
 def import_detail(request, pk):
     job = get_object_or_404(_jobs(request.user), pk=pk)
     action = request.POST.get("action")
-    if request.method == "POST" and action == "check" and job.state in ("uploaded", "checked"):
+    if request.method == "POST" and action == "check":
         mapping = {}
         for index in range(len(job.headers)):
             key = request.POST.get(f"col{index}", "")
             if key in importing.COLUMNS and key not in mapping.values():
                 mapping[str(index)] = key
-        ProjectImport.objects.filter(pk=job.pk).update(
-            mapping=mapping, state=ProjectImport.State.CHECKING
-        )
-        transaction.on_commit(lambda: tasks.check_project_import.delay(job.pk))
+        try:
+            services.project_import_check_start(actor=request.user, job=job, mapping=mapping)
+        except ValidationError as exc:
+            messages.warning(request, exc.messages[0])
         return redirect("pipeline:import_detail", pk=job.pk)
-    if (
-        request.method == "POST"
-        and action == "commit"
-        and job.state == "checked"
-        and not job.errors
-    ):
-        ProjectImport.objects.filter(pk=job.pk).update(state=ProjectImport.State.IMPORTING)
-        transaction.on_commit(lambda: tasks.commit_project_import.delay(job.pk, request.user.pk))
-        messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
+    if request.method == "POST" and action == "commit":
+        try:
+            services.project_import_commit_start(actor=request.user, job=job)
+        except ValidationError as exc:
+            messages.warning(request, exc.messages[0])
+        else:
+            messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
         return redirect("pipeline:import_detail", pk=job.pk)
     job.refresh_from_db()
     context = {

@@ -144,6 +144,46 @@ def attribution(enterprise, unit):
     return None
 
 
+def projects_enterprise_merge(*, actor, survivor, duplicate):
+    """The enterprise library's merge hook (registered in ``apps.PipelineConfig.ready``):
+    the duplicate's leads and projects move to the surviving enterprise, each with its
+    audit line. Refused when two different units hold leads or projects on the two
+    records, since merging would hand one unit's protected lead to another: the units
+    settle who holds it first (a push, a cooperation request, or the office reassigns).
+    The caller holds both enterprise rows locked, so no lead is registered meanwhile."""
+    held = list(
+        Project.objects.filter(
+            enterprise__in=[survivor, duplicate], stage__in=HELD_STAGES, pooled_at__isnull=True
+        )
+        .select_related("department")
+        .order_by("id")
+    )
+    mine = [p for p in held if p.enterprise_id == survivor.pk]
+    theirs = [p for p in held if p.enterprise_id == duplicate.pk]
+    for a in mine:
+        for b in theirs:
+            if a.department_id != b.department_id:
+                raise ValidationError(
+                    f"无法合并：{a.department.name} 与 {b.department.name} 分别持有这两家企业的"
+                    f"线索（“{a.name}”“{b.name}”），请先协调线索归属。",
+                    code="lead_held",
+                )
+    moved = 0
+    for project in Project.objects.filter(enterprise=duplicate).order_by("id"):
+        Project.objects.filter(pk=project.pk, enterprise=duplicate).update(
+            enterprise=survivor, version=F("version") + 1
+        )
+        audit_record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=project,
+            changes={"enterprise": [duplicate.name, survivor.name]},
+            detail=f"企业合并：“{duplicate.name}”并入“{survivor.name}”",
+        )
+        moved += 1
+    return {Project._meta.verbose_name: moved}
+
+
 LEAD_FIELDS = [
     "industry_id",
     "key_industry_id",

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from zhaoshang.common.imports import job_step_start
 from zhaoshang.common.records import record_create, record_delete, record_update
 from zhaoshang.reference.calendar import add_working_days
 from zhaoshang.reports.services import funds_recount
@@ -22,6 +23,7 @@ from .models import (
     Problem,
     ProblemStep,
     Project,
+    ProjectImport,
     ProjectMember,
     Stage,
     StageChange,
@@ -55,6 +57,7 @@ def project_create(*, actor, data, department=None, stage=Stage.LEAD, occurred_o
     The registering unit keeps the credit for the find; the first owner and the first
     stage are history rows like every later change, so reports never special-case them.
     """
+    _refuse_tailored_terms(data)
     department = department or actor.department
     data = {**data, "department": department}
     data.setdefault("stage", stage)
@@ -128,10 +131,23 @@ NOT_EDITABLE = {
 }
 
 
+def _refuse_tailored_terms(data):
+    # 一企一策 is the executive meeting's decision: approval_services.meeting_record sets
+    # the flag when the meeting approves the terms, and no form, API or import does.
+    if "tailored_terms" in data:
+        raise ValidationError(
+            {
+                "tailored_terms": "“一企一策”不能手工勾选：须在项目页发起一企一策审批，"
+                "经区政府常务会议审议通过后由系统标记。"
+            }
+        )
+
+
 @transaction.atomic
 def project_update(*, actor, project, data, version):
     """Edit a project's fields; refused when someone saved it since ``version``. The
     major-project level follows the investment amounts."""
+    _refuse_tailored_terms(data)
     bad = NOT_EDITABLE & set(data)
     if bad:
         raise ValidationError(
@@ -377,3 +393,35 @@ def relevel_projects(config):
             default=Value(MajorLevel.NONE),
         )
     )
+
+
+# --- Project ledger imports: starting the worker's steps ----------------------------------
+def project_import_check_start(*, actor, job, mapping):
+    """Save the column mapping and hand the dry run to the worker; a second click while it
+    runs queues nothing (``common.imports.job_step_start``)."""
+    from . import tasks  # tasks → importing → services
+
+    job_step_start(
+        ProjectImport,
+        job,
+        from_states=[ProjectImport.State.UPLOADED, ProjectImport.State.CHECKED],
+        to_state=ProjectImport.State.CHECKING,
+        mapping=mapping,
+    )
+    transaction.on_commit(lambda: tasks.check_project_import.delay(job.pk))
+
+
+def project_import_commit_start(*, actor, job):
+    """Hand a checked ledger import to the worker: checked → importing as one conditional
+    UPDATE, so a double click on 确认导入 queues one commit and the second click is told so."""
+    from . import tasks
+
+    if job.errors:
+        raise ValidationError("试导入发现被拒绝的行，请修正文件后重新上传，再确认导入。")
+    job_step_start(
+        ProjectImport,
+        job,
+        from_states=[ProjectImport.State.CHECKED],
+        to_state=ProjectImport.State.IMPORTING,
+    )
+    transaction.on_commit(lambda: tasks.commit_project_import.delay(job.pk, actor.pk))

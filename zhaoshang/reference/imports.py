@@ -10,7 +10,7 @@ from django.db import transaction
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.common.imports import Column, RowError, dry_run
+from zhaoshang.common.imports import Column, RowError, commit_claim, dry_run
 
 from . import services
 from .models import CalendarDay, Carrier, KeyIndustry, Zone
@@ -140,8 +140,17 @@ def carrier_dry_run(token):
     return result, plan
 
 
-@transaction.atomic
 def carrier_import_commit(token, *, actor):
+    """Commit the file once: a second click while it runs, or after, is refused with an
+    ImportFileError (``common.imports.commit_claim``)."""
+    with commit_claim(token) as claim:
+        result, counts = _carrier_import_commit(token, actor=actor)
+        claim.committed = counts is not None
+    return result, counts
+
+
+@transaction.atomic
+def _carrier_import_commit(token, *, actor):
     """Apply the file; refuses (changing nothing) when any row is rejected."""
     result, plan = carrier_dry_run(token)
     if not result.ok:

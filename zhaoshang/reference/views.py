@@ -305,7 +305,6 @@ def carrier_import(request):
             token = request.POST["token"]
             result, counts = carrier_import_commit(token, actor=request.user)
             if counts is not None:
-                import_files.discard(token)
                 messages.success(
                     request,
                     f"导入完成：新增 {counts['create']} 个，更新 {counts['update']} 个，未变化 {counts['unchanged']} 个。",

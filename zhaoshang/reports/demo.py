@@ -7,11 +7,14 @@ move writes (the fields and one StageChange row; the OwnerChange history). The d
 tests and the benchmark build their data with them."""
 
 import datetime as dt
+import zlib
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from stdnum.cn import uscc
 
+from zhaoshang.enterprises.services import clean_credit_code
 from zhaoshang.pipeline.models import (
     FundsEntry,
     MajorLevel,
@@ -50,10 +53,16 @@ def make_project(
     construction_on=None,
     amount=None,
     config=None,
+    registered_credit_code=None,
     **fields,
 ):
     """A project registered by ``unit`` at ``registered_at`` and moved forward to
-    ``stage`` (signed, landed or construction) on the given dates."""
+    ``stage`` (signed, landed or construction) on the given dates. A landed project's
+    registered enterprise gets a checksum-valid code of its own unless one is given."""
+    if registered_on and not registered_credit_code:
+        registered_credit_code = _local_code(name)
+    # The landing move validates the code; data written past it must pass the same check.
+    registered_credit_code = clean_credit_code(registered_credit_code) or ""
     level = (
         major_level_for(amount, config or PipelineConfig.current()) if amount else MajorLevel.NONE
     )
@@ -69,7 +78,7 @@ def make_project(
         signed_on=signed_on,
         agreement_no=f"HX-{name[:6]}" if signed_on else "",
         registered_on=registered_on,
-        registered_credit_code="" if not registered_on else "91120103MA05L1234X",
+        registered_credit_code=registered_credit_code,
         construction_on=construction_on,
         **fields,
     )
@@ -99,6 +108,12 @@ def make_project(
             department=unit,
         )
     return project
+
+
+def _local_code(name):
+    # A stable code per project name: 9112 0103 (a 河西 company) + MA + 7 digits + check.
+    body = f"91120103MA{zlib.crc32(name.encode()) % 10**7:07d}"
+    return body + uscc.calc_check_digit(body)
 
 
 def reassign(project, to_unit, at, kind=OwnerChange.Kind.REASSIGN):

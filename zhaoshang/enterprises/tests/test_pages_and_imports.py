@@ -2,6 +2,7 @@
 search; the duplicate decision on the form; imports from .xlsx and CSV (UTF-8 and GBK)
 with mapping, dry run, commit and a re-run that changes nothing; ranking lists."""
 
+import copy
 import io
 
 import openpyxl
@@ -569,3 +570,28 @@ def test_a_confirmation_for_a_record_not_among_the_candidates_changes_nothing(
         [2, "企业名称", "确认的企业已不在候选之中（企业库已有变化），请重新试导入后再确认"]
     ]
     assert not Enterprise.objects.filter(registered_capital=1000000).exists()
+
+
+def test_a_double_click_on_commit_queues_one_commit(
+    demo, client_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from zhaoshang.enterprises import imports_views, tasks
+
+    c = client_for("office_staff")
+    job = run(c, xlsx(HEADER, ROWS), commit=False, captures=django_capture_on_commit_callbacks)
+    assert job.state == "checked" and not job.errors
+    queued = []
+    monkeypatch.setattr(tasks, "commit_import", SimpleNamespace(delay=lambda *a: queued.append(a)))
+    # Two clicks in flight: both requests read the job as checked before either starts it.
+    seen = ImportJob.objects.get(pk=job.pk)
+    monkeypatch.setattr(imports_views, "get_object_or_404", lambda qs, pk: copy.copy(seen))
+    url = f"/enterprises/imports/{job.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = c.post(url, {"action": "commit"}, follow=True).content.decode()
+        second = c.post(url, {"action": "commit"}, follow=True).content.decode()
+    assert queued == [(job.pk, demo["office_staff"].pk, False, {})]
+    assert "已开始导入" in first
+    assert "该文件正在导入中（可能重复点击了“确认导入”），本次操作未重复执行" in second
+    assert ImportJob.objects.get(pk=job.pk).state == "importing"

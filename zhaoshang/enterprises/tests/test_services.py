@@ -131,6 +131,28 @@ def test_merge_moves_every_link_and_keeps_names(db):
     assert "华为技术（深圳）有限公司" in merged.former_names.values_list("name", flat=True)
     assert list(queries.apply_search(Enterprise.objects.live(), "深圳")) == [merged]
     assert AuditEvent.objects.filter(object_id=str(dup.pk), detail__startswith="合并").exists()
+    # The moved contact has its own line in the trail.
+    contact = Contact.objects.get(name="张经理")
+    moved = AuditEvent.objects.get(
+        object_type="enterprises.contact", object_id=str(contact.pk), detail__startswith="企业合并"
+    )
+    assert moved.changes == {"enterprise": ["华为技术（深圳）有限公司", "华为技术有限公司"]}
+
+
+def test_a_merged_enterprise_is_not_merged_again(db):
+    survivor = create("华为技术有限公司", HUAWEI)
+    dup = services.enterprise_create(
+        actor=None, data={"name": "华为技术（深圳）有限公司"}, confirm_duplicates=True
+    )
+    third = services.enterprise_create(
+        actor=None, data={"name": "华为终端有限公司"}, confirm_duplicates=True
+    )
+    services.enterprise_merge(actor=None, survivor=survivor, duplicate=dup)
+    # A page opened before the first merge still shows the duplicate as live.
+    with pytest.raises(ValidationError, match="已合并至其他企业"):
+        services.enterprise_merge(actor=None, survivor=third, duplicate=dup)
+    with pytest.raises(ValidationError, match="请选择合并后的企业"):
+        services.enterprise_merge(actor=None, survivor=dup, duplicate=third)
 
 
 def test_a_similar_name_behind_hundreds_of_shared_bigrams_is_found(db):

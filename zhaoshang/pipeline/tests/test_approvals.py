@@ -24,7 +24,7 @@ from zhaoshang.pipeline.models import (
     TermsState,
     TermsStep,
 )
-from zhaoshang.pipeline.services import project_create
+from zhaoshang.pipeline.services import project_create, project_update
 
 
 # --- Totals (pure) ------------------------------------------------------------------------
@@ -551,6 +551,83 @@ def test_the_signing_move_runs_the_guard(people, project, template):
     )
     project_move(actor=clerk, project=project, to_stage="signed", data=signing, today=TODAY)
     assert Project.objects.get(pk=project.pk).stage == "signed"
+
+
+def test_tailored_terms_cannot_be_ticked_on_the_project_form(people, project, client_for):
+    from zhaoshang.pipeline.forms import ProjectForm
+
+    c = client_for("department_staff")  # 区科技局, the project's unit
+    url = f"/pipeline/projects/{project.pk}/edit/"
+    assert 'name="tailored_terms"' not in c.get(url).content.decode()
+    # A hand-made POST with the box ticked saves the edit and leaves the flag alone.
+    form = ProjectForm(instance=project, user=people["clerk"])
+    post = {n: form[n].value() for n in form.fields if form[n].value() not in (None, False)}
+    response = c.post(url, {**post, "name": "改名后的项目", "tailored_terms": "on"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.name == "改名后的项目" and not project.tailored_terms
+    # The service refuses the flag from any caller (API, import) and changes nothing.
+    with pytest.raises(ValidationError, match="不能手工勾选"):
+        project_update(
+            actor=people["clerk"],
+            project=project,
+            data={"tailored_terms": True, "name": "又改名"},
+            version=project.version,
+        )
+    project.refresh_from_db()
+    assert project.name == "改名后的项目" and not project.tailored_terms
+
+
+def test_a_tailored_terms_project_signs_only_after_the_meeting_approves(people, project):
+    from zhaoshang.pipeline.workflow import MoveRefused, project_move
+
+    clerk, office = people["clerk"], people["office"]
+    config = PipelineConfig.current()
+    config.evaluation_threshold = Decimal("1e10")  # this test is about the terms, not 准入评估
+    config.save()
+    signing = {
+        "signed_on": dt.date(2026, 11, 20),
+        "agreed_investment": "150000000",
+        "agreement_no": "HX-2026-002",
+    }
+    approval = svc.terms_start(actor=clerk, project=project)
+    with pytest.raises(MoveRefused, match="一企一策正在审批（当前环节：责任单位拟定核心条款）"):
+        project_move(actor=clerk, project=project, to_stage="signed", data=signing, today=TODAY)
+    prepare_round(approval, clerk, office, "租金减免两年")
+    with pytest.raises(MoveRefused, match="须经区政府常务会议审议通过后方可签约"):
+        project_move(actor=clerk, project=project, to_stage="signed", data=signing, today=TODAY)
+    project.refresh_from_db()
+    assert project.stage == "negotiating" and project.signed_on is None
+    svc.meeting_record(
+        actor=office, approval=approval, today=TODAY, data=meeting("approved", "第139次")
+    )
+    project.refresh_from_db()
+    project_move(actor=clerk, project=project, to_stage="signed", data=signing, today=TODAY)
+    assert Project.objects.get(pk=project.pk).stage == "signed"
+
+
+def test_a_project_flagged_tailored_without_an_approval_does_not_sign(people, project):
+    from zhaoshang.pipeline.workflow import MoveRefused, project_move
+
+    config = PipelineConfig.current()
+    config.evaluation_threshold = Decimal("1e10")
+    config.save()
+    # A flag ticked by hand before only the approval loop could set it.
+    Project.objects.filter(pk=project.pk).update(tailored_terms=True)
+    project.refresh_from_db()
+    with pytest.raises(MoveRefused, match="没有区政府常务会议审议通过的记录"):
+        project_move(
+            actor=people["clerk"],
+            project=project,
+            to_stage="signed",
+            data={
+                "signed_on": dt.date(2026, 11, 20),
+                "agreed_investment": "150000000",
+                "agreement_no": "HX-2026-003",
+            },
+            today=TODAY,
+        )
+    assert Project.objects.get(pk=project.pk).stage == "negotiating"
 
 
 def test_the_people_concerned_are_told_at_each_step(people, project, template):

@@ -1,6 +1,8 @@
+import copy
 import datetime as dt
 import io
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -212,3 +214,29 @@ def test_a_ledger_row_links_only_the_enterprise_of_the_same_name(demo):
     listed = Enterprise.objects.create(name=name, dedupe_key=normalize_name(name))
     assert _match_enterprise({"enterprise": "中国石油天然气集团有限公司"}) is None
     assert _match_enterprise({"enterprise": "中國石油天然氣股份有限公司"}) == listed
+
+
+def test_a_double_click_on_commit_queues_one_commit(
+    demo, client_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    from zhaoshang.pipeline import imports_views, tasks
+
+    c = client_for("department_staff")
+    job = run(c, xlsx(ROWS), django_capture_on_commit_callbacks)
+    assert job.state == "checked" and job.errors == []
+    queued = []
+    monkeypatch.setattr(
+        tasks, "commit_project_import", SimpleNamespace(delay=lambda *a: queued.append(a))
+    )
+    # Two clicks in flight: both requests read the job as checked before either starts it.
+    seen = ProjectImport.objects.get(pk=job.pk)
+    monkeypatch.setattr(imports_views, "get_object_or_404", lambda qs, pk: copy.copy(seen))
+    url = f"/pipeline/imports/{job.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = c.post(url, {"action": "commit"}, follow=True).content.decode()
+        second = c.post(url, {"action": "commit"}, follow=True).content.decode()
+    assert queued == [(job.pk, demo["department_staff"].pk)]
+    assert "已开始导入" in first
+    assert "该文件正在导入中（可能重复点击了“确认导入”），本次操作未重复执行" in second
+    assert ProjectImport.objects.get(pk=job.pk).state == "importing"
+    assert not Project.objects.filter(name="智慧港航数据平台").exists()

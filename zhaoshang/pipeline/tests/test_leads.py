@@ -573,3 +573,84 @@ def test_the_project_page_shows_where_it_came_from_and_links_the_lead_page(demo,
     html = render_to_string(section["template"], section["context"])
     assert "德国商会天津代表处" in html and "区科技局 → 区商务局的推送" in html
     assert f"/pipeline/leads/{lead.pk}/" in html
+
+
+# --- Merging enterprises ------------------------------------------------------------------
+def same_enterprise(name):
+    # Registered twice by mistake: the duplicate the office later merges.
+    return enterprise_create(actor=None, data={"name": name}, confirm_duplicates=True)
+
+
+def test_merge_is_refused_naming_the_units_when_two_units_hold_leads(demo):
+    from zhaoshang.enterprises.services import enterprise_merge
+
+    survivor = new_enterprise("天津合并甲科技有限公司")
+    duplicate = same_enterprise("天津合并甲科技（集团）有限公司")
+    kept = register(user("kejiju"), survivor)
+    other = register(user("youyilu"), duplicate)
+    with pytest.raises(ValidationError) as caught:
+        enterprise_merge(actor=demo["office_staff"], survivor=survivor, duplicate=duplicate)
+    assert caught.value.messages[0].startswith(
+        "无法合并：区科技局 与 友谊路街道 分别持有这两家企业的线索"
+    )
+    assert "请先协调线索归属" in caught.value.messages[0]
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id is None
+    assert Project.objects.get(pk=other.pk).enterprise_id == duplicate.pk
+    assert Project.objects.get(pk=kept.pk).enterprise_id == survivor.pk
+    # Once the office has settled it (the lead is pooled), the merge goes through.
+    Project.objects.filter(pk=other.pk).update(pooled_at=timezone.now())
+    enterprise_merge(actor=demo["office_staff"], survivor=survivor, duplicate=duplicate)
+    assert Project.objects.get(pk=other.pk).enterprise_id == survivor.pk
+
+
+def test_merge_moves_each_project_with_its_own_audit_line(demo):
+    from zhaoshang.enterprises.services import enterprise_merge
+
+    survivor = new_enterprise("天津合并乙科技有限公司")
+    duplicate = same_enterprise("天津合并乙科技（集团）有限公司")
+    kejiju = user("kejiju")
+    # The same unit holding leads on both records may have them joined.
+    register(kejiju, survivor)
+    moved = register(kejiju, duplicate)
+    version = moved.version
+    enterprise_merge(actor=demo["office_staff"], survivor=survivor, duplicate=duplicate)
+    moved.refresh_from_db()
+    assert moved.enterprise_id == survivor.pk
+    # An edit form opened before the merge is refused rather than undo it.
+    assert moved.version == version + 1
+    line = AuditEvent.objects.get(
+        object_type="pipeline.project", object_id=str(moved.pk), detail__startswith="企业合并"
+    )
+    assert line.changes == {"enterprise": [duplicate.name, survivor.name]}
+    assert line.username == demo["office_staff"].username
+
+
+def test_merge_locks_both_enterprise_rows_before_moving_anything(demo):
+    from zhaoshang.enterprises.services import enterprise_merge
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite serialises writers itself; row locks are checked on PostgreSQL")
+    survivor = new_enterprise("天津合并丙科技有限公司")
+    duplicate = same_enterprise("天津合并丙科技（集团）有限公司")
+    register(user("kejiju"), duplicate)
+    with CaptureQueriesContext(connection) as queries:
+        enterprise_merge(actor=demo["office_staff"], survivor=survivor, duplicate=duplicate)
+    sql = [q["sql"] for q in queries.captured_queries]
+    lock = next(
+        i for i, q in enumerate(sql) if "FOR UPDATE" in q and 'FROM "enterprises_enterprise"' in q
+    )
+    assert str(survivor.pk) in sql[lock] and str(duplicate.pk) in sql[lock]
+    first_write = next(i for i, q in enumerate(sql) if q.startswith("UPDATE"))
+    assert lock < first_write
+
+
+def test_every_record_pointing_at_an_enterprise_has_a_merge_service(db):
+    from zhaoshang.enterprises import services as enterprise_services
+    from zhaoshang.enterprises.models import Enterprise
+
+    # Registered by each module: a new link to enterprises without one stops merges.
+    covered = set(enterprise_services.MERGE_HANDLERS) | set(enterprise_services.MERGE_OWN)
+    pointing = {r.related_model for r in Enterprise._meta.related_objects if not r.many_to_many}
+    assert pointing <= covered
+    assert enterprise_services.MERGE_HANDLERS[Project] is lead_services.projects_enterprise_merge

@@ -264,3 +264,38 @@ def test_key_industry_edit_is_audited(demo, client_for):
         "pk"
     )
     assert event.changes["name"] == ["设计", "设计服务"]
+
+
+def test_a_second_commit_of_the_same_file_is_refused_while_and_after_it_runs(
+    demo, client_for, monkeypatch
+):
+    from zhaoshang.common.imports import ImportFileError
+    from zhaoshang.reference import imports
+
+    office = client_for("office_staff")
+    token = office.post("/reference/carriers/import/", {"file": xlsx(GOOD)}).context["token"]
+    before = Carrier.objects.count()
+    # The second click arrives while the first request is still writing its rows.
+    second = []
+    create = imports.services.carrier_create
+
+    def create_while_clicked_again(**kwargs):
+        if not second:
+            second.append("clicked")
+            try:
+                second.append(imports.carrier_import_commit(token, actor=demo["office_staff"]))
+            except ImportFileError as exc:
+                second.append(str(exc))
+        return create(**kwargs)
+
+    monkeypatch.setattr(imports.services, "carrier_create", create_while_clicked_again)
+    assert office.post("/reference/carriers/import/", {"token": token}).status_code == 302
+    assert second == [
+        "clicked",
+        "该文件正在导入中（可能重复点击了“确认导入”），本次操作未重复执行，请稍候查看结果。",
+    ]
+    assert Carrier.objects.count() == before + len(GOOD)
+    assert AuditEvent.objects.filter(action="import", object_type="reference.carrier").count() == 1
+    # A click after the commit finds the file used up and says so on the page.
+    page = office.post("/reference/carriers/import/", {"token": token}).content.decode()
+    assert "该文件已导入完成或已失效" in page
