@@ -133,6 +133,70 @@ def test_idle_session_ends_after_thirty_minutes(demo, client):
     assert event.detail == "超时自动退出"
 
 
+def _last_seen(c):
+    return c.session["zs_last_seen"]
+
+
+def _set_last_seen(c, value):
+    session = c.session
+    session["zs_last_seen"] = value
+    session.save()
+
+
+def test_background_requests_do_not_count_as_activity(demo, client):
+    login(client, "kejiju")
+    assert client.get("/").status_code == 200
+    # 29 minutes without a person's act; the badge poll (marked by static/zs/app.js) comes.
+    idle_since = time.time() - 29 * 60
+    _set_last_seen(client, idle_since)
+    poll = client.get("/notifications/badge/", HTTP_HX_REQUEST="true", HTTP_X_ZS_BACKGROUND="1")
+    assert poll.status_code == 200 and "zs-unread-badge" in poll.content.decode()
+    assert _last_seen(client) == idle_since  # the idle clock did not move
+    # Two minutes later (31 idle) the next poll ends the session and moves the window.
+    _set_last_seen(client, time.time() - 31 * 60)
+    poll = client.get(
+        "/notifications/badge/",
+        HTTP_HX_REQUEST="true",
+        HTTP_X_ZS_BACKGROUND="1",
+        HTTP_HX_CURRENT_URL="http://testserver/pipeline/",
+    )
+    assert poll["HX-Redirect"] == "/login/?next=%2Fpipeline%2F"
+    assert client.get("/").status_code == 302
+    event = AuditEvent.objects.filter(action="logout", username="kejiju").latest("pk")
+    assert event.detail == "超时自动退出"
+
+
+def test_a_persons_request_keeps_the_session(demo, client):
+    login(client, "kejiju")
+    _set_last_seen(client, time.time() - 29 * 60)
+    # A click that htmx sends (a filter form's change) is a person's act.
+    assert client.get("/pipeline/projects/", HTTP_HX_REQUEST="true").status_code == 200
+    assert time.time() - _last_seen(client) < 5
+
+
+def test_an_administrator_role_granted_mid_session_is_enforced_at_the_next_request(demo, client):
+    login(client, "kejiju")
+    assert client.get("/").status_code == 200
+    services.grant_role(
+        actor=demo["security_admin"],
+        user=demo["department_staff"],
+        role=Role.objects.get(kind=Role.Kind.AUDIT_ADMIN),
+    )
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/account/otp/setup/"
+
+
+def test_a_password_expiring_mid_session_is_enforced_at_the_next_request(demo, client):
+    login(client, "kejiju")
+    assert client.get("/enterprises/").status_code == 200
+    User.objects.filter(username="kejiju").update(
+        password_changed_at=timezone.now() - timedelta(days=91)
+    )
+    response = client.get("/enterprises/", follow=True)
+    assert response.redirect_chain[-1][0] == "/account/password/"
+    assert "密码已超过有效期" in response.content.decode()
+
+
 def test_disabling_an_account_ends_its_sessions_at_once(demo, client_for):
     clerk = Client()
     login(clerk, "kejiju")
