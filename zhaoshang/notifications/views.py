@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from zhaoshang.common.redirects import is_local_url
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.views import form_errors_to
 
@@ -35,7 +35,7 @@ def open_notification(request, pk):
     """Follow a message's link and mark it read."""
     n = get_object_or_404(queries.inbox(request.user), pk=pk)
     services.notification_mark_read(actor=request.user, notification_ids=[n.pk])
-    if n.url and url_has_allowed_host_and_scheme(n.url, allowed_hosts={request.get_host()}):
+    if is_local_url(request, n.url):
         return redirect(n.url)
     return redirect("notifications:inbox")
 

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common.excel import xlsx_response
+from zhaoshang.common.redirects import safe_next
 
 from . import home, policy, queries, services
 from .access import paginate, require
@@ -49,6 +50,10 @@ class LoginView(auth_views.LoginView):
     template_name = "org/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        # Django checks ``next`` too; going through the one helper keeps a single rule.
+        return safe_next(self.request, default="")
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
@@ -121,7 +126,7 @@ def otp_verify(request):
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 request.session.pop(GATE_OK, None)
-                return redirect(request.GET.get("next") or "org:home")
+                return redirect(safe_next(request))
         else:
             audit_record(
                 AuditEvent.Action.OTP_FAILED,
