@@ -183,8 +183,13 @@ SECURITY_POLICY = {
     "PASSWORD_HISTORY": 5,
     "LOCKOUT_FAILURES": int(env("ZS_LOCKOUT_FAILURES", "5")),
     "LOCKOUT_MINUTES": int(env("ZS_LOCKOUT_MINUTES", "30")),
+    # Failed accounts from one address before that address is locked (password spraying).
+    "ADDRESS_LOCKOUT_ACCOUNTS": int(env("ZS_ADDRESS_LOCKOUT_ACCOUNTS", "10")),
     "IDLE_MINUTES": int(env("ZS_IDLE_MINUTES", "30")),
     "AUDIT_RETENTION_DAYS": max(180, int(env("ZS_AUDIT_RETENTION_DAYS", "180"))),
+    # Intranet gateways group robots may post to, besides WeCom's and DingTalk's own hosts
+    # (one "host" or "host:port" per line; the security policy page edits it).
+    "WEBHOOK_ALLOWED_HOSTS": "\n".join(env_list("ZS_WEBHOOK_ALLOWED_HOSTS")),
 }
 AUTH_PASSWORD_VALIDATORS = [
     {

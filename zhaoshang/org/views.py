@@ -512,7 +512,7 @@ def policy_edit(request):
     row = SecurityPolicy.objects.first() or SecurityPolicy(**policy.defaults())
     form = PolicyForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in policy.BOUNDS}
+        data = {name: form.cleaned_data[name] for name in [*policy.BOUNDS, *policy.TEXTS]}
         try:
             services.policy_update(
                 actor=request.user, data=data, version=form.cleaned_data.get("version")

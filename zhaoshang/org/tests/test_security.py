@@ -295,6 +295,8 @@ def test_policy_changes_stay_within_level_three(
         "lockout_minutes": 30,
         "idle_minutes": 30,
         "audit_retention_days": 180,
+        "address_lockout_accounts": 10,
+        "webhook_allowed_hosts": "",
     }
     response = sec.post("/security/policy/", data)
     assert "须在 7 至 90 之间" in response.content.decode()
