@@ -129,7 +129,7 @@ def user_set_password(*, user, password, actor=None, temporary=False):
 
 
 def user_unlock(*, actor, username):
-    """Clear the failed-login record of an account (a locked address clears with it)."""
+    """Clear the failed-login record of an account, from every address."""
     removed = axes_reset(username=username)
     audit_record(
         Action.UNLOCK,
@@ -142,6 +142,7 @@ def user_unlock(*, actor, username):
 
 
 def user_unlock_address(*, actor, ip):
+    """Clear every failed login from an address (its accounts' failures from there too)."""
     removed = axes_reset(ip=ip)
     audit_record(Action.UNLOCK, actor=actor, detail=f"解除地址 {ip} 的锁定（{removed} 条）")
     return removed

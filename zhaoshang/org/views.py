@@ -1,7 +1,6 @@
 import base64
 
 import segno
-from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -58,12 +57,13 @@ class LoginView(auth_views.LoginView):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     current = policy.current()
-    return render(
-        request,
-        "org/locked.html",
-        {"minutes": current["lockout_minutes"], "failures": current["lockout_failures"]},
-        status=403,
-    )
+    context = {
+        "minutes": current["lockout_minutes"],
+        "failures": current["lockout_failures"],
+        "accounts": current["address_lockout_accounts"],
+        "address_locked": getattr(request, "zs_address_locked", False),
+    }
+    return render(request, "org/locked.html", context, status=403)
 
 
 @require_POST
@@ -308,9 +308,7 @@ def user_create(request):
 @require("org.view_user")
 def user_detail(request, pk):
     subject = get_object_or_404(queries.users_for(request.user), pk=pk)
-    locked = AccessAttempt.objects.filter(
-        username=subject.username, failures_since_start__gte=policy.current()["lockout_failures"]
-    ).exists()
+    locked = bool(queries.locked_accounts(username=subject.username))
     return render(
         request,
         "org/user_detail.html",
@@ -486,11 +484,15 @@ def grant_remove(request, pk, role_pk):
 
 @require("org.unlock_user")
 def locked_list(request):
-    limit = policy.current()["lockout_failures"]
-    attempts = AccessAttempt.objects.filter(failures_since_start__gte=limit).order_by(
-        "-attempt_time"
-    )
-    return render(request, "org/locked_list.html", {"attempts": attempts, "limit": limit})
+    current = policy.current()
+    context = {
+        "accounts": queries.locked_accounts(),
+        "addresses": queries.locked_addresses(),
+        "limit": current["lockout_failures"],
+        "address_limit": current["address_lockout_accounts"],
+        "minutes": current["lockout_minutes"],
+    }
+    return render(request, "org/locked_list.html", context)
 
 
 @require("org.unlock_user")
