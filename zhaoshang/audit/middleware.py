@@ -1,10 +1,8 @@
+from zhaoshang.common.net import client_ip
+
 from .context import current_ip
 
-
-def client_ip(request):
-    # Behind a proxy, configure the proxy to set REMOTE_ADDR (e.g. uwsgi/gunicorn
-    # forwarded-allow-ips); a client-supplied X-Forwarded-For is never trusted here.
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["RequestContextMiddleware", "client_ip"]
 
 
 class RequestContextMiddleware:

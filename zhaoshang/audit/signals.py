@@ -42,5 +42,6 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
         username=(username or "")[:150],
         ip=ip_address,
         result=AuditEvent.Result.FAILURE,
-        detail="连续登录失败，账号或地址被锁定",
+        # The address lockout (org/lockout.py) says so; axes's own is the account's.
+        detail=kwargs.get("detail") or "连续登录失败，账号被锁定",
     )

@@ -9,9 +9,7 @@ import hashlib
 import hmac
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +17,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from zhaoshang.common import outbound
 from zhaoshang.common.records import record_create, record_delete, record_update
+from zhaoshang.org import policy
 
 from .models import Notification, UnitWebhook, WebhookDelivery
 
@@ -141,36 +141,46 @@ def signed_url(url, secret, *, timestamp_ms=None):
     return f"{url}{sep}timestamp={timestamp}&sign={sign}"
 
 
+# The platforms' own robot hosts (developer.work.weixin.qq.com 群机器人配置说明;
+# open.dingtalk.com 自定义机器人接入): a robot of that kind may post there, over HTTPS.
+PLATFORM_HOSTS = {
+    UnitWebhook.Kind.WECOM: "qyapi.weixin.qq.com",
+    UnitWebhook.Kind.DINGTALK: "oapi.dingtalk.com",
+}
+
+
+def robot_hosts(kind):
+    """Where a robot of ``kind`` may post: its platform's host, and the intranet gateways
+    the administrator listed on the security policy page."""
+    platform = outbound.Allowed(host=PLATFORM_HOSTS[kind], port=None, public_only=True)
+    return [platform, *outbound.parse_host_list(policy.current()["webhook_allowed_hosts"])]
+
+
 def robot_post(webhook, content):
-    """Post a text message; returns (ok, response text, error). Both robots answer
-    ``{"errcode": 0, "errmsg": "ok"}`` on success and a non-zero errcode otherwise."""
+    """Post a text message; returns (ok, response summary, error). Both robots answer
+    ``{"errcode": 0, "errmsg": "ok"}`` on success and a non-zero errcode otherwise.
+
+    Only the status and the error code are kept and shown, never the remote body: a
+    robot address that somehow reached another service must not read it back to us."""
     url = webhook.url
     if webhook.kind == UnitWebhook.Kind.DINGTALK and webhook.secret:
         url = signed_url(url, webhook.secret)
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        return False, "", "机器人地址须以 http:// 或 https:// 开头"
     payload = json.dumps({"msgtype": "text", "text": {"content": content}}, ensure_ascii=False)
-    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-        url,
-        data=payload.encode(),
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        method="POST",
-    )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            text = response.read(4000).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        text = exc.read(2000).decode("utf-8", "replace")
-        return False, text, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return False, "", f"无法连接机器人地址：{getattr(exc, 'reason', exc)}"
+        status, body = outbound.post_json(
+            url, payload.encode(), allowed=robot_hosts(webhook.kind), timeout=TIMEOUT_SECONDS
+        )
+    except outbound.Refused as exc:
+        return False, "", str(exc)
+    if status != 200:
+        return False, f"HTTP {status}", f"对方返回 HTTP {status}"
     try:
-        errcode = json.loads(text).get("errcode", 0)
-    except (ValueError, AttributeError):
-        return False, text, "机器人应答不是 JSON"
-    if errcode not in (0, "0"):
-        return False, text, f"机器人返回错误码 {errcode}"
-    return True, text, ""
+        errcode = int(json.loads(body.decode("utf-8", "replace")).get("errcode", 0))
+    except (ValueError, TypeError, AttributeError):
+        return False, "HTTP 200", "机器人应答格式不正确"
+    if errcode != 0:
+        return False, f"HTTP 200，错误码 {errcode}", f"机器人返回错误码 {errcode}"
+    return True, "HTTP 200", ""
 
 
 def webhook_deliver(delivery_id, *, now=None):
@@ -190,8 +200,21 @@ def webhook_deliver(delivery_id, *, now=None):
 
 
 def _check_webhook(data):
+    errors = {}
     if data.get("kind") == UnitWebhook.Kind.WECOM and data.get("secret"):
-        raise ValidationError({"secret": "企业微信群机器人不使用加签密钥，请留空。"})
+        errors["secret"] = "企业微信群机器人不使用加签密钥，请留空。"
+    if data.get("kind") in PLATFORM_HOSTS and data.get("url"):
+        # Checked on saving for the clerk's sake, and again at every send.
+        try:
+            outbound.check_url(data["url"], robot_hosts(data["kind"]))
+        except outbound.Refused as exc:
+            host = PLATFORM_HOSTS[data["kind"]]
+            errors["url"] = (
+                f"{exc}。{UnitWebhook.Kind(data['kind']).label}的地址应以 https://{host}/ 开头；"
+                "经内网网关转发的，请安全管理员先在“安全策略”中登记网关地址。"
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

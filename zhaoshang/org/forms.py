@@ -207,7 +207,8 @@ class GrantForm(StyledFormMixin, forms.Form):
 class PolicyForm(VersionedForm):
     class Meta:
         model = SecurityPolicy
-        fields = list(policy.BOUNDS)
+        fields = [*policy.BOUNDS, *policy.TEXTS]
+        widgets = {"webhook_allowed_hosts": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

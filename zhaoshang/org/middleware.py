@@ -8,11 +8,31 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
+from zhaoshang.common.redirects import local_path
+
 from . import policy
-from .security import gate_for
+from .security import gate_for, gate_still_applies
 
 LAST_SEEN = "zs_last_seen"
 GATE_OK = "zs_gate_ok"
+# Sent by static/zs/app.js on every htmx request no person triggered (polls, "load"
+# triggers, scripted requests): such a request does not count as activity.
+BACKGROUND_HEADER = "X-ZS-Background"
+
+
+def is_background(request):
+    """A request the page made by itself, not a person's act. Trusting the client here is
+    safe: the mark only withholds the refresh of the idle clock, so sending it can end a
+    session sooner, never keep one alive."""
+    return request.headers.get(BACKGROUND_HEADER) == "1"
+
+
+def _page_path(request):
+    """The page to come back to after signing in again: for an htmx request the page it
+    was made from (HX-Current-URL, checked to be on this site), not the fragment's URL."""
+    if request.headers.get("HX-Request") == "true":
+        return local_path(request, request.headers.get("HX-Current-URL", ""))
+    return request.get_full_path()
 
 
 def _redirect(request, url):
@@ -26,7 +46,12 @@ def _redirect(request, url):
 
 
 class IdleTimeoutMiddleware:
-    """End a session that has been idle longer than the policy allows (30 minutes)."""
+    """End a session that has been idle longer than the policy allows (30 minutes).
+
+    Only a person's requests count as activity: background requests (``is_background``)
+    are checked against the idle time but never move the clock, so a tab that polls the
+    unread badge or a progress bar is still logged out, and the poll that finds the
+    session idle moves the window to the login page (HX-Redirect)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,8 +69,11 @@ class IdleTimeoutMiddleware:
                     f"您已超过 {idle // 60} 分钟未操作，为保障账号安全已自动退出，请重新登录。",
                 )
                 login = resolve_url("org:login")
-                return _redirect(request, f"{login}?{urlencode({'next': request.get_full_path()})}")
-            if last is None or now - last > 30:  # write the session at most twice a minute
+                back = _page_path(request)
+                return _redirect(request, f"{login}?{urlencode({'next': back})}" if back else login)
+            # A session starts its clock at its first request, whatever kind; after that
+            # only a person's requests move it (written at most twice a minute).
+            if last is None or (now - last > 30 and not is_background(request)):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 
@@ -53,7 +81,13 @@ class IdleTimeoutMiddleware:
 class SecurityGateMiddleware:
     """Before anything else, a signed-in user must pass the login gates: the TOTP code
     when they have a device, a password change when theirs is new or expired, and TOTP
-    enrolment when they hold an administrator role."""
+    enrolment when they hold an administrator role.
+
+    Passing them once is remembered in the session (it spares the device query), but
+    each request still asks ``gate_still_applies``, which reads only what the request
+    loads anyway (the user row, the OTP device of the session, the roles read with the
+    permissions): an administrator role granted or a password expiring mid-session is
+    enforced from the next request, not the next login."""
 
     EXEMPT_NAMES = {"org:logout", "org:password_change", "org:otp_setup", "org:otp_verify"}
 
@@ -62,16 +96,19 @@ class SecurityGateMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not request.session.get(GATE_OK):
-            path = request.path_info
-            if not path.startswith("/static/"):
+        if user.is_authenticated and not request.path_info.startswith("/static/"):
+            passed = request.session.get(GATE_OK)
+            if passed and gate_still_applies(user):
+                request.session.pop(GATE_OK, None)
+                passed = False
+            if not passed:
                 gate = gate_for(request)
                 if gate is None:
                     request.session[GATE_OK] = True
                 else:
                     name, message = gate
                     try:
-                        view_name = resolve(path).view_name
+                        view_name = resolve(request.path_info).view_name
                     except Resolver404:
                         view_name = None
                     if view_name not in self.EXEMPT_NAMES:

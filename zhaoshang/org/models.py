@@ -219,8 +219,23 @@ class SecurityPolicy(models.Model):
     password_history = models.PositiveIntegerField("不得重复使用最近几次密码")
     lockout_failures = models.PositiveIntegerField("连续失败几次锁定")
     lockout_minutes = models.PositiveIntegerField("锁定时长（分钟）")
+    address_lockout_accounts = models.PositiveIntegerField(
+        "同一地址登录失败账号数达到几个即锁定该地址",
+        default=10,
+        help_text="防范撒网式猜密码；同一单位的多名用户共用一个出口地址，不宜过小",
+    )
     idle_minutes = models.PositiveIntegerField("无操作自动退出（分钟）")
     audit_retention_days = models.PositiveIntegerField("审计日志保留（天）")
+    webhook_allowed_hosts = models.TextField(
+        "群机器人内网网关白名单",
+        blank=True,
+        default="",
+        help_text=(
+            "企业微信（qyapi.weixin.qq.com）、钉钉（oapi.dingtalk.com）机器人地址无需填写。"
+            "经内网网关转发时，每行填写一个网关地址，如 gateway.hexi.gov.cn 或 10.1.2.3:8080；"
+            "未写端口的只允许 80/443 端口"
+        ),
+    )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
 

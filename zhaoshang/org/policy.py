@@ -14,13 +14,22 @@ BOUNDS = {
     "password_history": ("PASSWORD_HISTORY", 5, 24),
     "lockout_failures": ("LOCKOUT_FAILURES", 3, 5),
     "lockout_minutes": ("LOCKOUT_MINUTES", 30, 24 * 60),
+    # An address is locked only when this many accounts have failed from it (spraying);
+    # one clerk's typos lock their own account only.
+    "address_lockout_accounts": ("ADDRESS_LOCKOUT_ACCOUNTS", 3, 100),
     "idle_minutes": ("IDLE_MINUTES", 5, 30),
     "audit_retention_days": ("AUDIT_RETENTION_DAYS", 180, 3650),
 }
 
 
+# Text settings of the policy: field -> settings key.
+TEXTS = {"webhook_allowed_hosts": "WEBHOOK_ALLOWED_HOSTS"}
+
+
 def defaults():
-    return {field: settings.SECURITY_POLICY[key] for field, (key, _, _) in BOUNDS.items()}
+    value = {field: settings.SECURITY_POLICY[key] for field, (key, _, _) in BOUNDS.items()}
+    value.update({field: settings.SECURITY_POLICY.get(key, "") for field, key in TEXTS.items()})
+    return value
 
 
 def current():
@@ -30,7 +39,7 @@ def current():
         from .models import SecurityPolicy
 
         value = defaults()
-        row = SecurityPolicy.objects.values(*BOUNDS).first()
+        row = SecurityPolicy.objects.values(*BOUNDS, *TEXTS).first()
         if row:
             value.update(row)
         cache.set(CACHE_KEY, value, 60)

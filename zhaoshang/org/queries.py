@@ -1,7 +1,8 @@
 """Reads of units, users and roles, always through the user's data scope."""
 
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.utils import timezone
 
 from .models import Department, Grant, Role, User
 
@@ -123,3 +124,45 @@ def report_issuer(district=None):
     """The office that issues the district's reports, as its documents sign them."""
     district = district_name() if district is None else district
     return f"{district}招商引资工作领导小组办公室"
+
+
+# --- Login lockout (security administrator's page; not unit-scoped: the administrator
+# sees every account and address) ---------------------------------------------------------
+def _recent_attempts(now=None):
+    from axes.models import AccessAttempt
+
+    from . import policy
+
+    since = (now or timezone.now()) - policy.cool_off()
+    return AccessAttempt.objects.filter(attempt_time__gte=since)
+
+
+def locked_accounts(now=None, username=None):
+    """Accounts whose failures within the lockout time reach the limit, wherever from:
+    rows of (username, failures, latest failure, addresses)."""
+    from . import policy
+
+    rows = _recent_attempts(now).exclude(username=None)
+    if username is not None:
+        rows = rows.filter(username=username)
+    return [
+        r
+        for r in rows.values("username")
+        .annotate(failures=Sum("failures_since_start"), latest=Max("attempt_time"))
+        .filter(failures__gte=policy.current()["lockout_failures"])
+        .order_by("-latest")
+    ]
+
+
+def locked_addresses(now=None):
+    """Addresses from which failures for as many accounts as the policy allows have come
+    within the lockout time (password spraying)."""
+    from . import policy
+
+    return list(
+        _recent_attempts(now)
+        .values("ip_address")
+        .annotate(accounts=Count("username", distinct=True), latest=Max("attempt_time"))
+        .filter(accounts__gte=policy.current()["address_lockout_accounts"])
+        .order_by("-latest")
+    )

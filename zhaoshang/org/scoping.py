@@ -19,23 +19,28 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def load_authorisation(user):
-    """The user's permissions and widest data scope, read together in one query and kept
-    on the user object for the request (a page asks for both, often several times).
+    """The user's permissions, widest data scope and whether a role is an administrator's,
+    read together in one query and kept on the user object for the request (a page asks
+    for them, often several times, and the login gate checks the last on every request).
 
     Nothing is kept beyond the request: a grant or revocation counts from the next one."""
     from .models import SCOPE_ORDER, DataScope, Role
 
-    scopes, perms = set(), set()
-    for scope, app_label, codename in (
+    scopes, kinds, perms = set(), set(), set()
+    for scope, kind, app_label, codename in (
         Role.objects.filter(grants__user=user)
-        .values_list("data_scope", "permissions__content_type__app_label", "permissions__codename")
+        .values_list(
+            "data_scope", "kind", "permissions__content_type__app_label", "permissions__codename"
+        )
         .order_by()
     ):
         scopes.add(scope)
+        kinds.add(kind)
         if codename:  # a role without permissions joins to NULLs
             perms.add(f"{app_label}.{codename}")
     user._zs_scope = next((s for s in SCOPE_ORDER if s in scopes), DataScope.NONE)
     user._perm_cache = perms
+    user._zs_admin = bool(kinds - {Role.Kind.BUSINESS})
 
 
 def user_scope(user):

@@ -2,15 +2,30 @@
 
 from django_otp import devices_for_user
 
-from .models import Role
+from .scoping import load_authorisation
 
 
 def holds_admin_role(user):
-    return Role.objects.filter(grants__user=user).exclude(kind=Role.Kind.BUSINESS).exists()
+    """Whether the user holds one of the three administrator roles. Read with the
+    permissions (``load_authorisation``, once per request), so asking costs no query."""
+    if getattr(user, "_zs_admin", None) is None:
+        load_authorisation(user)
+    return user._zs_admin
 
 
 def has_confirmed_device(user):
     return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def gate_still_applies(user):
+    """True when a user who passed the gates earlier in the session must go back to one:
+    their password was reset or has expired since, or they were granted an administrator
+    role and have not verified a TOTP code in this session. Reads nothing the request
+    does not load anyway (the user row; the session's OTP device, which django-otp's
+    middleware loads; the roles, read with the permissions)."""
+    if user.must_change_password or user.password_expired():
+        return True
+    return holds_admin_role(user) and not user.is_verified()
 
 
 def gate_for(request):

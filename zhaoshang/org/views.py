@@ -1,7 +1,6 @@
 import base64
 
 import segno
-from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -16,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common import exports
+from zhaoshang.common.redirects import safe_next
 
 from . import home, policy, queries, services
 from .access import paginate, require
@@ -50,15 +50,20 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_redirect_url(self):
+        # Django checks ``next`` too; going through the one helper keeps a single rule.
+        return safe_next(self.request, default="")
+
 
 def locked_out(request, credentials=None, *args, **kwargs):
     current = policy.current()
-    return render(
-        request,
-        "org/locked.html",
-        {"minutes": current["lockout_minutes"], "failures": current["lockout_failures"]},
-        status=403,
-    )
+    context = {
+        "minutes": current["lockout_minutes"],
+        "failures": current["lockout_failures"],
+        "accounts": current["address_lockout_accounts"],
+        "address_locked": getattr(request, "zs_address_locked", False),
+    }
+    return render(request, "org/locked.html", context, status=403)
 
 
 @require_POST
@@ -121,7 +126,7 @@ def otp_verify(request):
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 request.session.pop(GATE_OK, None)
-                return redirect(request.GET.get("next") or "org:home")
+                return redirect(safe_next(request))
         else:
             audit_record(
                 AuditEvent.Action.OTP_FAILED,
@@ -310,9 +315,7 @@ def user_create(request):
 @require("org.view_user")
 def user_detail(request, pk):
     subject = get_object_or_404(queries.users_for(request.user), pk=pk)
-    locked = AccessAttempt.objects.filter(
-        username=subject.username, failures_since_start__gte=policy.current()["lockout_failures"]
-    ).exists()
+    locked = bool(queries.locked_accounts(username=subject.username))
     return render(
         request,
         "org/user_detail.html",
@@ -496,11 +499,15 @@ def grant_remove(request, pk, role_pk):
 
 @require("org.unlock_user")
 def locked_list(request):
-    limit = policy.current()["lockout_failures"]
-    attempts = AccessAttempt.objects.filter(failures_since_start__gte=limit).order_by(
-        "-attempt_time"
-    )
-    return render(request, "org/locked_list.html", {"attempts": attempts, "limit": limit})
+    current = policy.current()
+    context = {
+        "accounts": queries.locked_accounts(),
+        "addresses": queries.locked_addresses(),
+        "limit": current["lockout_failures"],
+        "address_limit": current["address_lockout_accounts"],
+        "minutes": current["lockout_minutes"],
+    }
+    return render(request, "org/locked_list.html", context)
 
 
 @require("org.unlock_user")
@@ -522,7 +529,7 @@ def policy_edit(request):
     row = SecurityPolicy.objects.first() or SecurityPolicy(**policy.defaults())
     form = PolicyForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in policy.BOUNDS}
+        data = {name: form.cleaned_data[name] for name in [*policy.BOUNDS, *policy.TEXTS]}
         try:
             services.policy_update(
                 actor=request.user, data=data, version=form.cleaned_data.get("version")

@@ -130,3 +130,38 @@ def test_editing_the_unit_tree(demo, page):
     assert "这个字段是必填项" in page.content()
     unit.refresh_from_db()
     assert unit.name == "区商务局招商一科"
+
+
+def test_a_page_that_polls_is_logged_out_when_nobody_acts(demo, page, settings, monkeypatch):
+    """The unread badge polls every minute; those polls are not a person's activity, so
+    an open tab is still logged out after the idle time (here shortened to 5 minutes)."""
+    from types import SimpleNamespace
+
+    from zhaoshang.org import middleware, policy
+
+    settings.SECURITY_POLICY = {**settings.SECURITY_POLICY, "IDLE_MINUTES": 5}
+    policy.clear_cache()
+    # Both clocks are the test's: the browser's timers (which fire the poll) and the
+    # server's idle clock (the live server runs in this process), moved together.
+    now = [time.time()]
+    monkeypatch.setattr(middleware, "time", SimpleNamespace(time=lambda: now[0]))
+    page.clock.install()
+    with page.expect_response("**/notifications/badge/"):
+        login(page, "kejiju")
+    page.wait_for_url(HOME)
+    page.locator("#zs-unread-badge[hx-trigger='every 60s']").wait_for(state="attached")
+    # Two polls, two minutes apart: four idle minutes, the session lives on.
+    for _ in range(2):
+        now[0] += 120
+        with page.expect_response("**/notifications/badge/") as poll:
+            page.clock.run_for(60_000)
+        assert poll.value.status == 200 and not poll.value.headers.get("hx-redirect")
+    assert "/login/" not in page.url
+    # Two more minutes: six idle minutes. The next poll ends the session and moves the
+    # window to the login page, which says why.
+    now[0] += 120
+    with page.expect_navigation(url="**/login/**"):
+        page.clock.run_for(60_000)
+    assert "已超过 5 分钟未操作" in page.content()
+    # The way back leads to the page that was open, not to the badge fragment.
+    assert "next=%2F" in page.url and "badge" not in page.url
