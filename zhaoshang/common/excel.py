@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from zhaoshang.common.replica import replica_reads
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -44,9 +46,12 @@ def build_workbook(sheets):
 
 
 def xlsx_response(filename, sheets):
-    wb = build_workbook(sheets)
-    buffer = BytesIO()
-    wb.save(buffer)
+    # The rows are lazy querysets of the caller's list, read while the workbook is
+    # written: a large read that may go to the replica (common/replica.py).
+    with replica_reads():
+        wb = build_workbook(sheets)
+        buffer = BytesIO()
+        wb.save(buffer)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
     name = f"{filename}_{stamp}.xlsx"
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
