@@ -27,7 +27,17 @@ run: install
 test: install
 	bash scripts/test.sh
 
-bench: install
+# The load benchmark's generator (Locust, heavy: gevent and a web UI) lives in its own
+# environment, so it never changes a version the product runs on.
+BENCH_VENV := .venv-bench
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: install $(BENCH_VENV)/.installed
 	bash scripts/bench.sh
 
 lint: install

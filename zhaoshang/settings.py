@@ -147,6 +147,26 @@ else:
     # estimate passes jit_above_cost, which a few correlated subqueries do; compiling
     # took 50 ms of a 130 ms report query on this machine.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# A read replica (PostgreSQL streaming replication) for reports, dashboards and exports:
+# zhaoshang/common/replica.py says which reads go there and why. The alias always exists
+# and is Django's test mirror of "default", so the test suite exercises the routing on
+# the test database; without DATABASE_REPLICA_URL it is the primary itself and nothing
+# is routed to it (READ_REPLICA is false).
+REPLICA_URL = env("DATABASE_REPLICA_URL")
+READ_REPLICA = bool(REPLICA_URL)
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL,
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.sqlite3":
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+else:
+    DATABASES["replica"] = {**DATABASES["default"]}
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["zhaoshang.common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
@@ -224,7 +244,16 @@ TRUSTED_PROXY_COUNT = int(env("ZS_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "zhaoshang.common.net.client_ip"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so every web machine sees every session. With Redis
+# (REDIS_URL, shared by all web machines) they are read from the cache and written
+# through to the database ("cached_db"): a page no longer costs a session query, a Redis
+# restart logs nobody out, and org.services.end_sessions can still find a user's
+# sessions to end them (a cache-only store cannot be searched by user).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 # Idle sessions end in IdleTimeoutMiddleware; this is only the absolute ceiling.
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -290,6 +319,33 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env("ZS_MEDIA_ROOT", VAR_DIR / "media"))
+# Several web and worker machines share their uploads either on a shared path
+# (ZS_MEDIA_ROOT on NFS) or in an S3-compatible object store (MinIO, a cloud's OSS/COS in
+# its S3 mode) through django-storages: agreements and attachments then go to the bucket.
+# Import files are working files the worker reads by path: they stay under MEDIA_ROOT,
+# which the web and worker machines must share either way (docs/deployment.md).
+S3_BUCKET = env("ZS_S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("ZS_S3_ENDPOINT_URL") or None,
+            "region_name": env("ZS_S3_REGION") or None,
+            "access_key": env("ZS_S3_ACCESS_KEY_ID"),
+            "secret_key": env("ZS_S3_SECRET_ACCESS_KEY"),
+            "location": env("ZS_S3_PREFIX", ""),
+            # On-premises stores (MinIO) answer on one host name: path-style addresses.
+            "addressing_style": env("ZS_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            # Documents are private: links are signed and expire; an upload with the
+            # name of an existing one gets a new name instead of replacing it.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_IMPORT_FILE_BYTES = int(env("ZS_MAX_IMPORT_FILE_BYTES", str(20 * 1024 * 1024)))

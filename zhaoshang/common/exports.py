@@ -36,6 +36,7 @@ from zhaoshang.audit.services import audit_record
 
 from .excel import XLSX, write_workbook
 from .progress import progress_get, progress_set
+from .replica import replica_reads
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 # Query-string keys that page or drive a list, not filters of what it holds.
@@ -129,12 +130,20 @@ def respond(request, name, params):
 
     spec = EXPORTS[name]
     params = filters_of(params)
-    table = spec.build(request.user, params)
-    if table.count is not None and table.count > settings.ZS_EXPORT_BACKGROUND_ROWS:
+    # The rows are lazy querysets read while the workbook is written: a large read that
+    # may go to the replica (common/replica.py); the audit line below is a write and goes
+    # to the primary.
+    with replica_reads():
+        table = spec.build(request.user, params)
+        if table.count is not None and table.count > settings.ZS_EXPORT_BACKGROUND_ROWS:
+            background = True
+        else:
+            background = False
+            buffer = BytesIO()
+            rows = write_workbook(buffer, table.sheets)
+    if background:
         token = export_start(user=request.user, spec=spec, params=params, table=table)
         return redirect("exports:status", token=token)
-    buffer = BytesIO()
-    rows = write_workbook(buffer, table.sheets)
     _audit(request.user, spec, table.filename, rows, params)
     return attachment(buffer.getvalue(), file_name(table.filename))
 
@@ -220,10 +229,10 @@ def export_run(token):
         user = User.objects.get(pk=data["user_id"])
         if not user.is_active:
             raise PermissionError("账号已停用")
-        table = spec.build(user, data["params"])
         _, path = _paths(token)
         part = path.with_suffix(".xlsx.part")
-        with part.open("wb") as out:
+        with replica_reads(), part.open("wb") as out:
+            table = spec.build(user, data["params"])
             rows = write_workbook(
                 out, table.sheets, progress=lambda done: progress_set(key, done, "writing")
             )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from zhaoshang.common.replica import reads_replica
 from zhaoshang.org import roles
 from zhaoshang.org.access import require
 
@@ -186,6 +187,7 @@ def _missing(rows):
 
 @router.get("/monthly", response=ReportOut, summary="统计月报（按当前数据实时计算）")
 @require(VIEW)
+@reads_replica
 def get_monthly(request, year: int | None = None, month: int | None = None):
     """Without ``year`` and ``month``: last month, the one a report is written for."""
     today = timezone.localdate()
@@ -240,6 +242,7 @@ def get_issued(request, issued_id: int):
     "/dashboard", response=DashboardOut, summary="领导驾驶舱：全区本年累计、逐月走势、单位排名"
 )
 @require(VIEW)
+@reads_replica
 def get_dashboard(request):
     d = queries.district_dashboard()
     return {**d, "missing_rates": _missing(d["missing_rates"])}
@@ -251,6 +254,7 @@ def get_dashboard(request):
     summary="本单位目标完成情况（只含调用者所在单位）",
 )
 @require(roles.VIEW_UNIT_DASHBOARD)
+@reads_replica
 def get_unit_dashboard(request):
     d = queries.unit_dashboard(request.user)
     return {**d, "unit_id": d["unit"].pk, "unit": d["unit"].name}

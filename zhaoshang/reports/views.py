@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports as common_exports
 from zhaoshang.common.excel import XLSX
+from zhaoshang.common.replica import reads_replica
 from zhaoshang.org.access import paginate, require
 
 from . import exports, queries, services
@@ -88,6 +89,7 @@ def _page_context(data):
 
 
 @require(VIEW)
+@reads_replica
 def monthly(request):
     """The month's report computed now from the records (the live version)."""
     year, month = _month(request.GET)
@@ -124,6 +126,8 @@ def issue(request):
     return redirect("reports:issued_detail", pk=issued.pk)
 
 
+# Issued versions and exchange rates are single rows read right after they are written
+# (issue → its page; set a rate → the list): they stay on the primary, which has them.
 @require(VIEW_ISSUED)
 def issued_list(request):
     page = paginate(request, IssuedReport.objects.select_related("issued_by"), per_page=24)
@@ -157,6 +161,7 @@ def records_table(user, params):
 
 
 @require()
+@reads_replica
 def records(request):
     """The records behind one figure, scoped to the user."""
     if not queries.may_read_figures(request.user):
@@ -278,18 +283,21 @@ def _dashboard(request, office):
 
 
 @require(VIEW)
+@reads_replica
 def dashboard(request):
     """For leaders: district totals, the monthly trend, the unit ranking."""
     return _dashboard(request, office=False)
 
 
 @require(VIEW, "pipeline.coordinate_pipeline")
+@reads_replica
 def office_dashboard(request):
     """The leaders' view plus what the office chases: overdue ledgers and problems."""
     return _dashboard(request, office=True)
 
 
 @require("reports.view_unit_dashboard")
+@reads_replica
 def unit_dashboard(request):
     """A unit's own progress against its own targets."""
     d = queries.unit_dashboard(request.user)
