@@ -64,7 +64,7 @@ def generate(n):
 
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.org.models import Department, User
-    from zhaoshang.pipeline import approval_demo
+    from zhaoshang.pipeline.approvals import demo as approval_demo
     from zhaoshang.pipeline.models import (
         Evaluation,
         EvaluationCriterion,

@@ -70,7 +70,7 @@ def generate(n):
 
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.org.models import Department
-    from zhaoshang.pipeline.lead_services import PROMOTING_KINDS
+    from zhaoshang.pipeline.leads.services import PROMOTING_KINDS
     from zhaoshang.pipeline.models import LeadPush, Method, OwnerChange, Project
     from zhaoshang.reference.models import KeyIndustry, Region
 
@@ -274,7 +274,7 @@ def measure(args):
 
     from django.utils import timezone
 
-    from zhaoshang.pipeline.lead_services import lapse_due, leads_lapse
+    from zhaoshang.pipeline.leads.services import lapse_due, leads_lapse
 
     today = timezone.localdate()
     due = lapse_due(today=today).count()

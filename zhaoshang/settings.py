@@ -378,7 +378,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Projects: overdue ledgers and problems, reminded every working morning.
     "pipeline-overdue-reminders": {
-        "task": "zhaoshang.pipeline.tasks.remind_overdue",
+        "task": "zhaoshang.pipeline.projects.tasks.remind_overdue",
         "schedule": crontab(hour=8, minute=30),
     },
     # The working calendar: from 1 November, remind the administrators to enter next
@@ -389,7 +389,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Leads: past the protection period, back to the office's pool (公海).
     "leads-lapse": {
-        "task": "zhaoshang.pipeline.lead_tasks.lapse_leads",
+        "task": "zhaoshang.pipeline.leads.tasks.lapse_leads",
         "schedule": crontab(hour=0, minute=30),
     },
 }

@@ -10,8 +10,8 @@ from ninja.security import django_auth
 
 from zhaoshang.enterprises.api import router as enterprises_router
 from zhaoshang.org.api import router as org_router
-from zhaoshang.pipeline.api import router as pipeline_router
-from zhaoshang.pipeline.lead_api import router as leads_router
+from zhaoshang.pipeline.leads.api import router as leads_router
+from zhaoshang.pipeline.projects.api import router as pipeline_router
 from zhaoshang.reference.api import router as reference_router
 
 api = NinjaAPI(
@@ -36,7 +36,7 @@ api.add_router("/pipeline", pipeline_router)
 api.add_router("/leads", leads_router)
 
 # --- Admission evaluation and tailored terms ---
-from zhaoshang.pipeline.approval_api import router as approvals_router  # noqa: E402
+from zhaoshang.pipeline.approvals.api import router as approvals_router  # noqa: E402
 
 api.add_router("/approvals", approvals_router)
 

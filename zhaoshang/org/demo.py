@@ -61,9 +61,9 @@ USERS = [
 DEMO_STEPS = [
     "zhaoshang.reference.services.load_demo_reference",
     "zhaoshang.enterprises.demo.load_demo_enterprises",
-    "zhaoshang.pipeline.demo.load_demo_projects",
-    "zhaoshang.pipeline.lead_demo.load_demo_leads",
-    "zhaoshang.pipeline.approval_demo.load_demo_approvals",
+    "zhaoshang.pipeline.projects.demo.load_demo_projects",
+    "zhaoshang.pipeline.leads.demo.load_demo_leads",
+    "zhaoshang.pipeline.approvals.demo.load_demo_approvals",
     # Targets, the monthly report and dashboards (issue 5): demo projects, funds, targets.
     "zhaoshang.reports.demo.load_demo_reports",
     # Last: the loaders above write funds and owner rows directly, with past dates.

@@ -10,8 +10,12 @@ class PipelineConfig(AppConfig):
         # approvals' project-page sections and signing guard register on import.
         from zhaoshang.enterprises.services import register_merge
 
-        from . import approval_views, home, lead_home, lead_services, lead_tasks  # noqa: F401
+        from .approvals import views as approval_views  # noqa: F401
+        from .leads import home as lead_home  # noqa: F401
+        from .leads import services as lead_services
+        from .leads import tasks as lead_tasks  # noqa: F401
         from .models import Project
+        from .projects import home  # noqa: F401
 
         # Merging two enterprises moves their projects through the pipeline's own rules.
         register_merge(Project, lead_services.projects_enterprise_merge)

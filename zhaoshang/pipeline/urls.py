@@ -1,6 +1,8 @@
 from django.urls import path  # noqa: F401
 
-from . import approval_views, imports_views, lead_views, views
+from .approvals import views as approval_views
+from .leads import views as lead_views
+from .projects import imports_views, views
 
 app_name = "pipeline"
 

@@ -24,7 +24,7 @@ from zhaoshang.pipeline.models import (
     Stage,
     StageChange,
 )
-from zhaoshang.pipeline.services import major_level_for
+from zhaoshang.pipeline.projects.services import major_level_for
 
 from .services import funds_month_rebuild, funds_recount
 

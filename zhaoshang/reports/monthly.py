@@ -14,13 +14,7 @@ from zhaoshang.assessment.models import INDICATORS
 from zhaoshang.assessment.queries import assessed_units, targets_by_unit
 from zhaoshang.org.models import Department
 from zhaoshang.org.queries import district_name, report_issuer
-from zhaoshang.pipeline.models import (
-    LedgerEntry,
-    MajorLevel,
-    Method,
-    Project,
-    Stage,
-)
+from zhaoshang.pipeline.models import LedgerEntry, MajorLevel, Method, Project, Stage
 
 from . import rules
 from .rules import CENT

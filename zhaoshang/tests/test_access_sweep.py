@@ -91,7 +91,7 @@ def kejiju_webhook(demo):
 def kejiju_export(demo):
     """A large export 区科技局's clerk asked for, written by the worker: theirs alone."""
     from zhaoshang.common import exports
-    from zhaoshang.pipeline import views  # noqa: F401 - registers the project list export
+    from zhaoshang.pipeline.projects import views  # noqa: F401 - registers the project list export
 
     user = demo["department_staff"]
     spec = exports.EXPORTS["pipeline.projects"]
@@ -167,7 +167,7 @@ def kejiju_approval(kind):
 def kejiju_project_import(demo):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from zhaoshang.pipeline import importing
+    from zhaoshang.pipeline.projects import importing
 
     upload = SimpleUploadedFile(
         "台账.csv", "项目名称,企业名称\n测试项目,测试企业有限公司\n".encode()

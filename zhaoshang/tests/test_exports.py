@@ -173,8 +173,8 @@ def test_a_large_export_runs_in_the_worker_for_the_asking_user_alone(
 def test_the_worker_reads_the_users_scope_when_it_runs(demo, settings):
     """Only the user's id and the filters travel to the worker, never rows chosen by the
     web process: the file holds what the user may read when it is written."""
-    from zhaoshang.pipeline import views  # noqa: F401 - registers the export
     from zhaoshang.pipeline.models import Project
+    from zhaoshang.pipeline.projects import views  # noqa: F401 - registers the export
 
     clerk = demo["department_staff"]
     spec = exports.EXPORTS["pipeline.projects"]

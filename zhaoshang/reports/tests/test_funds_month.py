@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from zhaoshang.enterprises.services import enterprise_create
 from zhaoshang.org.models import Department, User
-from zhaoshang.pipeline import lead_services, services, workflow
+from zhaoshang.pipeline.leads import services as lead_services
 from zhaoshang.pipeline.models import FundsEntry, PipelineConfig, Project, Stage
+from zhaoshang.pipeline.projects import services, workflow
 from zhaoshang.reports.models import FundsMonth
 from zhaoshang.reports.services import funds_month_drift, funds_month_rebuild
 

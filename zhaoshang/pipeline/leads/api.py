@@ -1,0 +1,297 @@
+"""Leads over JSON (mounted at /api/leads): the same scoping, attribution, duplicate
+control and push rules as the pages."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from zhaoshang.enterprises.api import _errors
+from zhaoshang.enterprises.queries import library
+from zhaoshang.enterprises.services import DuplicateFound
+from zhaoshang.org.access import require
+from zhaoshang.org.models import Department
+
+from ..models import LeadPush
+from . import queries as lead_queries
+from . import services as lead_services
+
+router = Router(tags=["线索"])
+VIEW = "pipeline.view_pipeline"
+MANAGE = "pipeline.manage_pipeline"
+
+
+class LeadOut(Schema):
+    id: int
+    name: str
+    enterprise_id: int
+    enterprise_name: str
+    stage: str
+    method: str
+    description: str
+    estimated_investment: Decimal | None
+    industry_id: int | None
+    key_industry_id: int | None
+    origin_region_id: int | None
+    referrer_name: str
+    referrer_kind: str
+    department_id: int
+    department_name: str
+    registered_department_id: int
+    pooled: bool
+    registered_on: datetime.date
+    last_ledger_on: datetime.date | None
+    version: int
+
+
+class LeadPageOut(Schema):
+    items: list[LeadOut]
+    next_after: int | None
+
+
+class LeadIn(Schema):
+    enterprise_id: int | None = None
+    new_enterprise_name: str | None = None
+    new_enterprise_credit_code: str | None = None
+    confirm_duplicates: bool = False
+    name: str = ""
+    description: str = ""
+    estimated_investment: Decimal | None = None
+    industry_id: int | None = None
+    key_industry_id: int | None = None
+    origin_region_id: int | None = None
+    method: str = "other"
+    referrer_name: str = ""
+    referrer_kind: str = ""
+
+
+class HolderOut(Schema):
+    detail: str
+    holder: dict | None = None
+    candidates: list[dict] | None = None
+
+
+class PushIn(Schema):
+    to_department_id: int
+    reason: str
+
+
+class AnswerIn(Schema):
+    accept: bool
+    reason: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class PushOut(Schema):
+    id: int
+    project_id: int
+    kind: str
+    from_department_id: int
+    to_department_id: int
+    reason: str
+    state: str
+    answer_reason: str
+
+
+def _out(p):
+    from django.utils import timezone
+
+    return {
+        **{
+            f: getattr(p, f)
+            for f in (
+                "id",
+                "name",
+                "enterprise_id",
+                "stage",
+                "method",
+                "description",
+                "estimated_investment",
+                "industry_id",
+                "key_industry_id",
+                "origin_region_id",
+                "referrer_name",
+                "referrer_kind",
+                "department_id",
+                "registered_department_id",
+                "last_ledger_on",
+                "version",
+            )
+        },
+        "enterprise_name": p.enterprise.name,
+        "department_name": p.department.name,
+        "pooled": p.pooled_at is not None,
+        "registered_on": timezone.localtime(p.created_at).date(),
+    }
+
+
+def _push_out(x):
+    return {
+        f: getattr(x, f)
+        for f in (
+            "id",
+            "project_id",
+            "kind",
+            "from_department_id",
+            "to_department_id",
+            "reason",
+            "state",
+            "answer_reason",
+        )
+    }
+
+
+@router.get("/", response=LeadPageOut, summary="线索清单（按数据范围）")
+@require(VIEW)
+def list_leads(
+    request,
+    q: str = "",
+    method: str = "",
+    key_industry: int | None = None,
+    region: int | None = None,
+    state: str = "",
+    registered_from: str = "",
+    registered_to: str = "",
+    after: int | None = None,
+    limit: int = 50,
+):
+    filters = {
+        "q": q,
+        "method": method,
+        "key_industry": key_industry,
+        "region": region,
+        "state": state,
+        "registered_from": registered_from,
+        "registered_to": registered_to,
+    }
+    qs = lead_queries.apply_filters(lead_queries.leads(request.user), filters)
+    page = lead_queries.page(
+        lead_queries.with_list_relations(qs), after=after, size=max(1, min(limit, 200))
+    )
+    return {"items": [_out(p) for p in page.rows], "next_after": page.next_cursor}
+
+
+@router.get("/{lead_id}", response=LeadOut, summary="线索详情")
+@require(VIEW)
+def get_lead(request, lead_id: int):
+    p = lead_queries.readable(request.user, lead_id, select=("enterprise", "department"))
+    if p is None:
+        raise Http404("没有该线索，或您无权查看。")
+    return _out(p)
+
+
+@router.post(
+    "/",
+    response={201: LeadOut, 409: HolderOut, 422: dict},
+    summary="登记线索（他单位已跟进时返回 409 及跟进单位；疑似重复企业返回 409 及候选）",
+)
+@require(MANAGE)
+def create_lead(request, payload: LeadIn):
+    data = payload.dict()
+    enterprise = None
+    if data["enterprise_id"]:
+        enterprise = library(request.user).filter(pk=data["enterprise_id"]).first()
+        if enterprise is None:
+            return Status(422, {"errors": {"enterprise_id": ["企业库中没有该企业。"]}})
+    new = None
+    if enterprise is None and data["new_enterprise_name"]:
+        new = {
+            "name": data["new_enterprise_name"],
+            "credit_code": data["new_enterprise_credit_code"],
+        }
+    fields = {
+        "name": data["name"],
+        "description": data["description"],
+        "estimated_investment": data["estimated_investment"],
+        "industry_id": data["industry_id"],
+        "key_industry_id": data["key_industry_id"],
+        "origin_region_id": data["origin_region_id"],
+        "method": data["method"],
+        "referrer_name": data["referrer_name"],
+        "referrer_kind": data["referrer_kind"],
+    }
+    try:
+        p = lead_services.lead_register(
+            actor=request.user,
+            data=fields,
+            enterprise=enterprise,
+            new_enterprise=new,
+            confirm_duplicates=data["confirm_duplicates"],
+        )
+    except lead_services.LeadHeld as exc:
+        held = exc.project
+        return Status(
+            409,
+            {
+                "detail": exc.messages[0],
+                "holder": {
+                    "project_id": held.pk,
+                    "department_id": held.department_id,
+                    "department_name": held.department.name,
+                    "since": exc.since.isoformat(),
+                    "stage": held.stage,
+                    "stage_name": held.get_stage_display(),
+                },
+            },
+        )
+    except DuplicateFound as exc:
+        candidates = [
+            {"id": c.enterprise.pk, "name": c.enterprise.name, "reason": c.reason}
+            for c in exc.candidates
+        ]
+        return Status(409, {"detail": exc.messages[0], "candidates": candidates})
+    except ValidationError as exc:
+        return Status(422, {"errors": _errors(exc)})
+    return Status(201, _out(p))
+
+
+@router.post("/{lead_id}/claim", response={200: LeadOut, 422: dict}, summary="认领公海线索")
+@require(MANAGE)
+def claim_lead(request, lead_id: int, payload: ReasonIn):
+    p = get_object_or_404(lead_queries.pool(request.user), pk=lead_id)
+    try:
+        lead_services.lead_claim(actor=request.user, project=p, reason=payload.reason)
+    except ValidationError as exc:
+        return Status(422, {"errors": _errors(exc)})
+    return Status(200, _out(p))
+
+
+@router.post("/{lead_id}/push", response={201: PushOut, 422: dict}, summary="推送线索")
+@require(MANAGE)
+def push_lead(request, lead_id: int, payload: PushIn):
+    p = get_object_or_404(lead_queries.leads(request.user).select_related("department"), pk=lead_id)
+    to = Department.objects.filter(pk=payload.to_department_id).first()
+    if to is None:
+        return Status(422, {"errors": {"to_department_id": ["没有该单位。"]}})
+    try:
+        push = lead_services.lead_push(
+            actor=request.user, project=p, to_department=to, reason=payload.reason
+        )
+    except ValidationError as exc:
+        return Status(422, {"errors": _errors(exc)})
+    return Status(201, _push_out(push))
+
+
+@router.post(
+    "/pushes/{push_id}/answer", response={200: PushOut, 422: dict}, summary="接收或退回推送"
+)
+@require(MANAGE)
+def answer_push(request, push_id: int, payload: AnswerIn):
+    units = lead_queries.scope_unit_ids(request.user)
+    push = get_object_or_404(
+        LeadPush.objects.for_units(units).select_related("from_department", "to_department"),
+        pk=push_id,
+    )
+    try:
+        push = lead_services.push_answer(
+            actor=request.user, push=push, accept=payload.accept, reason=payload.reason
+        )
+    except ValidationError as exc:
+        return Status(422, {"errors": _errors(exc)})
+    return Status(200, _push_out(push))

@@ -1,0 +1,174 @@
+"""Reads of leads, the pool and pushes, always through ``for_user``.
+
+Beyond a unit's own scope a user may read two kinds of lead: those in the office's pool
+(公海 — open to every promotion unit by design, that is what the pool is for) and those
+pushed to or requested by their unit (the receiver must see what it is asked to take).
+Nothing else of another unit is readable."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from zhaoshang.org.models import DataScope, Department
+from zhaoshang.org.scoping import user_scope
+
+from ..models import LeadPush, OwnerChange, Project, Stage
+
+MANAGE = "pipeline.manage_pipeline"
+FILTERS = ("q", "method", "key_industry", "region", "state", "registered_from", "registered_to")
+STATES = [
+    ("held", "跟进中"),
+    ("pushing", "推送待处理"),
+    ("pooled", "公海"),
+]
+
+
+def scope_unit_ids(user):
+    """The units whose records the user reads; None means every unit."""
+    scope = user_scope(user)
+    if scope == DataScope.ALL:
+        return None
+    if scope == DataScope.NONE:
+        return []
+    if scope == DataScope.UNIT_AND_BELOW:
+        return list(
+            Department.objects.filter(path__startswith=user.department.path).values_list(
+                "pk", flat=True
+            )
+        )
+    return [user.department_id]
+
+
+def _pending_push():
+    return LeadPush.objects.filter(project=OuterRef("pk"), state=LeadPush.State.PENDING)
+
+
+def leads(user):
+    """The leads of the user's scope (the office and leaders: all, the pool included)."""
+    return Project.objects.for_user(user).leads()
+
+
+def pool(user):
+    """The pool: every promotion user may see and claim it; others only within scope."""
+    qs = Project.objects.pooled() if user.has_perm(MANAGE) else leads(user).pooled()
+    return qs
+
+
+def readable(user, pk, *, select=()):
+    """The lead or project ``pk`` if the user may open it: in their scope, in the pool,
+    or the subject of a push to or from their unit; else None. Looked up by key first
+    and checked after, so one page costs a few index reads whatever the table size."""
+    qs = Project.objects.select_related(*select)
+    project = qs.for_user(user).filter(pk=pk).first()
+    if project is not None or not user.has_perm("pipeline.view_pipeline"):
+        return project
+    project = qs.filter(pk=pk).first()
+    if project is None:
+        return None
+    if project.stage == Stage.LEAD and project.pooled_at is not None:
+        return project
+    units = scope_unit_ids(user)
+    if LeadPush.objects.filter(project=project).for_units(units).exists():
+        return project
+    return None
+
+
+PAGE_SIZE = 30
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: int | None
+
+
+def page(qs, *, after=None, size=PAGE_SIZE):
+    """Newest first, by keyset on the id: page 1,000 costs what page 1 costs, and no
+    COUNT over the whole table is needed."""
+    try:
+        after = int(after) if after else None
+    except (TypeError, ValueError):
+        after = None  # a mangled cursor restarts at the first page
+    if after:
+        qs = qs.filter(pk__lt=after)
+    rows = list(qs.order_by("-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, rows[-1].pk if more else None)
+
+
+def with_list_relations(qs):
+    return qs.select_related(
+        "enterprise", "department", "registered_department", "key_industry", "origin_region"
+    ).annotate(has_pending_push=Exists(_pending_push()))
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def apply_filters(qs, f):
+    if f.get("q"):
+        qs = qs.filter(Q(name__icontains=f["q"]) | Q(enterprise__name__icontains=f["q"]))
+    if f.get("method"):
+        qs = qs.filter(method=f["method"])
+    if f.get("key_industry"):
+        qs = qs.filter(key_industry_id=f["key_industry"])
+    if f.get("region"):
+        qs = qs.filter(origin_region_id=f["region"])
+    state = f.get("state")
+    if state == "pooled":
+        qs = qs.filter(pooled_at__isnull=False)
+    elif state == "held":
+        qs = qs.filter(pooled_at__isnull=True)
+    elif state == "pushing":
+        qs = qs.filter(Exists(_pending_push()))
+    if start := _date(f.get("registered_from")):
+        qs = qs.filter(created_at__date__gte=start)
+    if end := _date(f.get("registered_to")):
+        qs = qs.filter(created_at__date__lte=end)
+    return qs
+
+
+def owner_history(project):
+    return OwnerChange.objects.filter(project=project).select_related(
+        "from_department", "to_department", "actor"
+    )
+
+
+def pushes_of(project):
+    return LeadPush.objects.filter(project=project).select_related(
+        "from_department", "to_department", "created_by", "answered_by"
+    )
+
+
+def pushes(user, *, direction="incoming", state=""):
+    """Pushes and cooperation requests to (incoming) or from (outgoing) the user's units."""
+    units = scope_unit_ids(user)
+    qs = LeadPush.objects.select_related(
+        "project__enterprise", "from_department", "to_department", "created_by", "answered_by"
+    )
+    field = "to_department_id__in" if direction == "incoming" else "from_department_id__in"
+    if units is not None:
+        qs = qs.filter(**{field: units})
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-id")
+
+
+def incoming_pending_count(user):
+    units = scope_unit_ids(user)
+    qs = LeadPush.objects.pending()
+    if units is not None:
+        qs = qs.filter(to_department_id__in=units)
+    return qs.count()
+
+
+def promoting_units():
+    from .services import PROMOTING_KINDS
+
+    return Department.objects.filter(is_active=True, kind__in=PROMOTING_KINDS)
