@@ -12,6 +12,8 @@ urlpatterns = [
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("reports/", include("zhaoshang.reports.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
+    # API keys for other systems (the system administrator's pages; zhaoshang/api).
+    path("org/api-keys/", include("zhaoshang.api.urls")),
     path("api/", api.urls),
 ]
 

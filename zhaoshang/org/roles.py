@@ -123,8 +123,14 @@ BUILTIN_ROLES = [
         "系统管理员",
         "system_admin",
         "all",
-        ["org.view_department", "org.manage_department", "org.view_user", "org.manage_user"],
-        "管理账号与单位；不能查阅审计日志、不能调整安全策略与授权",
+        [
+            "org.view_department",
+            "org.manage_department",
+            "org.view_user",
+            "org.manage_user",
+            "api.manage_apikey",  # API keys are accounts of other systems
+        ],
+        "管理账号、单位与接口密钥；不能查阅审计日志、不能调整安全策略与授权",
     ),
     RoleSpec(
         "security_admin",
