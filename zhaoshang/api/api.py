@@ -7,8 +7,9 @@ through the same ``for_user`` scoping as the pages. Each app adds its router her
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, Throttled
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.security import django_auth
 
 from zhaoshang.enterprises.api import router as enterprises_router
@@ -18,8 +19,16 @@ from zhaoshang.pipeline.lead_api import router as leads_router
 from zhaoshang.reference.api import router as reference_router
 
 from .auth import ApiKeyAuth, ApiKeyRateThrottle
+from .openapi import document_refusals
+from .parser import NulCharacter, NulRefusingParser
 
-api = NinjaAPI(
+
+class ZhaoshangAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_refusals(super().get_openapi_schema(**kwargs))
+
+
+api = ZhaoshangAPI(
     title="招商引资全流程管理平台 API",
     version="1.0",
     description=(
@@ -35,6 +44,7 @@ api = NinjaAPI(
     # The key first: a request that presents one is decided by it, never by a session.
     auth=[ApiKeyAuth(), django_auth],
     throttle=[ApiKeyRateThrottle()],
+    parser=NulRefusingParser(),
     docs_decorator=login_required,
     urls_namespace="api",
 )
@@ -43,6 +53,22 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": "没有访问该接口的权限"}, status=403)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    if isinstance(exc.__cause__, NulCharacter):  # a NUL in the JSON body (parser.py)
+        return api.on_exception(request, exc.__cause__.as_validation_error())
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    # The same answer for "no such record" and "not in your data scope": a caller must
+    # not learn that a record it may not read exists.
+    return api.create_response(
+        request, {"detail": "记录不存在，或不在您的数据范围内。"}, status=404
+    )
 
 
 @api.exception_handler(AuthenticationError)

@@ -3,6 +3,12 @@ from urllib.parse import unquote
 from . import services
 
 
+def readable(path):
+    """Decoded, so an auditor reads ?q=华为 and not percent-escapes; control characters
+    written as escapes (a NUL is refused by PostgreSQL, and unreadable anywhere)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in unquote(path))
+
+
 class ApiKeyAuditMiddleware:
     """One audit line per call made with an API key, written once the answer is known
     (its status is part of the line). Refused calls are recorded too: a revoked key
@@ -18,8 +24,7 @@ class ApiKeyAuditMiddleware:
                 key=getattr(request, "zs_api_key", None),
                 prefix=getattr(request, "zs_api_key_prefix", ""),
                 method=request.method,
-                # Decoded, so an auditor reads ?q=华为, not percent-escapes.
-                path=unquote(request.get_full_path())[:400],
+                path=readable(request.get_full_path())[:400],
                 status=response.status_code,
             )
         return response

@@ -152,7 +152,7 @@ class TrendOut(Schema):
     funds: Decimal
 
 
-class RankingOut(Schema):
+class UnitRankingOut(Schema):
     rank: int
     unit_id: int
     name: str
@@ -166,7 +166,7 @@ class DashboardOut(Schema):
     month: int
     progress: list[ProgressOut]
     trend: list[TrendOut]
-    ranking: list[RankingOut]
+    ranking: list[UnitRankingOut]
     missing_rates: list[str]
 
 

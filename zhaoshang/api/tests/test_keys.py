@@ -211,12 +211,12 @@ def test_every_call_with_a_key_leaves_one_audit_line(demo, make_key, call):
     before = AuditEvent.objects.filter(action="api_call").count()
     call(raw, "GET", "/api/org/me")
     call(raw, "GET", "/api/enterprises/?q=%E5%8D%8E%E4%B8%BA")  # 华为
-    call("zsk_0123456789ab_" + "z" * 43, "GET", "/api/org/me")
+    call("zsk_0123456789ab_" + "z" * 43, "GET", "/api/org/me?q=%00")
     lines = list(AuditEvent.objects.filter(action="api_call").order_by("id"))[before:]
     assert [(e.object_id, e.detail, e.result) for e in lines] == [
         (str(key.pk), "GET /api/org/me → 200", "success"),
         (str(key.pk), "GET /api/enterprises/?q=华为 → 403", "failure"),
-        ("", "GET /api/org/me → 401", "failure"),
+        ("", "GET /api/org/me?q=\\x00 → 401", "failure"),
     ]
     assert lines[0].username == key.user.username
     assert "0123456789ab" in lines[2].object_repr
