@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.audit.middleware.RequestContextMiddleware",
+    # After the answer, one audit line per call made with an API key (zhaoshang/api).
+    "zhaoshang.api.middleware.ApiKeyAuditMiddleware",
     # Axes must be last: it turns a lockout raised in authenticate() into our page.
     "axes.middleware.AxesMiddleware",
 ]

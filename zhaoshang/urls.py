@@ -14,6 +14,8 @@ urlpatterns = [
     path("notifications/", include("zhaoshang.notifications.urls")),
     # Large exports written by the worker: progress and the download.
     path("exports/", include("zhaoshang.common.urls")),
+    # API keys for other systems (the system administrator's pages; zhaoshang/api).
+    path("org/api-keys/", include("zhaoshang.api.urls")),
     path("api/", api.urls),
 ]
 

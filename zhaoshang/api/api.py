@@ -1,11 +1,15 @@
 """The JSON API for other government systems, OpenAPI at /api/docs.
 
-Session authentication (with CSRF on writes) for the browser; every endpoint reads
+Two ways in: an API key in the ``X-API-Key`` header for machines (``auth.py``: no
+CSRF, a service account with its key's role, modules and rate limit, every call
+audited), and the session (with CSRF on writes) for the browser. Every endpoint reads
 through the same ``for_user`` scoping as the pages. Each app adds its router here."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.security import django_auth
 
 from zhaoshang.enterprises.api import router as enterprises_router
@@ -14,11 +18,33 @@ from zhaoshang.pipeline.leads.api import router as leads_router
 from zhaoshang.pipeline.projects.api import router as pipeline_router
 from zhaoshang.reference.api import router as reference_router
 
-api = NinjaAPI(
+from .auth import ApiKeyAuth, ApiKeyRateThrottle
+from .openapi import document_refusals
+from .parser import NulCharacter, NulRefusingParser
+
+
+class ZhaoshangAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_refusals(super().get_openapi_schema(**kwargs))
+
+
+api = ZhaoshangAPI(
     title="招商引资全流程管理平台 API",
     version="1.0",
-    description="所有接口按调用者的数据范围返回数据。",
-    auth=django_auth,
+    description=(
+        "所有接口按调用者的数据范围返回数据。\n\n"
+        "**其他系统调用**：在请求头 `X-API-Key` 中提供系统管理员发放的接口密钥"
+        "（`zsk_` 开头，只在创建时显示一次）。密钥按其角色确定权限与数据范围，"
+        "只能调用发放时选定的模块；只读密钥不能新增或修改数据。"
+        "密钥无效、已吊销或已过期返回 401，越权返回 403，"
+        "超过每分钟调用上限返回 429 并在 `Retry-After` 头中给出需等待的秒数。"
+        "每次调用都记入审计日志。\n\n"
+        "**浏览器**：使用登录会话，修改数据的请求须带 CSRF 令牌。"
+    ),
+    # The key first: a request that presents one is decided by it, never by a session.
+    auth=[ApiKeyAuth(), django_auth],
+    throttle=[ApiKeyRateThrottle()],
+    parser=NulRefusingParser(),
     docs_decorator=login_required,
     urls_namespace="api",
 )
@@ -27,6 +53,42 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": "没有访问该接口的权限"}, status=403)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    if isinstance(exc.__cause__, NulCharacter):  # a NUL in the JSON body (parser.py)
+        return api.on_exception(request, exc.__cause__.as_validation_error())
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    # The same answer for "no such record" and "not in your data scope": a caller must
+    # not learn that a record it may not read exists.
+    return api.create_response(
+        request, {"detail": "记录不存在，或不在您的数据范围内。"}, status=404
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request, exc):
+    return api.create_response(
+        request,
+        {"detail": "未登录或登录已超时；其他系统调用请在 X-API-Key 请求头中提供接口密钥。"},
+        status=401,
+    )
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    key = getattr(request, "zs_api_key", None)
+    limit = f"每分钟最多调用 {key.rate_per_minute} 次" if key else "调用过于频繁"
+    return api.create_response(
+        request,
+        {"detail": f"调用过于频繁：该接口密钥{limit}，请按 Retry-After 头所示的秒数稍后再试。"},
+        status=429,
+    )
 
 
 api.add_router("/org", org_router)

@@ -32,6 +32,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", "导入"
         POLICY = "policy", "修改安全策略"
         PURGE = "purge", "过期日志清理"
+        API_CALL = "api_call", "接口调用"
 
     class Result(models.TextChoices):
         SUCCESS = "success", "成功"

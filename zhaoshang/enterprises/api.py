@@ -19,7 +19,7 @@ VIEW = "enterprises.view_enterprise_library"
 MANAGE = "enterprises.manage_enterprise"
 
 
-class RankingOut(Schema):
+class EnterpriseRankingOut(Schema):
     kind: str
     year: int
     rank: int | None
@@ -46,7 +46,7 @@ class EnterpriseOut(Schema):
     status: str
     department_id: int | None
     former_names: list[str]
-    rankings: list[RankingOut]
+    rankings: list[EnterpriseRankingOut]
     tags: list[str]
     version: int
 
@@ -57,7 +57,7 @@ class EnterpriseDetailOut(EnterpriseOut):
     contacts_masked: bool
 
 
-class PageOut(Schema):
+class EnterprisePageOut(Schema):
     items: list[EnterpriseOut]
     next_cursor: str | None
 
@@ -128,7 +128,7 @@ def _errors(exc):
     return {"__all__": exc.messages}
 
 
-@router.get("/", response=PageOut, summary="检索企业（按数据范围，键集分页）")
+@router.get("/", response=EnterprisePageOut, summary="检索企业（按数据范围，键集分页）")
 @require(VIEW)
 def list_enterprises(
     request,

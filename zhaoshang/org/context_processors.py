@@ -99,6 +99,7 @@ NAV = [
     ("组织与权限", "用户", "org:user_list", ("org.view_user",), "people"),
     ("组织与权限", "角色", "org:role_list", ("org.view_user",), "person-badge"),
     ("组织与权限", "授权清单", "org:grant_list", ("org.view_user",), "card-checklist"),
+    ("组织与权限", "接口密钥", "apikeys:key_list", ("api.manage_apikey",), "key"),
     ("安全管理", "锁定账号", "org:locked_list", ("org.unlock_user",), "lock"),
     ("安全管理", "安全策略", "org:policy", ("org.manage_policy",), "shield-check"),
     ("安全审计", "审计日志", "audit:event_list", ("audit.view_audit_log",), "journal-text"),

@@ -133,8 +133,9 @@ BUILTIN_ROLES = [
             "org.manage_user",
             # Reminded each November to enter next year's holiday notice (reference.tasks).
             MANAGE_CALENDAR,
+            "api.manage_apikey",  # API keys are accounts of other systems
         ],
-        "管理账号与单位；不能查阅审计日志、不能调整安全策略与授权",
+        "管理账号、单位与接口密钥；不能查阅审计日志、不能调整安全策略与授权",
     ),
     RoleSpec(
         "security_admin",

@@ -43,6 +43,20 @@ def load_authorisation(user):
     user._zs_admin = bool(kinds - {Role.Kind.BUSINESS})
 
 
+def authorise_as_role(user, role):
+    """Give ``user`` the permissions and data scope of ``role`` for this request only,
+    whatever roles the account holds: an API key's service account acts with its key's
+    role (``zhaoshang.api.auth``), so revoking or changing the key counts at once."""
+    perms = {
+        f"{app_label}.{codename}"
+        for app_label, codename in role.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+    user._zs_scope = role.data_scope
+    user._perm_cache = perms
+
+
 def user_scope(user):
     """The widest data scope among the user's roles (cached on the user object)."""
     from .models import DataScope

@@ -89,6 +89,31 @@ def user_create(*, actor, data, password):
     return user
 
 
+@transaction.atomic
+def service_account_create(*, actor, username, full_name, department):
+    """The account an API key acts as (``zhaoshang.api``): a user of its unit that can
+    never sign in (no usable password, so no login form, gate or reset applies), whose
+    rights come from its key alone. Its writes and reads are audited under its name."""
+    user = User(
+        username=username,
+        full_name=full_name,
+        department=department,
+        title="接口服务账号",
+        must_change_password=False,
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(
+        Action.CREATE,
+        actor=actor,
+        obj=user,
+        changes={"服务账号": [None, username], "所属单位": [None, str(department)]},
+        detail="为接口密钥创建服务账号（不能登录）",
+    )
+    return user
+
+
 def user_update(*, actor, user, data, version):
     was_active = user.is_active
     user = record_update(user, actor=actor, data=data, version=version)

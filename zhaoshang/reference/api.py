@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from zhaoshang.api.params import RecordId
 from zhaoshang.org.access import require
 
 from . import queries
@@ -126,8 +127,9 @@ def zones(request):
 
 @router.get("/carriers", response=list[CarrierOut], summary="载体")
 @require(VIEW)
-def carriers(request, kind: str = "", zone: str = ""):
-    return [_carrier(c) for c in queries.carriers(kind=kind, zone=zone)]
+def carriers(request, kind: str = "", zone: RecordId | None = None):
+    # The zone is an id: typed, so "?zone=abc" is a 422 naming the parameter, not a 500.
+    return [_carrier(c) for c in queries.carriers(kind=kind, zone=zone or "")]
 
 
 @router.get("/carriers/{carrier_id}", response=CarrierOut, summary="载体详情")

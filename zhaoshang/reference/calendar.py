@@ -27,6 +27,10 @@ from django.db import transaction
 
 # The years chinese-calendar has data for; outside them it raises NotImplementedError.
 LIBRARY_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+# A time limit (办理时限) is 1 to 250 working days (a year's working days): the one rule
+# for problems now and service tickets and complaints later; forms, API and services ask
+# ``time_limit_error``.
+MAX_TIME_LIMIT = 250
 # Far enough to cover any deadline, short enough that a bad argument cannot spin for long.
 MAX_DAYS = 3660
 
@@ -85,6 +89,13 @@ def _is_working(day, entered):
 def is_working_day(day):
     day = _as_date(day)
     return _is_working(day, entered_days(day.year))
+
+
+def time_limit_error(days):
+    """The Chinese message when ``days`` is not a time limit one may set, else ""."""
+    if days is None or not 1 <= days <= MAX_TIME_LIMIT:
+        return f"办理时限应为 1 至 {MAX_TIME_LIMIT} 个工作日。"
+    return ""
 
 
 def add_working_days(start, days):

@@ -153,7 +153,7 @@ class TrendOut(Schema):
     funds: Decimal
 
 
-class RankingOut(Schema):
+class UnitRankingOut(Schema):
     rank: int
     unit_id: int
     name: str
@@ -167,7 +167,7 @@ class DashboardOut(Schema):
     month: int
     progress: list[ProgressOut]
     trend: list[TrendOut]
-    ranking: list[RankingOut]
+    ranking: list[UnitRankingOut]
     missing_rates: list[str]
 
 

@@ -230,6 +230,23 @@ def calendar_day(demo):
     return {"pk": day.pk}
 
 
+# --- API keys (zhaoshang/api): the system administrator's pages. ---
+def api_key(demo):
+    from zhaoshang.api import keys, services
+    from zhaoshang.org.models import Role
+
+    key, _ = services.api_key_create(
+        actor=demo["system_admin"],
+        data={
+            "name": "市招商引资平台",
+            "department": demo["department_staff"].department,
+            "role": Role.objects.get(code="department_staff"),
+            "modules": list(keys.modules()),
+        },
+    )
+    return {"pk": key.pk}
+
+
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
 # Roles not listed get 403; anonymous gets a redirect to login (302) unless stated.
 # "other_unit" is a department clerk of 友谊路街道 reading records of 区科技局.
@@ -479,6 +496,10 @@ TABLE = {
     "reports:office_dashboard": (None, {"office_staff"}, {}),
     "reports:unit_dashboard": (None, UNIT_REPORTERS, {}),
     "reports:rate_list": (None, REPORT_READERS, {}),
+    # API keys for other systems: accounts, so the system administrator's.
+    "apikeys:key_list": (None, {"system_admin"}, {}),
+    "apikeys:key_create": (None, {"system_admin"}, {}),
+    "apikeys:key_revoke": (api_key, set(), {"system_admin": 405}),
     # The API answers 401 to the anonymous and 403 to a role without the permission.
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),
@@ -634,4 +655,53 @@ def test_api(demo, personas):
             got = c.get(url).status_code
             if got != want:
                 failures.append(f"{persona} GET {url}：期望 {want}，实际 {got}")
+    assert not failures, "\n".join(failures)
+
+
+# The same API walked with API keys instead of sessions: a key acts as a person of its
+# unit holding its role, so it gets exactly what that person gets (区科技局's clerk, and
+# 友谊路街道's clerk reading 区科技局's records), never more.
+KEY_PERSONAS = {"department_staff": "区科技局", "other_unit": "友谊路街道"}
+
+
+def test_api_with_keys(demo):
+    from django.test import Client
+
+    from zhaoshang.api import keys, services
+    from zhaoshang.enterprises.models import Enterprise
+    from zhaoshang.org.models import Department, Role
+    from zhaoshang.reference.models import Carrier
+
+    raw = {}
+    for persona, unit in KEY_PERSONAS.items():
+        _, raw[persona] = services.api_key_create(
+            actor=demo["system_admin"],
+            data={
+                "name": f"{unit}对接系统",
+                "department": Department.objects.get(name=unit),
+                "role": Role.objects.get(code="department_staff"),
+                "modules": list(keys.modules()),
+            },
+        )
+    values = {
+        "department_id": demo["department_staff"].department_id,
+        "carrier_id": Carrier.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "enterprise_id": Enterprise.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "project_id": kejiju_project(demo)["pk"],
+        "problem_id": project_child("pipeline.Problem", "problem")(demo)["problem"],
+        "lead_id": kejiju_lead(demo)["pk"],
+        "push_id": pending_push(demo)["pk"],
+        "evaluation_id": kejiju_evaluation(demo)["pk"],
+        "approval_id": kejiju_approval(None)(demo)["pk"],
+        "issued_id": issued_report(demo)["pk"],
+    }
+    machine = Client()
+    failures = []
+    for path, (allowed, overrides) in API_TABLE.items():
+        url = path.format(**values)
+        for persona, key in raw.items():
+            want = expected(persona, allowed, overrides)
+            got = machine.get(url, headers={"X-API-Key": key}).status_code
+            if got != want:
+                failures.append(f"{persona} 的接口密钥 GET {url}：期望 {want}，实际 {got}")
     assert not failures, "\n".join(failures)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from zhaoshang.api.params import RecordId
 from zhaoshang.enterprises.api import _errors
 from zhaoshang.enterprises.queries import library
 from zhaoshang.enterprises.services import DuplicateFound
@@ -153,8 +154,8 @@ def list_leads(
     request,
     q: str = "",
     method: str = "",
-    key_industry: int | None = None,
-    region: int | None = None,
+    key_industry: RecordId | None = None,
+    region: RecordId | None = None,
     state: str = "",
     registered_from: str = "",
     registered_to: str = "",

@@ -49,7 +49,7 @@ class ProjectOut(Schema):
     version: int
 
 
-class PageOut(Schema):
+class ProjectPageOut(Schema):
     items: list[ProjectOut]
     next_cursor: str | None
 
@@ -213,7 +213,7 @@ def _project(request, project_id):
     )
 
 
-@router.get("/projects", response=PageOut, summary="项目清单（按数据范围，键集分页）")
+@router.get("/projects", response=ProjectPageOut, summary="项目清单（按数据范围，键集分页）")
 @require(VIEW)
 def list_projects(
     request,

@@ -7,6 +7,7 @@ from zhaoshang.enterprises.forms import AmountField, OfficeDateField
 from zhaoshang.enterprises.queries import library, with_same_name
 from zhaoshang.org.forms import VersionedForm
 from zhaoshang.org.models import Department
+from zhaoshang.reference.calendar import MAX_TIME_LIMIT
 from zhaoshang.reference.models import Industry
 
 from ..models import FundsEntry, PipelineConfig, ProblemCategory, Project, ProjectMember
@@ -161,7 +162,9 @@ class ProblemForm(StyledFormMixin, forms.Form):
         label="具体情况", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     owner_department = forms.ModelChoiceField(label="责任单位", queryset=Department.objects.none())
-    deadline_days = forms.IntegerField(label="办理时限（工作日）", min_value=1, max_value=250)
+    deadline_days = forms.IntegerField(
+        label="办理时限（工作日）", min_value=1, max_value=MAX_TIME_LIMIT
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +185,9 @@ class ProblemActionForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label="说明 / 办理结果", widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Only for 重新打开: the new deadline; empty keeps the problem's own number of days.
-    deadline_days = forms.IntegerField(label="办理时限（工作日）", min_value=1, required=False)
+    deadline_days = forms.IntegerField(
+        label="办理时限（工作日）", min_value=1, max_value=MAX_TIME_LIMIT, required=False
+    )
 
 
 class MemberForm(StyledFormMixin, forms.Form):

@@ -25,7 +25,7 @@ from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common.records import StaleEditError
 from zhaoshang.org.roles import MANAGE_PIPELINE
-from zhaoshang.reference.calendar import add_working_days
+from zhaoshang.reference.calendar import add_working_days, time_limit_error
 
 from ..models import PipelineConfig, Problem, ProblemStep
 
@@ -117,8 +117,8 @@ def problem_move(
         days = (
             deadline_days or problem.deadline_days or PipelineConfig.current().problem_deadline_days
         )
-        if days < 1:
-            raise ProblemMoveRefused({"deadline_days": "办理时限至少为 1 个工作日。"})
+        if error := time_limit_error(days):
+            raise ProblemMoveRefused({"deadline_days": error})
         # The earlier result did not hold: it stays in the history (its step), not on
         # the open problem.
         updates |= {

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zhaoshang.common.imports import job_step_start
 from zhaoshang.common.records import record_create, record_delete, record_update
-from zhaoshang.reference.calendar import add_working_days
+from zhaoshang.reference.calendar import add_working_days, time_limit_error
 from zhaoshang.reports.services import funds_recount
 
 from ..models import (
@@ -229,8 +229,8 @@ def problem_raise(
     today = today or timezone.localdate()
     if deadline_days is None:
         deadline_days = PipelineConfig.current().problem_deadline_days
-    if deadline_days < 1:
-        raise ValidationError({"deadline_days": "办理时限至少为 1 个工作日。"})
+    if error := time_limit_error(deadline_days):
+        raise ValidationError({"deadline_days": error})
     problem = record_create(
         Problem,
         actor=actor,
@@ -292,6 +292,8 @@ def problem_escalate(*, actor, problem, note, version=None, deadline_days=None, 
         raise ValidationError("只有招商办可以将问题提交联席会议。")
     today = today or timezone.localdate()
     days = deadline_days or problem.deadline_days
+    if error := time_limit_error(days):
+        raise ValidationError({"deadline_days": error})
     from_level = problem.level
     _problem_change(
         problem,

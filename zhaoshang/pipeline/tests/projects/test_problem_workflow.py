@@ -69,6 +69,12 @@ def test_a_resolved_problem_is_reopened_with_a_reason_and_a_new_deadline(demo, p
     )
     with pytest.raises(ProblemMoveRefused, match="请填写重新打开的原因"):
         services.problem_reopen(actor=clerk, problem=problem, note="  ")
+    # A time limit past a year of working days is refused, not a server error (found by
+    # fuzzing the API with 1,041,615 days).
+    with pytest.raises(ProblemMoveRefused, match="办理时限应为 1 至 250 个工作日"):
+        services.problem_reopen(actor=clerk, problem=problem, note="重办", deadline_days=1041615)
+    problem.refresh_from_db()
+    assert problem.status == S.RESOLVED
     # Thursday 24 December 2026 + 10 working days runs into 2027, counted by the working
     # calendar (Monday to Friday until 2027 is entered).
     step = services.problem_reopen(
