@@ -265,7 +265,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise looks for it even before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "zhaoshang" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's file storage, but a file a full disk cut short is removed (common/uploads.py).
+    "default": {"BACKEND": "zhaoshang.common.uploads.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -278,6 +279,16 @@ MEDIA_ROOT = Path(env("ZS_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_IMPORT_FILE_BYTES = int(env("ZS_MAX_IMPORT_FILE_BYTES", str(20 * 1024 * 1024)))
+# Attachments (agreements, terms, minutes): documents and their scans.
+MAX_ATTACHMENT_BYTES = int(env("ZS_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024)))
+# What a zip-based upload (.xlsx, .docx, .ofd) may expand to, read from its directory
+# before anything is expanded (common/uploads.py). A 100,000-row enterprise list is about
+# 110 MB of sheet XML packed 10:1; a zip bomb declares gigabytes packed 1000:1.
+MAX_ARCHIVE_UNCOMPRESSED_BYTES = int(
+    env("ZS_MAX_ARCHIVE_UNCOMPRESSED_BYTES", str(512 * 1024 * 1024))
+)
+MAX_ARCHIVE_RATIO = int(env("ZS_MAX_ARCHIVE_RATIO", "200"))
+MAX_ARCHIVE_MEMBERS = 10_000
 
 # --- Backups (manage.py backup / restore; docs/operations.md) ---------------------------
 ZS_BACKUP_DIR = Path(env("ZS_BACKUP_DIR", VAR_DIR / "backups"))

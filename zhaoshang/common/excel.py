@@ -1,5 +1,6 @@
 """Excel out: one helper for every list export, so that headers, widths, the frozen
-header row and print set-up are the same everywhere."""
+header row and print set-up are the same everywhere, and no text a user typed becomes a
+formula in the reader's spreadsheet."""
 
 from io import BytesIO
 from urllib.parse import quote
@@ -7,10 +8,38 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Text that Excel or WPS reads as a formula when it starts this way (CSV/formula
+# injection): an enterprise named "=HYPERLINK(...)" or "@SUM(...)" typed into a form
+# must reach the reader's spreadsheet as the text it is, never run there.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell):
+    """Keep ``cell``'s text as text: openpyxl turns a string starting with "=" into a
+    formula, and Excel re-reads a cell starting with +, - or @ as one when it is edited.
+    The cell is written as a string and marked quote-prefixed (Excel's leading
+    apostrophe), so it is shown, edited and saved as text. Numbers are left alone."""
+    value = cell.value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _row_cells(ws, row):
+    """A row for a write-only sheet: values as they are, formula-like text as text."""
+    return [
+        as_text(WriteOnlyCell(ws, value=v))
+        if isinstance(v, str) and v.startswith(FORMULA_START)
+        else v
+        for v in row
+    ]
 
 
 def build_workbook(sheets):
@@ -28,18 +57,16 @@ def build_workbook(sheets):
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         for i, header in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(header) * 2 + 4))
-        from openpyxl.cell import WriteOnlyCell
-
         head = []
         for header in headers:
-            cell = WriteOnlyCell(ws, value=header)
+            cell = as_text(WriteOnlyCell(ws, value=header))
             cell.font = bold
             cell.fill = fill
             cell.alignment = Alignment(horizontal="center")
             head.append(cell)
         ws.append(head)
         for row in rows:
-            ws.append(list(row))
+            ws.append(_row_cells(ws, row))
     return wb
 
 

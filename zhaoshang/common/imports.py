@@ -14,11 +14,36 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from zhaoshang.common import uploads
+
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-class ImportFileError(ValueError):
+class ImportFileError(uploads.UploadError):
     """The file as a whole cannot be read (wrong type, empty, too large, no header)."""
+
+
+SAVE_AS_XLSX = "如为 .xls 或 WPS 格式，请先另存为 .xlsx。"
+
+
+def check_file(upload, allowed=uploads.IMPORT_TYPES):
+    """The checks every upload passes (size, type by content, zip bomb) with an import's
+    limit; returns the extension."""
+    try:
+        return uploads.check(
+            upload, allowed=allowed, max_bytes=settings.MAX_IMPORT_FILE_BYTES, hint=SAVE_AS_XLSX
+        )
+    except uploads.UploadError as exc:
+        raise ImportFileError(str(exc)) from exc
+
+
+def keep_file(upload, path):
+    """Write the upload where the dry run and the commit read it; nothing is left
+    behind when the disk is full."""
+    try:
+        uploads.write(upload, path)
+    except uploads.UploadError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 @dataclass
@@ -54,21 +79,9 @@ def _header_key(text):
 
 def store_upload(upload):
     """Save an uploaded file for the dry run and the commit; returns its token."""
-    if upload.size > settings.MAX_IMPORT_FILE_BYTES:
-        limit = settings.MAX_IMPORT_FILE_BYTES // (1024 * 1024)
-        raise ImportFileError(
-            f"文件过大（{upload.size / 1024 / 1024:.1f} MB），单个文件不能超过 {limit} MB。"
-        )
-    if not upload.name.lower().endswith(".xlsx"):
-        raise ImportFileError(
-            "请上传 Excel 文件（.xlsx）。如为 .xls 或 WPS 格式，请先另存为 .xlsx。"
-        )
+    check_file(upload, allowed=(".xlsx",))
     token = secrets.token_hex(16)
-    path = _path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    keep_file(upload, _path(token))
     return token
 
 
