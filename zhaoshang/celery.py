@@ -8,9 +8,26 @@ worker and beat, so jobs behave the same as with Redis in production.
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
 
 app = Celery("zhaoshang")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="zhaoshang.fail_interrupted_imports")
+def fail_interrupted_imports():
+    """Imports whose worker died in the middle are marked failed (common/imports.py)."""
+    from zhaoshang.common.imports import fail_all_interrupted
+
+    return fail_all_interrupted()
+
+
+@worker_ready.connect
+def _fail_imports_of_dead_workers(**kwargs):
+    # A worker starting again after a crash finds the jobs its predecessor left running.
+    from zhaoshang.common.imports import fail_all_interrupted
+
+    fail_all_interrupted()

@@ -326,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhaoshang.pipeline.tasks.remind_overdue",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Imports whose worker died in the middle of a dry run or commit show as failed.
+    "imports-interrupted": {
+        "task": "zhaoshang.fail_interrupted_imports",
+        "schedule": crontab(minute="*/2"),
+    },
     # Leads: past the protection period, back to the office's pool (公海).
     "leads-lapse": {
         "task": "zhaoshang.pipeline.lead_tasks.lapse_leads",

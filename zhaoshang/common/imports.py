@@ -4,13 +4,19 @@ applies it in one transaction only when no row is rejected; applying a row whose
 are unchanged changes nothing, so running an import twice never duplicates."""
 
 import contextlib
+import os
 import re
 import secrets
+import socket
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -165,3 +171,92 @@ def dry_run(token, columns, validate_row):
 def discard(token):
     with contextlib.suppress(ImportFileError):
         _path(token).unlink(missing_ok=True)
+
+
+# --- Worker phases and the worker that dies in the middle of one ---------------------------
+# A dry run or a commit runs in the worker, the commit in one transaction. A worker killed
+# in the middle (SIGKILL, the out-of-memory killer, a power cut) writes nothing, since its
+# transaction never commits; but nothing would tell the job, which would show "导入中" for
+# ever. So a worker phase records when it started (committed before its transaction) and
+# keeps a heartbeat in the cache, which web and worker share, naming its host and process.
+# A running job whose heartbeat is gone, or names a dead process on this host, is marked
+# failed: when its page is shown or polled, when a worker starts, and every two minutes
+# (beat). Marking is a conditional UPDATE on the state and start seen, so it can never
+# undo a phase that finished meanwhile.
+HEARTBEAT_SECONDS = 15
+HEARTBEAT_TTL = HEARTBEAT_SECONDS * 4
+RUNNING = ("checking", "importing")
+INTERRUPTED = {
+    "checking": "试导入中断：执行试导入的后台进程意外终止（如服务器重启或进程被强制结束），"
+    "未写入任何数据。请重新上传文件。",
+    "importing": "导入中断：执行导入的后台进程意外终止（如服务器重启或进程被强制结束），"
+    "本次导入未写入任何数据。请重新上传文件导入，已有的记录不会重复。",
+}
+# The import jobs run by the worker, each with state, worker_started_at, errors, finished_at.
+JOB_MODELS = ("enterprises.ImportJob", "pipeline.ProjectImport")
+
+
+def _heartbeat_key(model, pk):
+    return f"zs:import-alive:{model._meta.label_lower}:{pk}"
+
+
+@contextlib.contextmanager
+def worker_phase(model, job_id, state):
+    """Around a worker phase of import ``job_id``: yields True when the job is in
+    ``state`` and the phase may run, False when it is not (a message delivered again for
+    a job that finished or was marked failed meanwhile)."""
+    key = _heartbeat_key(model, job_id)
+    me = {"host": socket.gethostname(), "pid": os.getpid()}
+    # The heartbeat before the start: whoever sees the start also sees a heartbeat.
+    cache.set(key, me, HEARTBEAT_TTL)
+    if not model.objects.filter(pk=job_id, state=state).update(worker_started_at=timezone.now()):
+        cache.delete(key)
+        yield False
+        return
+    stop = threading.Event()
+
+    def beat():
+        while not stop.wait(HEARTBEAT_SECONDS):
+            cache.set(key, me, HEARTBEAT_TTL)
+
+    thread = threading.Thread(target=beat, name=f"import-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield True
+    finally:
+        stop.set()
+        thread.join()
+        cache.delete(key)
+
+
+def _worker_gone(beat):
+    if beat is None:
+        return True
+    if beat.get("host") != socket.gethostname():
+        return False  # another machine's worker: its heartbeat expiring tells
+    try:
+        os.kill(beat["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, run by another user
+        return False
+    return False
+
+
+def fail_interrupted(queryset):
+    """Mark failed every job of ``queryset`` in a worker phase whose worker is gone;
+    returns how many."""
+    model = queryset.model
+    failed = 0
+    running = queryset.filter(state__in=RUNNING, worker_started_at__isnull=False)
+    for pk, state, started in running.values_list("pk", "state", "worker_started_at"):
+        if _worker_gone(cache.get(_heartbeat_key(model, pk))):
+            failed += model.objects.filter(pk=pk, state=state, worker_started_at=started).update(
+                state="failed", errors=[[0, "", INTERRUPTED[state]]], finished_at=timezone.now()
+            )
+    return failed
+
+
+def fail_all_interrupted():
+    """Every kind of import job (worker start-up and beat)."""
+    return sum(fail_interrupted(apps.get_model(label).objects.all()) for label in JOB_MODELS)

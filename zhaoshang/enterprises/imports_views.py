@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from zhaoshang.common.forms import StyledFormMixin
-from zhaoshang.common.imports import ImportFileError
+from zhaoshang.common.imports import ImportFileError, fail_interrupted
 from zhaoshang.org.access import paginate, require
 
 from . import importing, queries, tasks
@@ -71,7 +71,10 @@ def import_detail(request, pk):
             if key in columns and key not in mapping.values():
                 mapping[str(index)] = key
         ImportJob.objects.filter(pk=job.pk).update(
-            mapping=mapping, state=ImportJob.State.CHECKING, processed_rows=0
+            mapping=mapping,
+            state=ImportJob.State.CHECKING,
+            processed_rows=0,
+            worker_started_at=None,  # queued: no worker yet
         )
         transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
         return redirect("enterprises:import_detail", pk=job.pk)
@@ -82,12 +85,14 @@ def import_detail(request, pk):
         and not job.errors
     ):
         ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportJob.State.IMPORTING, processed_rows=0
+            state=ImportJob.State.IMPORTING, processed_rows=0, worker_started_at=None
         )
         create = request.POST.get("create_unmatched") == "1"
         transaction.on_commit(lambda: tasks.commit_import.delay(job.pk, request.user.pk, create))
         messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
         return redirect("enterprises:import_detail", pk=job.pk)
+    # A phase whose worker died shows as failed at once, not as running for ever.
+    fail_interrupted(ImportJob.objects.filter(pk=job.pk))
     job.refresh_from_db()
     context = {
         "job": job,

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from zhaoshang.common.forms import StyledFormMixin
-from zhaoshang.common.imports import ImportFileError
+from zhaoshang.common.imports import ImportFileError, fail_interrupted
 from zhaoshang.org.access import paginate, require
 
 from . import importing, tasks
@@ -55,7 +55,7 @@ def import_detail(request, pk):
             if key in importing.COLUMNS and key not in mapping.values():
                 mapping[str(index)] = key
         ProjectImport.objects.filter(pk=job.pk).update(
-            mapping=mapping, state=ProjectImport.State.CHECKING
+            mapping=mapping, state=ProjectImport.State.CHECKING, worker_started_at=None
         )
         transaction.on_commit(lambda: tasks.check_project_import.delay(job.pk))
         return redirect("pipeline:import_detail", pk=job.pk)
@@ -65,10 +65,14 @@ def import_detail(request, pk):
         and job.state == "checked"
         and not job.errors
     ):
-        ProjectImport.objects.filter(pk=job.pk).update(state=ProjectImport.State.IMPORTING)
+        ProjectImport.objects.filter(pk=job.pk).update(
+            state=ProjectImport.State.IMPORTING, worker_started_at=None
+        )
         transaction.on_commit(lambda: tasks.commit_project_import.delay(job.pk, request.user.pk))
         messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
         return redirect("pipeline:import_detail", pk=job.pk)
+    # A phase whose worker died shows as failed at once, not as running for ever.
+    fail_interrupted(ProjectImport.objects.filter(pk=job.pk))
     job.refresh_from_db()
     context = {
         "job": job,

@@ -94,6 +94,16 @@ def remind_overdue(today=None):
 # --- Project ledger imports: dry run and commit run in the worker -------------------------
 @shared_task
 def check_project_import(job_id):
+    from zhaoshang.common.imports import worker_phase
+
+    from .models import ProjectImport
+
+    with worker_phase(ProjectImport, job_id, ProjectImport.State.CHECKING) as may_run:
+        if may_run:
+            _check_project_import(job_id)
+
+
+def _check_project_import(job_id):
     from . import importing
     from .models import ProjectImport
 
@@ -109,6 +119,16 @@ def check_project_import(job_id):
 
 @shared_task
 def commit_project_import(job_id, user_id):
+    from zhaoshang.common.imports import worker_phase
+
+    from .models import ProjectImport
+
+    with worker_phase(ProjectImport, job_id, ProjectImport.State.IMPORTING) as may_run:
+        if may_run:
+            _commit_project_import(job_id, user_id)
+
+
+def _commit_project_import(job_id, user_id):
     from . import importing
     from .models import ProjectImport
 
