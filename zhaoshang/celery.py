@@ -25,6 +25,14 @@ def fail_interrupted_imports():
     return fail_all_interrupted()
 
 
+@app.task(name="zhaoshang.requeue_waiting_jobs")
+def requeue_waiting_jobs():
+    """Jobs that could not be queued while the broker was down (common/queue.py)."""
+    from zhaoshang.common.queue import requeue_waiting
+
+    return requeue_waiting()
+
+
 @worker_ready.connect
 def _fail_imports_of_dead_workers(**kwargs):
     # A worker starting again after a crash finds the jobs its predecessor left running.

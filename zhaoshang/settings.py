@@ -331,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhaoshang.fail_interrupted_imports",
         "schedule": crontab(minute="*/2"),
     },
+    # Notifications that could not be queued while the broker was down.
+    "jobs-requeue": {
+        "task": "zhaoshang.requeue_waiting_jobs",
+        "schedule": crontab(minute="*/2"),
+    },
     # Leads: past the protection period, back to the office's pool (公海).
     "leads-lapse": {
         "task": "zhaoshang.pipeline.lead_tasks.lapse_leads",

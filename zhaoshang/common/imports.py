@@ -260,3 +260,24 @@ def fail_interrupted(queryset):
 def fail_all_interrupted():
     """Every kind of import job (worker start-up and beat)."""
     return sum(fail_interrupted(apps.get_model(label).objects.all()) for label in JOB_MODELS)
+
+
+def send_phase(request, model, job_id, task, *args, back_to, started=""):
+    """Queue a worker phase of a job the view has just moved into it. With the broker
+    down the job goes back to ``back_to`` (the user clicks again once it is back) and
+    the page says so; ``started`` is the message when it was queued."""
+    from django.contrib import messages
+
+    from zhaoshang.common import queue
+
+    def not_queued():
+        model.objects.filter(pk=job_id, state__in=RUNNING, worker_started_at__isnull=True).update(
+            state=back_to
+        )
+        queue.tell(request)
+
+    def queued():
+        if started:
+            messages.info(request, started)
+
+    queue.send_after_commit(task, job_id, *args, on_success=queued, on_failure=not_queued)

@@ -1,12 +1,10 @@
 from django import forms
-from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from zhaoshang.common.forms import StyledFormMixin
-from zhaoshang.common.imports import ImportFileError, fail_interrupted
+from zhaoshang.common.imports import ImportFileError, fail_interrupted, send_phase
 from zhaoshang.org.access import paginate, require
 
 from . import importing, queries, tasks
@@ -76,7 +74,7 @@ def import_detail(request, pk):
             processed_rows=0,
             worker_started_at=None,  # queued: no worker yet
         )
-        transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
+        send_phase(request, ImportJob, job.pk, tasks.check_import, back_to=ImportJob.State.UPLOADED)
         return redirect("enterprises:import_detail", pk=job.pk)
     if (
         request.method == "POST"
@@ -88,8 +86,16 @@ def import_detail(request, pk):
             state=ImportJob.State.IMPORTING, processed_rows=0, worker_started_at=None
         )
         create = request.POST.get("create_unmatched") == "1"
-        transaction.on_commit(lambda: tasks.commit_import.delay(job.pk, request.user.pk, create))
-        messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
+        send_phase(
+            request,
+            ImportJob,
+            job.pk,
+            tasks.commit_import,
+            request.user.pk,
+            create,
+            back_to=ImportJob.State.CHECKED,
+            started="已开始导入，可离开本页，稍后回来查看结果。",
+        )
         return redirect("enterprises:import_detail", pk=job.pk)
     # A phase whose worker died shows as failed at once, not as running for ever.
     fail_interrupted(ImportJob.objects.filter(pk=job.pk))

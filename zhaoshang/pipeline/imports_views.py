@@ -1,13 +1,11 @@
 """Pages of the project-ledger import: upload, mapping, dry run, commit."""
 
 from django import forms
-from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from zhaoshang.common.forms import StyledFormMixin
-from zhaoshang.common.imports import ImportFileError, fail_interrupted
+from zhaoshang.common.imports import ImportFileError, fail_interrupted, send_phase
 from zhaoshang.org.access import paginate, require
 
 from . import importing, tasks
@@ -57,7 +55,13 @@ def import_detail(request, pk):
         ProjectImport.objects.filter(pk=job.pk).update(
             mapping=mapping, state=ProjectImport.State.CHECKING, worker_started_at=None
         )
-        transaction.on_commit(lambda: tasks.check_project_import.delay(job.pk))
+        send_phase(
+            request,
+            ProjectImport,
+            job.pk,
+            tasks.check_project_import,
+            back_to=ProjectImport.State.UPLOADED,
+        )
         return redirect("pipeline:import_detail", pk=job.pk)
     if (
         request.method == "POST"
@@ -68,8 +72,15 @@ def import_detail(request, pk):
         ProjectImport.objects.filter(pk=job.pk).update(
             state=ProjectImport.State.IMPORTING, worker_started_at=None
         )
-        transaction.on_commit(lambda: tasks.commit_project_import.delay(job.pk, request.user.pk))
-        messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
+        send_phase(
+            request,
+            ProjectImport,
+            job.pk,
+            tasks.commit_project_import,
+            request.user.pk,
+            back_to=ProjectImport.State.CHECKED,
+            started="已开始导入，可离开本页，稍后回来查看结果。",
+        )
         return redirect("pipeline:import_detail", pk=job.pk)
     # A phase whose worker died shows as failed at once, not as running for ever.
     fail_interrupted(ProjectImport.objects.filter(pk=job.pk))

@@ -264,3 +264,170 @@ def test_worker_killed_in_the_middle_of_an_import_commit(
         copies = _copies()
         assert len(copies) == ROWS and set(copies.values()) == {1}
     assert Enterprise.objects.count() == before + ROWS
+
+
+# --- The broker down ----------------------------------------------------------------------
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_redis(port):
+    redis = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+
+    def answers():
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    _wait(answers, None, "Redis 启动", seconds=20)
+    return redis
+
+
+@pytest.fixture
+def redis_broker(monkeypatch):
+    """The app's broker is a Redis on a free loopback port, not started yet."""
+    import shutil
+
+    from zhaoshang.celery import app
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI 需要 redis-server 来演练消息队列中断")
+        pytest.skip("未安装 redis-server")
+    port = _free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+
+    def fresh_pools():
+        # The app keeps a connection pool made for the broker it first used.
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    monkeypatch.setitem(app.conf, "broker_url", url)
+    app.conf.task_always_eager = False  # queued for real
+    fresh_pools()
+    yield port, url
+    fresh_pools()
+
+
+@pytest.fixture
+def robot():
+    """A group robot on loopback that records what it is sent and answers as 企业微信 does."""
+    import http.server
+    import threading
+
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            body = b'{"errcode": 0, "errmsg": "ok"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/send", received
+    server.shutdown()
+    server.server_close()
+
+
+def test_broker_down_pages_work_and_jobs_run_when_it_returns(
+    committed_db, demo, shared_files, client_for, redis_broker, robot
+):
+    from datetime import timedelta
+
+    from zhaoshang.common.queue import BROKER_DOWN, requeue_waiting
+    from zhaoshang.notifications.models import UnitWebhook, WebhookDelivery
+    from zhaoshang.notifications.services import notify
+
+    port, url = redis_broker
+    robot_url, received = robot
+    clerk = demo["office_staff"]
+    c = client_for("office_staff")
+
+    # The broker is down. Pages that do not need it answer as ever.
+    for page in ("/", "/enterprises/", "/pipeline/", "/enterprises/imports/"):
+        assert c.get(page).status_code == 200, page
+    # A notification raised now is kept, its robot message waiting.
+    UnitWebhook.objects.create(
+        department=clerk.department, kind="wecom", name="招商科工作群", url=robot_url
+    )
+    notify(recipients=[clerk], title="断网演练", body="消息队列中断时产生的通知", kind="test")
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.PENDING and delivery.attempts == 0
+    # Queuing an import's dry run says so, and the job waits for the user to try again.
+    text = "企业名称\n" + "".join(NAME.format(i) + "\n" for i in range(5))
+    c.post(
+        "/enterprises/imports/",
+        {"kind": "enterprises", "file": SimpleUploadedFile("名单.csv", text.encode())},
+    )
+    job = ImportJob.objects.get()
+    started = time.monotonic()
+    response = c.post(
+        f"/enterprises/imports/{job.pk}/", {"action": "check", "col0": "name"}, follow=True
+    )
+    assert time.monotonic() - started < 10  # bounded retry, no hanging page
+    assert response.status_code == 200
+    assert BROKER_DOWN in response.content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.UPLOADED
+
+    # The broker comes back, and the worker with it.
+    redis = _start_redis(port)
+    worker = None
+    try:
+        env_broker = url
+        worker = _start_worker(shared_files, env_broker)
+        # Beat's sweep sends the waiting robot message again (it waited over two minutes).
+        WebhookDelivery.objects.update(created_at=timezone.now() - timedelta(minutes=3))
+        assert requeue_waiting() == 1
+        _wait(
+            lambda: WebhookDelivery.objects.get().status == WebhookDelivery.Status.SENT,
+            worker,
+            "群机器人消息在消息队列恢复后送达",
+        )
+        assert len(received) == 1 and "断网演练" in received[0]
+        # The user clicks again: the dry run runs.
+        page = c.post(
+            f"/enterprises/imports/{job.pk}/", {"action": "check", "col0": "name"}, follow=True
+        ).content.decode()
+        assert BROKER_DOWN not in page
+        _wait(
+            lambda: ImportJob.objects.get(pk=job.pk).state == ImportJob.State.CHECKED,
+            worker,
+            "试导入在消息队列恢复后完成",
+        )
+        assert ImportJob.objects.get(pk=job.pk).summary["create"] == 5
+    finally:
+        if worker is not None:
+            _stop(worker)
+        redis.terminate()
+        redis.wait(timeout=10)
