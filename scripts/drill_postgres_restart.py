@@ -19,23 +19,19 @@ As root the cluster runs as the `postgres` user (PostgreSQL refuses to run as ro
 import contextlib
 import datetime
 import glob
-import http.client
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
-USERNAME, PASSWORD = "kejiju", None  # the demo district's 区科技局 clerk
+from instance import Gunicorn, Session, environment, free_port, prepare, shell
+
+USERNAME = "kejiju"  # the demo district's 区科技局 clerk
 CLIENTS = 4
 BEFORE_SECONDS, AFTER_SECONDS = 3, 4
 UNAVAILABLE = "系统暂时无法访问"
@@ -43,12 +39,6 @@ UNAVAILABLE = "系统暂时无法访问"
 
 def say(text):
     print(text, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pg_bin():
@@ -115,49 +105,6 @@ class Cluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/drill"
 
 
-class Session:
-    """A signed-in browser, as far as the drill needs one: cookies and the CSRF token."""
-
-    def __init__(self, port):
-        self.port = port
-        self.cookies = {}
-
-    def request(self, method, path, form=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if form is not None:
-            form = {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, rest = value.partition("=")
-                    self.cookies[key] = rest.split(";", 1)[0]
-            return response.status, text
-        finally:
-            conn.close()
-
-    def login(self, password):
-        self.request("GET", "/login/")
-        status, _ = self.request("POST", "/login/", {"username": USERNAME, "password": password})
-        if status != 302 or "sessionid" not in self.cookies:
-            raise RuntimeError(f"无法以 {USERNAME} 登录（{status}）")
-
-
-def manage(env, *args):
-    done = subprocess.run(
-        [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        sys.exit(f"manage.py {args[0]} 失败：{done.stderr[-3000:]}")
-    return done.stdout
-
-
 def main():
     folder = Path(tempfile.mkdtemp(prefix="zs-pg-drill-"))
     cluster = Cluster(folder)
@@ -165,59 +112,24 @@ def main():
     try:
         say(f"== 临时 PostgreSQL 集群：{cluster.dir}，端口 {cluster.port}")
         cluster.create()
-        env = {
-            **os.environ,
-            "DATABASE_URL": cluster.url,
-            "ZS_VAR_DIR": str(folder / "var"),
-            "DJANGO_DEBUG": "0",  # the pages users get, not Django's debug page
-            "ZS_BIND": f"127.0.0.1:{free_port()}",
-            "WEB_CONCURRENCY": "2",
-        }
-        env.pop("REDIS_URL", None)
+        env = environment(folder, DATABASE_URL=cluster.url)
         say("== 迁移并载入演示数据")
-        manage(env, "migrate", "--noinput")
-        manage(env, "load_demo")
-        password = manage(
-            env,
-            "shell",
-            "-v",
-            "0",
-            "-c",
-            "from zhaoshang.org.demo import DEMO_PASSWORD; print(DEMO_PASSWORD)",
-        ).strip()
+        password = prepare(env)
         project = int(
-            manage(
+            shell(
                 env,
-                "shell",
-                "-v",
-                "0",
-                "-c",
                 "from zhaoshang.org.models import User;"
                 "from zhaoshang.pipeline.models import Project;"
                 f"unit = User.objects.get(username='{USERNAME}').department_id;"
                 "print(Project.objects.filter(department_id=unit)"
                 ".order_by('pk').values_list('pk', flat=True).first())",
-            ).strip()
+            )
         )
-        port = int(env["ZS_BIND"].rsplit(":", 1)[1])
-        gunicorn = subprocess.Popen(
-            [PY, "-m", "gunicorn", "-c", "zhaoshang/gunicorn_conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(folder / "gunicorn.log", "w"),  # noqa: SIM115 (closed with the process)
+        gunicorn = Gunicorn(env, folder).start()
+        port = gunicorn.port
+        say(
+            f"== gunicorn（pid {gunicorn.process.pid}）在 127.0.0.1:{port}；{CLIENTS} 个用户持续读写"
         )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if Session(port).request("GET", "/healthz")[0] in (200, 503):
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or gunicorn.poll() is not None:
-                sys.exit("gunicorn 未能启动：" + (folder / "gunicorn.log").read_text()[-2000:])
-            time.sleep(0.2)
-        say(f"== gunicorn（pid {gunicorn.pid}）在 127.0.0.1:{port}；{CLIENTS} 个用户持续读写")
 
         results = []  # (time, phase, kind, status, clear)
         acknowledged = []
@@ -229,8 +141,7 @@ def main():
         # Signed in before the load starts, so a failed login stops the drill here.
         sessions = []
         for _ in range(CLIENTS):
-            sessions.append(Session(port))
-            sessions[-1].login(password)
+            sessions.append(Session(port).login(USERNAME, password))
 
         def client(number):
             s = sessions[number]
@@ -293,17 +204,15 @@ def main():
             ok = False
             say("✗ 数据库恢复后仍有请求失败（未能自动恢复）")
         else:
-            say(f"✓ 恢复后 {len(after)} 个请求全部成功，gunicorn 未重启（pid {gunicorn.pid}）")
-        if gunicorn.poll() is not None:
+            say(
+                f"✓ 恢复后 {len(after)} 个请求全部成功，gunicorn 未重启（pid {gunicorn.process.pid}）"
+            )
+        if not gunicorn.alive():
             ok = False
             say("✗ gunicorn 已退出")
         stored = set(
-            manage(
+            shell(
                 env,
-                "shell",
-                "-v",
-                "0",
-                "-c",
                 "from zhaoshang.pipeline.models import LedgerEntry;"
                 "print('\\n'.join(LedgerEntry.objects.filter(content__startswith='演练台账-')"
                 ".values_list('content', flat=True)))",
@@ -318,12 +227,8 @@ def main():
         say("结论：" + ("通过" if ok else "未通过"))
         return 0 if ok else 1
     finally:
-        if gunicorn is not None and gunicorn.poll() is None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
+        if gunicorn is not None:
+            gunicorn.stop()
         cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
