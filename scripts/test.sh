@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run: lint, then the suite on SQLite (browser tests included), then the
-# suite again on PostgreSQL. With CI=true the PostgreSQL leg and the browser tests are
-# required: a missing server or browser fails the run instead of skipping.
+# suite again on PostgreSQL, then the sqlmap scan of a running instance. With CI=true the
+# PostgreSQL leg, the browser tests and the scan are required: a missing server, browser
+# or sqlmap fails the run instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -30,4 +31,15 @@ elif [ "${CI:-}" = "true" ]; then
   echo "CI 需要 PostgreSQL，但 127.0.0.1:5432 无法连接"; exit 1
 else
   echo "未找到 PostgreSQL：跳过 PostgreSQL 测试"
+fi
+
+# sqlmap against a running instance, once per run (not in both legs): on PostgreSQL when
+# the leg above had it (DATABASE_URL is still set), on SQLite otherwise.
+echo "== 注入扫描（sqlmap）"
+if bash scripts/ensure_sqlmap.sh; then
+  ZS_ATTACK=1 $PY -m pytest -q -p no:xdist -m attack zhaoshang/tests/test_attack.py
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI 需要 sqlmap，但无法安装"; exit 1
+else
+  echo "未找到 sqlmap：跳过注入扫描"
 fi
