@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 # Where `make run` listens: make run ADDR=0.0.0.0:8000 to serve the office network.
 ADDR   ?= 127.0.0.1:8000
 
-.PHONY: run test bench lint install
+.PHONY: run test bench lint install attack
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,9 @@ bench: install $(BENCH_VENV)/.installed
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# sqlmap against every form and query parameter of a running instance (scripts/attack_sqlmap.py):
+# 20 minutes and more on 2 cores, so it runs on demand and before a release, not in `make test`.
+attack: install
+	bash scripts/ensure_sqlmap.sh
+	ZS_ATTACK=1 $(PY) -m pytest -q -p no:xdist -m attack zhaoshang/tests/test_attack.py

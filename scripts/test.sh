@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run: lint, then the suite on SQLite (browser tests included), then the
-# suite again on PostgreSQL. With CI=true the PostgreSQL leg and the browser tests are
-# required: a missing server or browser fails the run instead of skipping.
+# suite again on PostgreSQL, then the sqlmap scan of a running instance. With CI=true the
+# PostgreSQL leg, the browser tests and the scan are required: a missing server, browser
+# or sqlmap fails the run instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python

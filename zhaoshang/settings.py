@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -280,12 +281,19 @@ if PRODUCTION:
         # HSTS is set only when the operator configures it (a wrong value locks browsers out
         # of plain HTTP for a year); docs/deployment.md says when to turn it on.
         SILENCED_SYSTEM_CHECKS += ["security.W004"]
+    elif not SECURE_HSTS_PRELOAD:
+        # The browsers' preload list takes public domain names only: an intranet's name
+        # cannot be submitted, so preloading is the operator's choice, not a deploy fault.
+        SILENCED_SYSTEM_CHECKS += ["security.W021"]
 
-# Every asset is vendored: the policy allows our own origin only, scripts by nonce.
+# Every asset is vendored: the policy allows our own origin only. A page that needs an
+# inline script marks it with {{ CSP_NONCE }}; django-csp then puts that request's nonce in
+# the header (the NONCE sentinel: a quoted 'nonce' string would be sent as is, a source
+# keyword browsers do not know).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -311,7 +319,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise looks for it even before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "zhaoshang" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's file storage, but a file a full disk cut short is removed (common/uploads.py).
+    "default": {"BACKEND": "zhaoshang.common.uploads.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -354,6 +363,16 @@ MAX_IMPORT_FILE_BYTES = int(env("ZS_MAX_IMPORT_FILE_BYTES", str(20 * 1024 * 1024
 # Exports of more rows than this are written by the worker, with a progress bar; smaller
 # ones are answered at once (20,000 rows take a couple of seconds).
 ZS_EXPORT_BACKGROUND_ROWS = int(env("ZS_EXPORT_BACKGROUND_ROWS", "20000"))
+# Attachments (agreements, terms, minutes): documents and their scans.
+MAX_ATTACHMENT_BYTES = int(env("ZS_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024)))
+# What a zip-based upload (.xlsx, .docx, .ofd) may expand to, read from its directory
+# before anything is expanded (common/uploads.py). A 100,000-row enterprise list is about
+# 110 MB of sheet XML packed 10:1; a zip bomb declares gigabytes packed 1000:1.
+MAX_ARCHIVE_UNCOMPRESSED_BYTES = int(
+    env("ZS_MAX_ARCHIVE_UNCOMPRESSED_BYTES", str(512 * 1024 * 1024))
+)
+MAX_ARCHIVE_RATIO = int(env("ZS_MAX_ARCHIVE_RATIO", "200"))
+MAX_ARCHIVE_MEMBERS = 10_000
 
 # --- Backups (manage.py backup / restore; docs/operations.md) ---------------------------
 ZS_BACKUP_DIR = Path(env("ZS_BACKUP_DIR", VAR_DIR / "backups"))
@@ -388,6 +407,16 @@ CELERY_BEAT_SCHEDULE = {
     "calendar-entry-reminder": {
         "task": "zhaoshang.reference.tasks.remind_calendar_entry",
         "schedule": crontab(hour=9, minute=0, month_of_year="11-12"),
+    },
+    # Imports whose worker died in the middle of a dry run or commit show as failed.
+    "imports-interrupted": {
+        "task": "zhaoshang.fail_interrupted_imports",
+        "schedule": crontab(minute="*/2"),
+    },
+    # Notifications that could not be queued while the broker was down.
+    "jobs-requeue": {
+        "task": "zhaoshang.requeue_waiting_jobs",
+        "schedule": crontab(minute="*/2"),
     },
     # Leads: past the protection period, back to the office's pool (公海).
     "leads-lapse": {

@@ -1,5 +1,6 @@
 """Excel out: one writer for every list export, so that headers, widths, the frozen
-header row and print set-up are the same everywhere.
+header row and print set-up are the same everywhere, and no text a user typed becomes a
+formula in the reader's spreadsheet.
 
 Rows stream through openpyxl's write-only mode (cells are written as they come, never
 held), so an export of any size costs the same memory. A sheet holds at most
@@ -17,6 +18,33 @@ SHEET_ROWS = 1_048_576
 # How often a long export reports its progress.
 PROGRESS_EVERY = 1000
 
+# Text that Excel or WPS reads as a formula when it starts this way (CSV/formula
+# injection): an enterprise named "=HYPERLINK(...)" or "@SUM(...)" typed into a form
+# must reach the reader's spreadsheet as the text it is, never run there.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell):
+    """Keep ``cell``'s text as text: openpyxl turns a string starting with "=" into a
+    formula, and Excel re-reads a cell starting with +, - or @ as one when it is edited.
+    The cell is written as a string and marked quote-prefixed (Excel's leading
+    apostrophe), so it is shown, edited and saved as text. Numbers are left alone."""
+    value = cell.value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _row_cells(ws, row):
+    """A row for a write-only sheet: values as they are, formula-like text as text."""
+    return [
+        as_text(WriteOnlyCell(ws, value=v))
+        if isinstance(v, str) and v.startswith(FORMULA_START)
+        else v
+        for v in row
+    ]
+
 
 def _sheet(wb, title, headers):
     ws = wb.create_sheet(title=title)
@@ -31,7 +59,7 @@ def _sheet(wb, title, headers):
     fill = PatternFill("solid", fgColor="DDEBF7")
     head = []
     for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
+        cell = as_text(WriteOnlyCell(ws, value=header))
         cell.font = bold
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center")
@@ -59,7 +87,7 @@ def write_workbook(out, sheets, progress=None):
             if in_sheet == per_sheet:
                 part += 1
                 ws, in_sheet = _sheet(wb, _continued(title, part), headers), 0
-            ws.append(list(row))
+            ws.append(_row_cells(ws, row))
             in_sheet += 1
             written += 1
             if progress is not None and written % PROGRESS_EVERY == 0:

@@ -7,20 +7,50 @@ import contextlib
 import os
 import re
 import secrets
+import socket
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+
+from zhaoshang.common import uploads
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-class ImportFileError(ValueError):
+class ImportFileError(uploads.UploadError):
     """The file as a whole cannot be read (wrong type, empty, too large, no header)."""
+
+
+SAVE_AS_XLSX = "如为 .xls 或 WPS 格式，请先另存为 .xlsx。"
+
+
+def check_file(upload, allowed=uploads.IMPORT_TYPES):
+    """The checks every upload passes (size, type by content, zip bomb) with an import's
+    limit; returns the extension."""
+    try:
+        return uploads.check(
+            upload, allowed=allowed, max_bytes=settings.MAX_IMPORT_FILE_BYTES, hint=SAVE_AS_XLSX
+        )
+    except uploads.UploadError as exc:
+        raise ImportFileError(str(exc)) from exc
+
+
+def keep_file(upload, path):
+    """Write the upload where the dry run and the commit read it; nothing is left
+    behind when the disk is full."""
+    try:
+        uploads.write(upload, path)
+    except uploads.UploadError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 @dataclass
@@ -56,21 +86,9 @@ def _header_key(text):
 
 def store_upload(upload):
     """Save an uploaded file for the dry run and the commit; returns its token."""
-    if upload.size > settings.MAX_IMPORT_FILE_BYTES:
-        limit = settings.MAX_IMPORT_FILE_BYTES // (1024 * 1024)
-        raise ImportFileError(
-            f"文件过大（{upload.size / 1024 / 1024:.1f} MB），单个文件不能超过 {limit} MB。"
-        )
-    if not upload.name.lower().endswith(".xlsx"):
-        raise ImportFileError(
-            "请上传 Excel 文件（.xlsx）。如为 .xls 或 WPS 格式，请先另存为 .xlsx。"
-        )
+    check_file(upload, allowed=(".xlsx",))
     token = secrets.token_hex(16)
-    path = _path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    keep_file(upload, _path(token))
     return token
 
 
@@ -219,3 +237,108 @@ def job_step_start(model, job, *, from_states, to_state, **updates):
     job.state = to_state
     for name, value in updates.items():
         setattr(job, name, value)
+
+
+# --- Worker phases and the worker that dies in the middle of one ---------------------------
+# A dry run or a commit runs in the worker, the commit in one transaction. A worker killed
+# in the middle (SIGKILL, the out-of-memory killer, a power cut) writes nothing, since its
+# transaction never commits; but nothing would tell the job, which would show "导入中" for
+# ever. So a worker phase records when it started (committed before its transaction) and
+# keeps a heartbeat in the cache, which web and worker share, naming its host and process.
+# A running job whose heartbeat is gone, or names a dead process on this host, is marked
+# failed: when its page is shown or polled, when a worker starts, and every two minutes
+# (beat). Marking is a conditional UPDATE on the state and start seen, so it can never
+# undo a phase that finished meanwhile.
+HEARTBEAT_SECONDS = 15
+HEARTBEAT_TTL = HEARTBEAT_SECONDS * 4
+RUNNING = ("checking", "importing")
+INTERRUPTED = {
+    "checking": "试导入中断：执行试导入的后台进程意外终止（如服务器重启或进程被强制结束），"
+    "未写入任何数据。请重新上传文件。",
+    "importing": "导入中断：执行导入的后台进程意外终止（如服务器重启或进程被强制结束），"
+    "本次导入未写入任何数据。请重新上传文件导入，已有的记录不会重复。",
+}
+# The import jobs run by the worker, each with state, worker_started_at, errors, finished_at.
+JOB_MODELS = ("enterprises.ImportJob", "pipeline.ProjectImport")
+
+
+def _heartbeat_key(model, pk):
+    return f"zs:import-alive:{model._meta.label_lower}:{pk}"
+
+
+@contextlib.contextmanager
+def worker_phase(model, job_id, state):
+    """Around a worker phase of import ``job_id``: yields True when the job is in
+    ``state`` and the phase may run, False when it is not (a message delivered again for
+    a job that finished or was marked failed meanwhile)."""
+    key = _heartbeat_key(model, job_id)
+    me = {"host": socket.gethostname(), "pid": os.getpid()}
+    # The heartbeat before the start: whoever sees the start also sees a heartbeat.
+    cache.set(key, me, HEARTBEAT_TTL)
+    if not model.objects.filter(pk=job_id, state=state).update(worker_started_at=timezone.now()):
+        cache.delete(key)
+        yield False
+        return
+    stop = threading.Event()
+
+    def beat():
+        while not stop.wait(HEARTBEAT_SECONDS):
+            cache.set(key, me, HEARTBEAT_TTL)
+
+    thread = threading.Thread(target=beat, name=f"import-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield True
+    finally:
+        stop.set()
+        thread.join()
+        cache.delete(key)
+
+
+def _worker_gone(beat):
+    if beat is None:
+        return True
+    if beat.get("host") != socket.gethostname():
+        return False  # another machine's worker: its heartbeat expiring tells
+    try:
+        os.kill(beat["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, run by another user
+        return False
+    return False
+
+
+def fail_interrupted(queryset):
+    """Mark failed every job of ``queryset`` in a worker phase whose worker is gone;
+    returns how many."""
+    model = queryset.model
+    failed = 0
+    running = queryset.filter(state__in=RUNNING, worker_started_at__isnull=False)
+    for pk, state, started in running.values_list("pk", "state", "worker_started_at"):
+        if _worker_gone(cache.get(_heartbeat_key(model, pk))):
+            failed += model.objects.filter(pk=pk, state=state, worker_started_at=started).update(
+                state="failed", errors=[[0, "", INTERRUPTED[state]]], finished_at=timezone.now()
+            )
+    return failed
+
+
+def fail_all_interrupted():
+    """Every kind of import job (worker start-up and beat)."""
+    return sum(fail_interrupted(apps.get_model(label).objects.all()) for label in JOB_MODELS)
+
+
+def send_phase(model, job_id, task, *args, back_to, on_queued=None, on_not_queued=None):
+    """Queue a worker phase of a job just moved into it (``job_step_start``). With the
+    broker down the job goes back to ``back_to`` (the user clicks again once it is back)
+    and ``on_not_queued()`` tells them; ``on_queued()`` runs once it was queued."""
+    from zhaoshang.common import queue
+
+    def not_queued():
+        model.objects.filter(pk=job_id, state__in=RUNNING, worker_started_at__isnull=True).update(
+            state=back_to
+        )
+        if on_not_queued is not None:
+            on_not_queued()
+
+    queue.send_after_commit(task, job_id, *args, on_success=on_queued, on_failure=not_queued)

@@ -26,7 +26,7 @@ from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common import xlsx
 from zhaoshang.common.bulk import insert_rows, reserve_ids
-from zhaoshang.common.imports import ImportFileError
+from zhaoshang.common.imports import ImportFileError, check_file, keep_file
 from zhaoshang.common.progress import progress_get, progress_set
 from zhaoshang.org.models import Department
 from zhaoshang.reference.models import Industry, KeyIndustry, Region
@@ -105,14 +105,7 @@ def _path(job):
 
 def store(upload, *, kind, user, ranking_kind="", ranking_year=None):
     """Keep the upload, read its header, guess the mapping: a new job awaiting mapping."""
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in {".xlsx", ".csv"}:
-        raise ImportFileError("请上传 Excel（.xlsx）或 CSV 文件。如为 .xls，请先另存为 .xlsx。")
-    if upload.size > settings.MAX_IMPORT_FILE_BYTES:
-        limit = settings.MAX_IMPORT_FILE_BYTES // (1024 * 1024)
-        raise ImportFileError(
-            f"文件过大（{upload.size / 1024 / 1024:.1f} MB），单个文件不能超过 {limit} MB。"
-        )
+    check_file(upload)
     job = ImportJob(
         kind=kind,
         file_name=upload.name[:200],
@@ -123,10 +116,7 @@ def store(upload, *, kind, user, ranking_kind="", ranking_year=None):
         ranking_year=ranking_year,
     )
     path = _path(job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    keep_file(upload, path)
     try:
         headers, rows, encoding = read_table(path)
         if encoding == "xlsx":

@@ -5,8 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from zhaoshang.common import queue
 from zhaoshang.common.forms import StyledFormMixin
-from zhaoshang.common.imports import ImportFileError
+from zhaoshang.common.imports import ImportFileError, fail_interrupted
 from zhaoshang.org.access import paginate, require
 
 from . import importing, queries, services
@@ -67,7 +68,12 @@ def import_detail(request, pk):
             if key in columns and key not in mapping.values():
                 mapping[str(index)] = key
         try:
-            services.import_check_start(actor=request.user, job=job, mapping=mapping)
+            services.import_check_start(
+                actor=request.user,
+                job=job,
+                mapping=mapping,
+                on_not_queued=lambda: queue.tell(request),
+            )
         except ValidationError as exc:
             messages.warning(request, exc.messages[0])
         return redirect("enterprises:import_detail", pk=job.pk)
@@ -82,13 +88,20 @@ def import_detail(request, pk):
         }
         try:
             services.import_commit_start(
-                actor=request.user, job=job, create_unmatched=create, confirmations=confirmations
+                actor=request.user,
+                job=job,
+                create_unmatched=create,
+                confirmations=confirmations,
+                on_queued=lambda: messages.info(
+                    request, "已开始导入，可离开本页，稍后回来查看结果。"
+                ),
+                on_not_queued=lambda: queue.tell(request),
             )
         except ValidationError as exc:
             messages.warning(request, exc.messages[0])
-        else:
-            messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
         return redirect("enterprises:import_detail", pk=job.pk)
+    # A phase whose worker died shows as failed at once, not as running for ever.
+    fail_interrupted(ImportJob.objects.filter(pk=job.pk))
     job.refresh_from_db()
     context = {
         "job": job,

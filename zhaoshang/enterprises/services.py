@@ -12,7 +12,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record, diff, snapshot
-from zhaoshang.common.imports import job_step_start
+from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_update
 
 from . import search
@@ -390,9 +390,10 @@ def enterprise_merge(*, actor, survivor, duplicate):
 
 
 # --- Imports: starting the worker's steps --------------------------------------------------
-def import_check_start(*, actor, job, mapping):
+def import_check_start(*, actor, job, mapping, on_queued=None, on_not_queued=None):
     """Save the column mapping and hand the dry run to the worker (once per click that
-    wins: see ``common.imports.job_step_start``)."""
+    wins: see ``common.imports.job_step_start``; a broker that does not answer puts the
+    job back, see ``send_phase``)."""
     from . import tasks  # tasks → importing → services
 
     job_step_start(
@@ -402,11 +403,21 @@ def import_check_start(*, actor, job, mapping):
         to_state=ImportJob.State.CHECKING,
         mapping=mapping,
         processed_rows=0,
+        worker_started_at=None,  # queued: no worker yet
     )
-    transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
+    send_phase(
+        ImportJob,
+        job.pk,
+        tasks.check_import,
+        back_to=ImportJob.State.UPLOADED,
+        on_queued=on_queued,
+        on_not_queued=on_not_queued,
+    )
 
 
-def import_commit_start(*, actor, job, create_unmatched=False, confirmations=None):
+def import_commit_start(
+    *, actor, job, create_unmatched=False, confirmations=None, on_queued=None, on_not_queued=None
+):
     """Hand a checked import to the worker: checked → importing as one conditional UPDATE,
     so a double click on 确认导入 queues one commit and the second click is told so.
     ``confirmations``: the user's decision per row found by name only (row → enterprise
@@ -421,7 +432,16 @@ def import_commit_start(*, actor, job, create_unmatched=False, confirmations=Non
         from_states=[ImportJob.State.CHECKED],
         to_state=ImportJob.State.IMPORTING,
         processed_rows=0,
+        worker_started_at=None,
     )
-    transaction.on_commit(
-        lambda: tasks.commit_import.delay(job.pk, actor.pk, create_unmatched, confirmations)
+    send_phase(
+        ImportJob,
+        job.pk,
+        tasks.commit_import,
+        actor.pk,
+        create_unmatched,
+        confirmations,
+        back_to=ImportJob.State.CHECKED,
+        on_queued=on_queued,
+        on_not_queued=on_not_queued,
     )

@@ -65,12 +65,15 @@ def notify(*, recipients, title, body, url="", kind, actor=None, units=None):
     delivery_ids = [d.pk for d in deliveries if d.pk]
 
     def queue():
+        from zhaoshang.common.queue import send
+
         from . import tasks
 
+        # With the broker down the rows wait, pending, for common.queue.requeue_waiting.
         if email_enabled() and notification_ids:
-            tasks.send_notification_emails.delay(notification_ids)
+            send(tasks.send_notification_emails, notification_ids)
         for pk in delivery_ids:
-            tasks.deliver_webhook.delay(pk)
+            send(tasks.deliver_webhook, pk)
 
     transaction.on_commit(queue)
     return rows

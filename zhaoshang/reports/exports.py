@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from zhaoshang.common.excel import as_text
 from zhaoshang.org.queries import report_issuer
 
 # The by-unit table shows these (the page and the Word report; Excel has them all).
@@ -256,6 +257,7 @@ def xlsx_bytes(data):
                 amount = isinstance(value, Decimal)
                 cell = ws.cell(row=r, column=c, value=float(value) if amount else value)
                 cell.style = "金额" if amount else "表格"
+                as_text(cell)  # a unit's or project's name is text, never a formula
         for i, header in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(36, len(header) * 2 + 2))
         ws.freeze_panes = "A3"

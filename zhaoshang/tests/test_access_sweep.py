@@ -623,9 +623,13 @@ def test_pages(demo, personas):
         url = reverse(name, kwargs=make_kwargs(demo) if make_kwargs else None)
         for persona, c in personas.items():
             want = expected(persona, allowed, overrides)
-            got = c.get(url).status_code
+            response = c.get(url)
+            got = response.status_code
             if got != want:
                 failures.append(f"{persona} GET {url}（{name}）：期望 {want}，实际 {got}")
+            # Every answer, a page, a refusal or a download, carries the policy.
+            if "frame-ancestors 'none'" not in response.get("Content-Security-Policy", ""):
+                failures.append(f"{persona} GET {url}（{name}）：缺少 Content-Security-Policy")
     assert not failures, "\n".join(failures)
 
 

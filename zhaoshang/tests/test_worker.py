@@ -55,6 +55,8 @@ def test_worker_runs_the_retention_job(committed_db, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    # The test set-up runs queued jobs in-process; this one must reach the real worker.
+    app.conf.task_always_eager = False
     try:
         with app.connection_for_write(broker) as conn:
             purge_expired_events.apply_async(connection=conn)

@@ -303,7 +303,18 @@ def test_policy_changes_stay_within_level_three(
     assert AuditEvent.objects.filter(action="policy").exists()
 
 
-def test_deploy_check_is_clean_in_production(tmp_path):
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        # HSTS on, as docs/deployment.md tells an operator to turn it on once HTTPS works.
+        {"DJANGO_HSTS_SECONDS": "31536000"},
+        # Behind a reverse proxy that terminates TLS.
+        {"DJANGO_HSTS_SECONDS": "31536000", "DJANGO_BEHIND_PROXY": "1"},
+    ],
+    ids=["plain", "hsts", "hsts-behind-proxy"],
+)
+def test_deploy_check_is_clean_in_production(tmp_path, extra):
     import os
     import subprocess
     import sys
@@ -314,6 +325,7 @@ def test_deploy_check_is_clean_in_production(tmp_path):
         "DJANGO_SECRET_KEY": "x" * 20 + "Q7#kd92LmZp0vR8sT5uW3yX6aB1cD4eF",
         "DJANGO_ALLOWED_HOSTS": "zhaoshang.example.gov.cn",
         "ZS_VAR_DIR": str(tmp_path),
+        **extra,
     }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in tests only

@@ -1,6 +1,6 @@
 from django import forms
 
-from zhaoshang.common.forms import StyledFormMixin
+from zhaoshang.common.forms import AttachmentField, StyledFormMixin
 from zhaoshang.enterprises.forms import OfficeDateField
 from zhaoshang.org.models import User
 
@@ -102,7 +102,7 @@ class DecisionForm(StyledFormMixin, forms.Form):
 
 class DocumentForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 14}))
-    file = forms.FileField(label="附件（可选）", required=False)
+    file = AttachmentField(label="附件（可选）", required=False)
     note = forms.CharField(label="修改说明", required=False, max_length=300)
 
 
@@ -122,4 +122,4 @@ class MeetingForm(StyledFormMixin, forms.Form):
     minutes = forms.CharField(
         label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    minutes_file = forms.FileField(label="纪要文件（可选）", required=False)
+    minutes_file = AttachmentField(label="纪要文件（可选）", required=False)

@@ -638,6 +638,9 @@ class ProjectImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker began the current dry run or commit (None while queued): with the
+    # worker's heartbeat, tells a phase whose worker died (common/imports.worker_phase).
+    worker_started_at = models.DateTimeField("后台开始时间", null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from zhaoshang.common.forms import StyledFormMixin
+from zhaoshang.common.forms import AttachmentField, StyledFormMixin
 from zhaoshang.enterprises.forms import AmountField, OfficeDateField
 from zhaoshang.enterprises.queries import library, with_same_name
 from zhaoshang.org.forms import VersionedForm
@@ -110,7 +110,7 @@ class MoveForm(StyledFormMixin, forms.Form):
     agreed_investment = AmountField(label="协议投资额", help_text="如 2.5亿元、8000万元")
     agreed_investment_foreign = AmountField(label="其中外资（美元）", help_text="如 500万美元")
     agreement_no = forms.CharField(label="协议编号", required=False, max_length=60)
-    agreement_file = forms.FileField(label="协议文件", required=False)
+    agreement_file = AttachmentField(label="协议文件", required=False)
     registered_credit_code = forms.CharField(
         label="注册企业统一社会信用代码", required=False, max_length=18
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.common.imports import ImportFileError
+from zhaoshang.common.imports import ImportFileError, check_file, keep_file
 from zhaoshang.enterprises.importing import read_table
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.parsing import exact_name, parse_amount, parse_date
@@ -98,12 +98,7 @@ def _path(job):
 
 
 def store(upload, *, user):
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in {".xlsx", ".csv"}:
-        raise ImportFileError("请上传 Excel（.xlsx）或 CSV 文件。如为 .xls，请先另存为 .xlsx。")
-    if upload.size > settings.MAX_IMPORT_FILE_BYTES:
-        limit = settings.MAX_IMPORT_FILE_BYTES // (1024 * 1024)
-        raise ImportFileError(f"文件过大，单个文件不能超过 {limit} MB。")
+    check_file(upload)
     job = ProjectImport(
         file_name=upload.name[:200],
         token=secrets.token_hex(16),
@@ -111,10 +106,7 @@ def store(upload, *, user):
         created_by=user,
     )
     path = _path(job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    keep_file(upload, path)
     try:
         headers, rows, encoding = read_table(path)
         total = sum(1 for _ in rows)

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from zhaoshang.common import queue
 from zhaoshang.common.forms import StyledFormMixin
-from zhaoshang.common.imports import ImportFileError
+from zhaoshang.common.imports import ImportFileError, fail_interrupted
 from zhaoshang.org.access import paginate, require
 
 from ..models import ProjectImport
@@ -57,18 +58,30 @@ def import_detail(request, pk):
             if key in importing.COLUMNS and key not in mapping.values():
                 mapping[str(index)] = key
         try:
-            services.project_import_check_start(actor=request.user, job=job, mapping=mapping)
+            services.project_import_check_start(
+                actor=request.user,
+                job=job,
+                mapping=mapping,
+                on_not_queued=lambda: queue.tell(request),
+            )
         except ValidationError as exc:
             messages.warning(request, exc.messages[0])
         return redirect("pipeline:import_detail", pk=job.pk)
     if request.method == "POST" and action == "commit":
         try:
-            services.project_import_commit_start(actor=request.user, job=job)
+            services.project_import_commit_start(
+                actor=request.user,
+                job=job,
+                on_queued=lambda: messages.info(
+                    request, "已开始导入，可离开本页，稍后回来查看结果。"
+                ),
+                on_not_queued=lambda: queue.tell(request),
+            )
         except ValidationError as exc:
             messages.warning(request, exc.messages[0])
-        else:
-            messages.info(request, "已开始导入，可离开本页，稍后回来查看结果。")
         return redirect("pipeline:import_detail", pk=job.pk)
+    # A phase whose worker died shows as failed at once, not as running for ever.
+    fail_interrupted(ProjectImport.objects.filter(pk=job.pk))
     job.refresh_from_db()
     context = {
         "job": job,

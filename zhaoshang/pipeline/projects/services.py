@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
-from zhaoshang.common.imports import job_step_start
+from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_delete, record_update
 from zhaoshang.reference.calendar import add_working_days, time_limit_error
 from zhaoshang.reports.services import funds_recount
@@ -398,7 +398,7 @@ def relevel_projects(config):
 
 
 # --- Project ledger imports: starting the worker's steps ----------------------------------
-def project_import_check_start(*, actor, job, mapping):
+def project_import_check_start(*, actor, job, mapping, on_queued=None, on_not_queued=None):
     """Save the column mapping and hand the dry run to the worker; a second click while it
     runs queues nothing (``common.imports.job_step_start``)."""
     from . import tasks  # tasks → importing → services
@@ -409,11 +409,19 @@ def project_import_check_start(*, actor, job, mapping):
         from_states=[ProjectImport.State.UPLOADED, ProjectImport.State.CHECKED],
         to_state=ProjectImport.State.CHECKING,
         mapping=mapping,
+        worker_started_at=None,  # queued: no worker yet
     )
-    transaction.on_commit(lambda: tasks.check_project_import.delay(job.pk))
+    send_phase(
+        ProjectImport,
+        job.pk,
+        tasks.check_project_import,
+        back_to=ProjectImport.State.UPLOADED,
+        on_queued=on_queued,
+        on_not_queued=on_not_queued,
+    )
 
 
-def project_import_commit_start(*, actor, job):
+def project_import_commit_start(*, actor, job, on_queued=None, on_not_queued=None):
     """Hand a checked ledger import to the worker: checked → importing as one conditional
     UPDATE, so a double click on 确认导入 queues one commit and the second click is told so."""
     from . import tasks
@@ -425,5 +433,14 @@ def project_import_commit_start(*, actor, job):
         job,
         from_states=[ProjectImport.State.CHECKED],
         to_state=ProjectImport.State.IMPORTING,
+        worker_started_at=None,
     )
-    transaction.on_commit(lambda: tasks.commit_project_import.delay(job.pk, actor.pk))
+    send_phase(
+        ProjectImport,
+        job.pk,
+        tasks.commit_project_import,
+        actor.pk,
+        back_to=ProjectImport.State.CHECKED,
+        on_queued=on_queued,
+        on_not_queued=on_not_queued,
+    )

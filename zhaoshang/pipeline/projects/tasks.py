@@ -6,10 +6,11 @@ from collections import defaultdict
 from celery import shared_task
 from django.utils import timezone
 
+from zhaoshang.common.imports import worker_phase
 from zhaoshang.org.models import User
 from zhaoshang.reference.calendar import fallback_notice, is_working_day
 
-from ..models import Problem, Project
+from ..models import Problem, Project, ProjectImport
 from . import queries
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,13 @@ def remind_overdue(today=None):
 # --- Project ledger imports: dry run and commit run in the worker -------------------------
 @shared_task
 def check_project_import(job_id):
-    from ..models import ProjectImport
-    from . import importing
+    with worker_phase(ProjectImport, job_id, ProjectImport.State.CHECKING) as may_run:
+        if may_run:
+            _check_project_import(job_id)
+
+
+def _check_project_import(job_id):
+    from . import importing  # importing → services → tasks
 
     job = ProjectImport.objects.select_related("created_by").get(pk=job_id)
     try:
@@ -117,7 +123,12 @@ def check_project_import(job_id):
 
 @shared_task
 def commit_project_import(job_id, user_id):
-    from ..models import ProjectImport
+    with worker_phase(ProjectImport, job_id, ProjectImport.State.IMPORTING) as may_run:
+        if may_run:
+            _commit_project_import(job_id, user_id)
+
+
+def _commit_project_import(job_id, user_id):
     from . import importing
 
     job = ProjectImport.objects.get(pk=job_id)
