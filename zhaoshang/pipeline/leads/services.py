@@ -29,7 +29,7 @@ from zhaoshang.org.models import Department, User
 from zhaoshang.reports.services import funds_recount
 
 from ..models import ACTIVE_STAGES, LeadPush, OwnerChange, PipelineConfig, Project, Stage
-from ..projects import services
+from ..projects import services as project_services
 
 # Units that promote investment and so may hold leads.
 PROMOTING_KINDS = [
@@ -230,7 +230,7 @@ def lead_register(
     if not (data.get("name") or "").strip():
         data["name"] = f"{enterprise.name}投资项目"
     data["enterprise"] = enterprise
-    return services.project_create(actor=actor, data=data, occurred_on=today)
+    return project_services.project_create(actor=actor, data=data, occurred_on=today)
 
 
 def _owner_change(*, actor, project, kind, old, new, reason, now=None):

@@ -80,8 +80,11 @@ CHECKS = {}
 
 def register_check(to_stage, fn):
     """Add a guard to every move into ``to_stage``: ``fn(project, data)`` returns a
-    Chinese refusal message, or None to let the move through."""
-    CHECKS.setdefault(to_stage, []).append(fn)
+    Chinese refusal message, or None to let the move through. Other parts register in
+    their ``AppConfig.ready``; registering one guard twice keeps one."""
+    checks = CHECKS.setdefault(to_stage, [])
+    if fn not in checks:
+        checks.append(fn)
     return fn
 
 

@@ -562,7 +562,7 @@ def test_the_lapse_runs_nightly_as_a_scheduled_job(demo, settings):
 
 
 def test_the_project_page_shows_where_it_came_from_and_links_the_lead_page(demo, client_for):
-    from zhaoshang.pipeline.leads.home import lead_section
+    from zhaoshang.pipeline.leads.sections import lead_section
 
     lead = Project.objects.get(name="博世华北区域销售总部")
     section = lead_section(None, lead)
