@@ -26,9 +26,9 @@ from zhaoshang.enterprises import services as enterprise_services
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.notifications.services import notify
 from zhaoshang.org.models import Department, User
-from zhaoshang.reports.services import funds_recount
 
 from ..models import ACTIVE_STAGES, LeadPush, OwnerChange, PipelineConfig, Project, Stage
+from ..projects import funds
 from ..projects import services as project_services
 
 # Units that promote investment and so may hold leads.
@@ -285,7 +285,7 @@ def _hand_over(project, *, kind, old, new, actor, reason, now=None, **move):
     its history row and audit line, and the monthly funds sums follow: funds received
     after the hand-over count for the new unit (counting rule 2). Returns the history
     row, or None when someone else moved the lead first (nothing is written)."""
-    with funds_recount([project.pk]):
+    with funds.changing([project.pk]):
         if not _move_owner(project, old=old, new=new, **move):
             return None
         return _owner_change(

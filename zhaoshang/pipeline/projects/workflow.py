@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.reports.services import funds_recount
 
 from ..models import ACTIVE_STAGES, Project, Stage, StageChange
+from . import funds
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,7 @@ def project_move(
 
     now = timezone.now()
     # A dropped project's funds leave the monthly sums (counting rule 5).
-    recount = funds_recount([project.pk]) if dst == Stage.DROPPED else nullcontext()
+    recount = funds.changing([project.pk]) if dst == Stage.DROPPED else nullcontext()
     with recount:
         won = Project.objects.filter(pk=project.pk, stage=src).update(
             stage=dst, stage_changed_at=now, version=F("version") + 1, **updates

@@ -144,3 +144,17 @@ def test_the_worker_knows_every_scheduled_pipeline_job():
         if entry["task"] not in registered
     ]
     assert not missing
+
+
+def test_the_pipeline_does_not_reach_into_reports():
+    # The monthly funds sums follow every funds write through the one hook reports
+    # registers (projects.funds.register_watcher in ReportsConfig.ready), so no pipeline
+    # write has to remember to wrap itself in reports' recount.
+    found = [
+        f"{path.relative_to(PIPELINE)}: {module}"
+        for path in sorted(PIPELINE.rglob("*.py"))
+        if "tests" not in path.relative_to(PIPELINE).parts
+        for module in _imported_modules(path)
+        if module == "zhaoshang.reports" or module.startswith("zhaoshang.reports.")
+    ]
+    assert not found, "the pipeline imports reports:\n" + "\n".join(found)
