@@ -14,6 +14,7 @@ from stdnum.cn import uscc
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.services import enterprise_create
 from zhaoshang.org.models import User
+from zhaoshang.org.roles import MANAGE_PIPELINE
 from zhaoshang.reference.models import KeyIndustry, Region, Zone
 
 from ..models import FundsEntry, OwnerChange, ProblemCategory, Project, ProjectMember, Stage
@@ -461,7 +462,16 @@ def load_demo_projects(*, departments):
         department = departments.get(unit)
         if enterprise is None or department is None:
             continue
-        actor = User.objects.filter(department=department, is_active=True).first() or office_user
+        # A clerk of the unit who does project work (not, say, the office's security
+        # administrator): stage moves need MANAGE_PIPELINE, as they do for everyone.
+        actor = next(
+            (
+                u
+                for u in User.objects.filter(department=department, is_active=True)
+                if u.has_perm(MANAGE_PIPELINE)
+            ),
+            office_user,
+        )
         start = today - dt.timedelta(days=age)
         project = services.project_create(
             actor=actor,

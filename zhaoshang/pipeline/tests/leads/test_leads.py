@@ -654,3 +654,29 @@ def test_every_record_pointing_at_an_enterprise_has_a_merge_service(db):
     pointing = {r.related_model for r in Enterprise._meta.related_objects if not r.many_to_many}
     assert pointing <= covered
     assert enterprise_services.MERGE_HANDLERS[Project] is lead_services.projects_enterprise_merge
+
+
+def test_every_push_move_outside_the_table_is_refused_and_changes_nothing(demo):
+    import itertools
+
+    from zhaoshang.common.workflow import MoveRefused
+    from zhaoshang.pipeline.leads.workflow import TRANSITIONS, push_move
+
+    office, kejiju = demo["office_staff"], user("kejiju")
+    lead = register(kejiju, new_enterprise())
+    push = lead_services.lead_push(
+        actor=kejiju, project=lead, to_department=unit("区商务局"), reason="请接收"
+    )
+    states = LeadPush.State.values
+    outside = [p for p in itertools.product(states, states) if p not in TRANSITIONS]
+    assert len(outside) == len(states) ** 2 - 3
+    audit = AuditEvent.objects.filter(object_type="pipeline.leadpush", object_id=str(push.pk))
+    lines = audit.count()
+    for src, dst in outside:
+        LeadPush.objects.filter(pk=push.pk).update(state=src)
+        push.refresh_from_db()
+        with pytest.raises(MoveRefused, match="不能再"):
+            push_move(push, dst, actor=office, reason="理由")
+        push.refresh_from_db()
+        assert (push.state, push.answer_reason, push.answered_by) == (src, "", None)
+    assert audit.count() == lines
