@@ -15,7 +15,6 @@ from zhaoshang.enterprises.services import DuplicateFound
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
 
-from ..models import LeadPush
 from . import queries, services
 
 router = Router(tags=["线索"])
@@ -280,9 +279,8 @@ def push_lead(request, lead_id: int, payload: PushIn):
 )
 @require(MANAGE)
 def answer_push(request, push_id: int, payload: AnswerIn):
-    units = queries.scope_unit_ids(request.user)
     push = get_object_or_404(
-        LeadPush.objects.for_units(units).select_related("from_department", "to_department"),
+        queries.pushes_readable(request.user).select_related("from_department", "to_department"),
         pk=push_id,
     )
     try:

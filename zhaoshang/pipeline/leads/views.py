@@ -251,9 +251,7 @@ def lead_detail(request, pk):
     project = _get(request, pk)
     user = request.user
     holds = user.department_id == project.department_id or user.has_perm(COORDINATE)
-    in_scope = queries.leads(user).filter(pk=project.pk).exists() or (
-        queries.scope_unit_ids(user) is None
-    )
+    in_scope = queries.in_scope(user, project)
     pushes = list(queries.pushes_of(project))
     pending = next((p for p in pushes if p.state == LeadPush.State.PENDING), None)
     suggestion = services.push_suggestion(project)
@@ -388,9 +386,8 @@ def lead_push_list(request):
 
 
 def _push(request, pk):
-    units = queries.scope_unit_ids(request.user)
     return get_object_or_404(
-        LeadPush.objects.for_units(units).select_related(
+        queries.pushes_readable(request.user).select_related(
             "project", "from_department", "to_department", "created_by"
         ),
         pk=pk,

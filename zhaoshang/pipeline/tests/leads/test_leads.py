@@ -680,3 +680,33 @@ def test_every_push_move_outside_the_table_is_refused_and_changes_nothing(demo):
         push.refresh_from_db()
         assert (push.state, push.answer_reason, push.answered_by) == (src, "", None)
     assert audit.count() == lines
+
+
+def test_pushes_are_read_through_for_user_by_the_unit_that_sent_and_the_one_that_received(
+    demo,
+):
+    from zhaoshang.pipeline.leads import queries as lead_queries
+
+    kejiju, head, youyilu = user("kejiju"), user("shangwuju"), user("youyilu")
+    lead = register(kejiju, new_enterprise())
+    push = lead_services.lead_push(
+        actor=kejiju, project=lead, to_department=head.department, reason="请接收"
+    )
+    mine = LeadPush.objects.filter(project=lead)
+    # Own unit (the clerk who sent it), own unit and below (the head who received it),
+    # every unit (the office); a third unit reads nothing of it.
+    assert list(mine.for_user(kejiju)) == [push]
+    assert list(mine.for_user(head)) == [push]
+    assert list(mine.for_user(demo["office_staff"])) == [push]
+    assert not mine.for_user(youyilu).exists()
+    # Incoming and outgoing are the same scope on one side of the push.
+    assert push in lead_queries.pushes(head, direction="incoming")
+    assert push not in lead_queries.pushes(head, direction="outgoing")
+    assert push in lead_queries.pushes(kejiju, direction="outgoing")
+    assert push not in lead_queries.pushes(kejiju, direction="incoming")
+    assert lead_queries.incoming_pending_count(head) >= 1
+    assert lead_queries.incoming_pending_count(youyilu) == 0
+    # The receiver opens the pushed lead although it is not in its scope; the third unit
+    # does not.
+    assert lead_queries.readable(head, lead.pk) == lead
+    assert lead_queries.readable(youyilu, lead.pk) is None
