@@ -3,9 +3,14 @@
 A model's queryset names where its owning unit and its owner are; ``for_user`` then
 applies the user's data scope: all, own unit and below, own unit, or own records. Lists,
 details, exports, reports, search and the API all start from ``Model.objects.for_user``.
+
+A record that belongs to two units (a push: the unit that sent it and the one it went
+to) names both paths in ``scope_unit_field``; either unit reads it. A read about one side
+only ("pushes to my units") passes ``unit_field`` for that call.
 """
 
 from django.db import models
+from django.db.models import Q
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -14,8 +19,8 @@ class ScopedQuerySet(models.QuerySet):
     # Lookup path from the model to the user who owns the record ("" = no owner: unit).
     scope_owner_field = "created_by"
 
-    def for_user(self, user):
-        return for_user(self, user)
+    def for_user(self, user, *, unit_field=None):
+        return for_user(self, user, unit_field=unit_field)
 
 
 def load_authorisation(user):
@@ -68,7 +73,9 @@ def user_scope(user):
     return user._zs_scope
 
 
-def for_user(queryset, user):
+def for_user(queryset, user, *, unit_field=None):
+    """``queryset`` narrowed to what ``user`` may read. ``unit_field``: the path (or
+    paths) to the owning unit for this read, instead of the queryset's own."""
     from .models import DataScope
 
     scope = user_scope(user)
@@ -76,12 +83,16 @@ def for_user(queryset, user):
         return queryset
     if scope == DataScope.NONE:
         return queryset.none()
-    unit_field = getattr(queryset, "scope_unit_field", "department")
+    fields = unit_field or getattr(queryset, "scope_unit_field", "department")
     owner_field = getattr(queryset, "scope_owner_field", "")
     if scope == DataScope.OWN and owner_field:
         return queryset.filter(**{owner_field: user.pk})
-    if scope == DataScope.UNIT_AND_BELOW:
-        path_lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
-        return queryset.filter(**{path_lookup: user.department.path})
-    # Own unit (and "own records" on models that have no owner: the unit is the owner).
-    return queryset.filter(**{unit_field or "pk": user.department_id})
+    allowed = Q()
+    for field in (fields,) if isinstance(fields, str) else fields:
+        if scope == DataScope.UNIT_AND_BELOW:
+            lookup = f"{field}__path__startswith" if field else "path__startswith"
+            allowed |= Q(**{lookup: user.department.path})
+        else:
+            # Own unit (and "own records" on models without an owner: the unit owns them).
+            allowed |= Q(**{field or "pk": user.department_id})
+    return queryset.filter(allowed)

@@ -63,6 +63,7 @@ from zhaoshang.pipeline.models import (
     Stage,
     StageChange,
 )
+from zhaoshang.pipeline.projects.owners import Owners, multi_owner_projects
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
@@ -178,38 +179,6 @@ def problems_open_on(project_ids, day):
         if not shut:
             out[pid].append(title)
     return out
-
-
-def multi_owner_projects():
-    """Projects whose responsible unit ever changed: an owner change besides the
-    registration (a partial index holds just these). Every other project belongs to its
-    ``department`` throughout."""
-    return OwnerChange.objects.exclude(kind=OwnerChange.Kind.REGISTER).values("project")
-
-
-class Owners:
-    """Owner history of the reassigned projects: who was responsible on a date."""
-
-    def __init__(self, project_ids_query):
-        self.history = defaultdict(list)
-        rows = (
-            OwnerChange.objects.filter(project__in=project_ids_query)
-            .order_by("project_id", "at", "id")
-            .values_list("project_id", "at", "to_department_id")
-        )
-        for pid, at, unit in rows:
-            self.history[pid].append((local_date(at), unit))
-
-    def unit_on(self, project_id, day, default):
-        rows = self.history.get(project_id)
-        if not rows:
-            return default
-        unit = rows[0][1]  # before the first owner row: the registering unit (rule 2)
-        for start, to_unit in rows:
-            if start > day:
-                break
-            unit = to_unit
-        return unit
 
 
 @dataclass(frozen=True)

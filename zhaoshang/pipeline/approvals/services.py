@@ -41,9 +41,8 @@ from ..models import (
     TermsDocument,
     TermsState,
 )
-from ..projects import workflow
 from ..projects.services import investment_of
-from . import workflow as terms_workflow
+from . import workflow
 
 COORDINATE = "pipeline.coordinate_pipeline"
 MANAGE = "pipeline.manage_pipeline"
@@ -472,7 +471,7 @@ def evaluation_decide(*, actor, evaluation, decision, reasons, conditions="", to
 
 
 def evaluation_missing(project, data):
-    """The signing guard (``workflow.register_check("signed", …)``): a project whose
+    """A signing guard (registered in ``PipelineConfig.ready``): a project whose
     agreed (or else estimated) investment reaches the configured size signs only after an
     evaluation decided 准入 or 有条件准入. The latest decision counts: a later 不准入
     overrides an earlier admission."""
@@ -504,9 +503,6 @@ def evaluation_missing(project, data):
     )
 
 
-workflow.register_check(Stage.SIGNED, evaluation_missing)
-
-
 def terms_unapproved(project, data):
     """The signing guard of tailored terms: a project whose 一企一策 approval has been
     started (or that is flagged 一企一策) signs only once the executive meeting approved
@@ -529,9 +525,6 @@ def terms_unapproved(project, data):
             "请发起一企一策审批，经常务会议审议通过后方可签约。"
         )
     return None
-
-
-workflow.register_check(Stage.SIGNED, terms_unapproved)
 
 
 # --- Tailored terms (一企一策) ------------------------------------------------------------
@@ -644,7 +637,7 @@ def _attach(obj, field, upload):
 def terms_submit(*, actor, approval, action, expected_state, note=""):
     """The department's submission of its core terms, or the office's submission of the
     agreement and rules to the executive meeting."""
-    move = terms_workflow.MOVES.get(action)
+    move = workflow.MOVES.get(action)
     if move is None or action not in ("submit_terms", "submit_to_meeting"):
         raise ValidationError("不存在该审批操作。")
     if not _may_act(actor, approval, move.actor_kind):
@@ -666,7 +659,7 @@ def terms_submit(*, actor, approval, action, expected_state, note=""):
         raise ValidationError(
             f"本轮（第{approval.round}轮）尚未起草{'、'.join(missing)}，不能报送。"
         )
-    approval = terms_workflow.terms_move(
+    approval = workflow.terms_move(
         actor=actor, approval=approval, action=action, note=note, expected_state=expected_state
     )
     project = approval.project
@@ -746,7 +739,7 @@ def meeting_record(
         raise ValidationError(errors)
     round_no = approval.round
     action = "approve" if decision == MeetingRecord.Decision.APPROVED else "return"
-    approval = terms_workflow.terms_move(
+    approval = workflow.terms_move(
         actor=actor,
         approval=approval,
         action=action,

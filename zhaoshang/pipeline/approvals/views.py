@@ -1,7 +1,6 @@
 """Pages of admission evaluation (准入评估) and tailored terms (一企一策). Thin: each view
-checks access, reads through ``approval_queries`` and writes through
-``approval_services``. Also registers this module's sections and timeline items on the
-project page and its home-page card."""
+checks access, reads through ``queries`` and writes through ``services``. What this part
+shows on the project page is in ``sections.py``, its home-page card in ``home.py``."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.home import card
 from zhaoshang.org.models import Department
 from zhaoshang.org.views import form_errors_to
 
@@ -28,10 +26,8 @@ from ..models import (
     TermsDocument,
     TermsState,
 )
-from ..projects import sections
 from ..projects.services import investment_of
-from . import queries, services
-from . import workflow as terms_workflow
+from . import queries, services, workflow
 from .forms import (
     CriterionForm,
     DecisionForm,
@@ -515,7 +511,7 @@ def project_terms(request, pk):
     may_office = services.may_coordinate(user)
     actions = []
     if current:
-        for move in terms_workflow.allowed_actions(current.state):
+        for move in workflow.allowed_actions(current.state):
             if move.action in ("submit_terms", "submit_to_meeting") and (
                 may_office if move.actor_kind == "office" else may_draft
             ):
@@ -637,7 +633,7 @@ def terms_submit(request, pk):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, f"已{terms_workflow.ACTION_LABELS[request.POST['action']]}。")
+        messages.success(request, f"已{workflow.ACTION_LABELS[request.POST['action']]}。")
     return redirect("pipeline:project_terms", pk=approval.project_id)
 
 
@@ -690,81 +686,3 @@ def terms_file(request, kind, pk):
     return FileResponse(
         field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
     )
-
-
-# --- The project page and the home page ---------------------------------------------------
-@sections.section(order=60)
-def evaluation_section(request, project):
-    evaluations = list(queries.project_evaluations(project))
-    threshold = PipelineConfig.current().evaluation_threshold
-    return {
-        "title": "准入评估",
-        "template": "pipeline/approvals/section_evaluation.html",
-        "context": {
-            "project": project,
-            "evaluations": evaluations,
-            "missing": services.evaluation_missing(project, {}),
-            "threshold": services.wan(threshold),
-            "may_start": request.user.has_perm(COORDINATE)
-            and not any(e.decision == "" for e in evaluations),
-        },
-    }
-
-
-@sections.section(order=70)
-def terms_section(request, project):
-    approval = queries.project_approvals(project).first()
-    return {
-        "title": "一企一策",
-        "template": "pipeline/approvals/section_terms.html",
-        "context": {"project": project, "approval": approval},
-    }
-
-
-@sections.timeline
-def evaluation_timeline(project):
-    from ..models import TermsStep
-
-    for e in project.evaluations.select_related("template"):
-        yield sections.TimelineItem(
-            e.created_at,
-            "准入评估",
-            f"发起准入评估（{e.template}）",
-            reverse("pipeline:evaluation_detail", args=[e.pk]),
-        )
-        if e.decision:
-            yield sections.TimelineItem(
-                e.decided_on,
-                "准入评估",
-                f"评估结论：{e.get_decision_display()}，综合得分{e.total}分",
-                reverse("pipeline:evaluation_detail", args=[e.pk]),
-            )
-    url = reverse("pipeline:project_terms", args=[project.pk])
-    for step in TermsStep.objects.filter(approval__project=project).order_by("at", "id"):
-        text = f"第{step.round}轮：{terms_workflow.ACTION_LABELS.get(step.action, step.action)}"
-        yield sections.TimelineItem(
-            step.at, "一企一策", text + (f"（{step.note}）" if step.note else ""), url
-        )
-
-
-@card(VIEW, order=45)
-def approvals_card(user):
-    pending_reviews = queries.my_reviews(user).count()
-    lines = [("待我评审", f"{pending_reviews} 项")]
-    if user.has_perm(COORDINATE):
-        lines.append(("评审完毕待作结论", f"{queries.awaiting_decision(user).count()} 项"))
-    approvals = queries.approvals(user)
-    lines.append(
-        ("一企一策待上会", f"{approvals.filter(state=TermsState.AWAITING_MEETING).count()} 项")
-    )
-    lines.append(
-        (
-            "一企一策待起草",
-            f"{approvals.filter(state__in=[TermsState.DRAFTING_TERMS, TermsState.DRAFTING_AGREEMENT]).count()} 项",
-        )
-    )
-    return {
-        "title": "准入评估与一企一策",
-        "lines": lines,
-        "link": ("pipeline:review_list", "待我评审"),
-    }

@@ -16,9 +16,7 @@ from zhaoshang.enterprises.services import DuplicateFound
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
 
-from ..models import LeadPush
-from . import queries as lead_queries
-from . import services as lead_services
+from . import queries, services
 
 router = Router(tags=["线索"])
 VIEW = "pipeline.view_pipeline"
@@ -171,17 +169,15 @@ def list_leads(
         "registered_from": registered_from,
         "registered_to": registered_to,
     }
-    qs = lead_queries.apply_filters(lead_queries.leads(request.user), filters)
-    page = lead_queries.page(
-        lead_queries.with_list_relations(qs), after=after, size=max(1, min(limit, 200))
-    )
+    qs = queries.apply_filters(queries.leads(request.user), filters)
+    page = queries.page(queries.with_list_relations(qs), after=after, size=max(1, min(limit, 200)))
     return {"items": [_out(p) for p in page.rows], "next_after": page.next_cursor}
 
 
 @router.get("/{lead_id}", response=LeadOut, summary="线索详情")
 @require(VIEW)
 def get_lead(request, lead_id: int):
-    p = lead_queries.readable(request.user, lead_id, select=("enterprise", "department"))
+    p = queries.readable(request.user, lead_id, select=("enterprise", "department"))
     if p is None:
         raise Http404("没有该线索，或您无权查看。")
     return _out(p)
@@ -218,14 +214,14 @@ def create_lead(request, payload: LeadIn):
         "referrer_kind": data["referrer_kind"],
     }
     try:
-        p = lead_services.lead_register(
+        p = services.lead_register(
             actor=request.user,
             data=fields,
             enterprise=enterprise,
             new_enterprise=new,
             confirm_duplicates=data["confirm_duplicates"],
         )
-    except lead_services.LeadHeld as exc:
+    except services.LeadHeld as exc:
         held = exc.project
         return Status(
             409,
@@ -255,9 +251,9 @@ def create_lead(request, payload: LeadIn):
 @router.post("/{lead_id}/claim", response={200: LeadOut, 422: dict}, summary="认领公海线索")
 @require(MANAGE)
 def claim_lead(request, lead_id: int, payload: ReasonIn):
-    p = get_object_or_404(lead_queries.pool(request.user), pk=lead_id)
+    p = get_object_or_404(queries.pool(request.user), pk=lead_id)
     try:
-        lead_services.lead_claim(actor=request.user, project=p, reason=payload.reason)
+        services.lead_claim(actor=request.user, project=p, reason=payload.reason)
     except ValidationError as exc:
         return Status(422, {"errors": _errors(exc)})
     return Status(200, _out(p))
@@ -266,12 +262,12 @@ def claim_lead(request, lead_id: int, payload: ReasonIn):
 @router.post("/{lead_id}/push", response={201: PushOut, 422: dict}, summary="推送线索")
 @require(MANAGE)
 def push_lead(request, lead_id: int, payload: PushIn):
-    p = get_object_or_404(lead_queries.leads(request.user).select_related("department"), pk=lead_id)
+    p = get_object_or_404(queries.leads(request.user).select_related("department"), pk=lead_id)
     to = Department.objects.filter(pk=payload.to_department_id).first()
     if to is None:
         return Status(422, {"errors": {"to_department_id": ["没有该单位。"]}})
     try:
-        push = lead_services.lead_push(
+        push = services.lead_push(
             actor=request.user, project=p, to_department=to, reason=payload.reason
         )
     except ValidationError as exc:
@@ -284,13 +280,12 @@ def push_lead(request, lead_id: int, payload: PushIn):
 )
 @require(MANAGE)
 def answer_push(request, push_id: int, payload: AnswerIn):
-    units = lead_queries.scope_unit_ids(request.user)
     push = get_object_or_404(
-        LeadPush.objects.for_units(units).select_related("from_department", "to_department"),
+        queries.pushes_readable(request.user).select_related("from_department", "to_department"),
         pk=push_id,
     )
     try:
-        push = lead_services.push_answer(
+        push = services.push_answer(
             actor=request.user, push=push, accept=payload.accept, reason=payload.reason
         )
     except ValidationError as exc:

@@ -13,8 +13,8 @@ from zhaoshang.org.models import User
 from zhaoshang.reference.models import KeyIndustry, Region
 
 from ..models import Method, OwnerChange, Project
-from ..projects import services
-from . import services as lead_services
+from ..projects import services as project_services
+from . import services
 
 # enterprise (added to the library when missing), registering user, lead name, plan,
 # 万元, key industry, origin, method, referrer. Enterprises other demo steps do not use,
@@ -114,7 +114,7 @@ def load_demo_leads(*, departments):
             data={"name": ent, "hq_region": Region.objects.filter(code=origin).first()},
             confirm_duplicates=True,
         )
-        created[ent] = lead_services.lead_register(
+        created[ent] = services.lead_register(
             actor=actor,
             enterprise=enterprise,
             data={
@@ -132,7 +132,7 @@ def load_demo_leads(*, departments):
         return
     kejiju = User.objects.get(username="kejiju")
     if p := created.get("中国建筑设计研究院有限公司"):
-        services.ledger_entry_add(
+        project_services.ledger_entry_add(
             actor=kejiju,
             project=p,
             occurred_on=today,
@@ -140,7 +140,7 @@ def load_demo_leads(*, departments):
             next_step="陪同实地考察陈塘科技商务区载体",
         )
     if (p := created.get("博世（中国）投资有限公司")) and (unit := departments.get("区商务局")):
-        lead_services.lead_push(
+        services.lead_push(
             actor=kejiju,
             project=p,
             to_department=unit,
@@ -152,7 +152,7 @@ def load_demo_leads(*, departments):
         long_ago = timezone.now() - datetime.timedelta(days=90)
         OwnerChange.objects.filter(project_id__in=stale).update(at=long_ago)
         Project.objects.filter(pk__in=stale).update(created_at=long_ago)
-        lead_services.leads_lapse(today=today, only=stale)
+        services.leads_lapse(today=today, only=stale)
     if unit := departments.get("区科技局"):
         UnitWebhook.objects.get_or_create(
             department=unit,

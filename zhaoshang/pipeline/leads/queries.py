@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from zhaoshang.org.models import DataScope, Department
-from zhaoshang.org.scoping import user_scope
+from zhaoshang.org.models import Department
 
 from ..models import LeadPush, OwnerChange, Project, Stage
 
@@ -22,22 +21,6 @@ STATES = [
     ("pushing", "推送待处理"),
     ("pooled", "公海"),
 ]
-
-
-def scope_unit_ids(user):
-    """The units whose records the user reads; None means every unit."""
-    scope = user_scope(user)
-    if scope == DataScope.ALL:
-        return None
-    if scope == DataScope.NONE:
-        return []
-    if scope == DataScope.UNIT_AND_BELOW:
-        return list(
-            Department.objects.filter(path__startswith=user.department.path).values_list(
-                "pk", flat=True
-            )
-        )
-    return [user.department_id]
 
 
 def _pending_push():
@@ -68,8 +51,7 @@ def readable(user, pk, *, select=()):
         return None
     if project.stage == Stage.LEAD and project.pooled_at is not None:
         return project
-    units = scope_unit_ids(user)
-    if LeadPush.objects.filter(project=project).for_units(units).exists():
+    if LeadPush.objects.filter(project=project).for_user(user).exists():
         return project
     return None
 
@@ -148,24 +130,28 @@ def pushes_of(project):
 
 def pushes(user, *, direction="incoming", state=""):
     """Pushes and cooperation requests to (incoming) or from (outgoing) the user's units."""
-    units = scope_unit_ids(user)
-    qs = LeadPush.objects.select_related(
+    side = "to_department" if direction == "incoming" else "from_department"
+    qs = LeadPush.objects.for_user(user, unit_field=side).select_related(
         "project__enterprise", "from_department", "to_department", "created_by", "answered_by"
     )
-    field = "to_department_id__in" if direction == "incoming" else "from_department_id__in"
-    if units is not None:
-        qs = qs.filter(**{field: units})
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-id")
 
 
 def incoming_pending_count(user):
-    units = scope_unit_ids(user)
-    qs = LeadPush.objects.pending()
-    if units is not None:
-        qs = qs.filter(to_department_id__in=units)
-    return qs.count()
+    return LeadPush.objects.pending().for_user(user, unit_field="to_department").count()
+
+
+def pushes_readable(user):
+    """The pushes the user may open and answer: sent by or to a unit of their scope."""
+    return LeadPush.objects.for_user(user)
+
+
+def in_scope(user, project):
+    """Whether ``project`` is within the user's own data scope (not only readable through
+    the pool or a push)."""
+    return Project.objects.for_user(user).filter(pk=project.pk).exists()
 
 
 def promoting_units():

@@ -26,10 +26,11 @@ from zhaoshang.enterprises import services as enterprise_services
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.notifications.services import notify
 from zhaoshang.org.models import Department, User
-from zhaoshang.reports.services import funds_recount
 
 from ..models import ACTIVE_STAGES, LeadPush, OwnerChange, PipelineConfig, Project, Stage
-from ..projects import services
+from ..projects import funds
+from ..projects import services as project_services
+from .workflow import may_act_for, push_move
 
 # Units that promote investment and so may hold leads.
 PROMOTING_KINDS = [
@@ -43,12 +44,6 @@ PROMOTING_KINDS = [
 HELD_STAGES = [*ACTIVE_STAGES, Stage.ON_HOLD]
 
 P = LeadPush.State
-# The push's states: (from, to) moves allowed, nothing else.
-PUSH_TRANSITIONS = {
-    (P.PENDING, P.ACCEPTED),
-    (P.PENDING, P.DECLINED),
-    (P.PENDING, P.WITHDRAWN),
-}
 
 
 class LeadHeld(ValidationError):
@@ -230,7 +225,7 @@ def lead_register(
     if not (data.get("name") or "").strip():
         data["name"] = f"{enterprise.name}投资项目"
     data["enterprise"] = enterprise
-    return services.project_create(actor=actor, data=data, occurred_on=today)
+    return project_services.project_create(actor=actor, data=data, occurred_on=today)
 
 
 def _owner_change(*, actor, project, kind, old, new, reason, now=None):
@@ -256,7 +251,7 @@ def _owner_change(*, actor, project, kind, old, new, reason, now=None):
     )
     # Any other open hand-over is moot once the lead has moved.
     for push in LeadPush.objects.pending().filter(project=project):
-        _push_move(
+        push_move(
             push,
             P.WITHDRAWN,
             actor=actor,
@@ -285,7 +280,7 @@ def _hand_over(project, *, kind, old, new, actor, reason, now=None, **move):
     its history row and audit line, and the monthly funds sums follow: funds received
     after the hand-over count for the new unit (counting rule 2). Returns the history
     row, or None when someone else moved the lead first (nothing is written)."""
-    with funds_recount([project.pk]):
+    with funds.changing([project.pk]):
         if not _move_owner(project, old=old, new=new, **move):
             return None
         return _owner_change(
@@ -478,11 +473,6 @@ def push_suggestion(project):
     return key.department
 
 
-def _in_scope_unit(actor, unit_id):
-    """Whether the actor may act for ``unit_id`` (their unit; the office for any)."""
-    return actor.department_id == unit_id or actor.has_perm("pipeline.coordinate_pipeline")
-
-
 def _push_create(*, actor, project, kind, from_unit, to_unit, reason):
     reason = (reason or "").strip()
     if not reason:
@@ -525,7 +515,7 @@ def _push_create(*, actor, project, kind, from_unit, to_unit, reason):
 def lead_push(*, actor, project, to_department, reason):
     """The holder offers the lead to ``to_department`` (typically the unit that owns its
     industry); that unit's users and robots are told."""
-    if not _in_scope_unit(actor, project.department_id):
+    if not may_act_for(actor, project.department_id):
         raise ValidationError("只有线索的责任单位（或招商办）可以推送该线索。")
     push = _push_create(
         actor=actor,
@@ -571,46 +561,13 @@ def lead_cooperation_request(*, actor, project, reason):
     return push
 
 
-def _push_move(push, to_state, *, actor, reason, now=None):
-    """The one guarded move of a push: UPDATE ... WHERE state = the state it left."""
-    if (push.state, to_state) not in PUSH_TRANSITIONS:
-        raise ValidationError(
-            f"该推送已{push.get_state_display()}，不能再{LeadPush.State(to_state).label}。"
-        )
-    now = now or timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    moved = LeadPush.objects.filter(pk=push.pk, state=push.state).update(
-        state=to_state, answer_reason=reason, answered_by=user, answered_at=now
-    )
-    if not moved:
-        raise ValidationError("该推送刚被其他人处理，请刷新后查看。")
-    old_state = push.state
-    push.state, push.answer_reason, push.answered_by, push.answered_at = (
-        to_state,
-        reason,
-        user,
-        now,
-    )
-    audit_record(
-        AuditEvent.Action.UPDATE,
-        actor=actor,
-        obj=push,
-        changes={"state": [P(old_state).label, P(to_state).label], "answer_reason": [None, reason]},
-    )
-    return push
-
-
 @transaction.atomic
 def push_answer(*, actor, push, accept, reason="", now=None):
     """The receiving unit accepts (the lead moves, OwnerChange push) or declines with a
     required reason. Of two answers only the first counts."""
-    if not _in_scope_unit(actor, push.to_department_id):
-        raise ValidationError("只有接收单位可以处理该推送。")
     reason = (reason or "").strip()
-    if not accept and not reason:
-        raise ValidationError({"reason": "退回推送须填写理由。"})
     project = Project.objects.select_related("department").get(pk=push.project_id)
-    push = _push_move(
+    push = push_move(
         push, P.ACCEPTED if accept else P.DECLINED, actor=actor, reason=reason, now=now
     )
     if accept:
@@ -650,9 +607,9 @@ def push_answer(*, actor, push, accept, reason="", now=None):
 
 @transaction.atomic
 def push_withdraw(*, actor, push, reason="", now=None):
-    if not _in_scope_unit(actor, push.from_department_id):
+    if not may_act_for(actor, push.from_department_id):
         raise ValidationError("只有发起单位可以撤回推送。")
-    push = _push_move(
+    push = push_move(
         push, P.WITHDRAWN, actor=actor, reason=reason.strip() or "发起单位撤回", now=now
     )
     notify(

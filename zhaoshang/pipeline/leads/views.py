@@ -19,8 +19,7 @@ from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.models import KeyIndustry, Region
 
 from ..models import LeadPush, Method
-from . import queries as lead_queries
-from . import services as lead_services
+from . import queries, services
 from .forms import LeadForm, PushForm, ReasonForm, ReassignForm
 
 VIEW = "pipeline.view_pipeline"
@@ -36,11 +35,11 @@ def _wan(amount):
 
 
 def _filter_context(request):
-    filters = {k: request.GET.get(k, "").strip() for k in lead_queries.FILTERS}
+    filters = {k: request.GET.get(k, "").strip() for k in queries.FILTERS}
     return filters, {
         "filters": filters,
         "methods": Method.choices,
-        "states": lead_queries.STATES,
+        "states": queries.STATES,
         "key_industries": KeyIndustry.objects.values_list("pk", "name"),
         "regions": Region.objects.filter(kind=Region.Kind.PROVINCE).values_list("pk", "name"),
     }
@@ -49,10 +48,10 @@ def _filter_context(request):
 @require(VIEW)
 def lead_list(request):
     filters, context = _filter_context(request)
-    qs = lead_queries.apply_filters(lead_queries.leads(request.user), filters)
+    qs = queries.apply_filters(queries.leads(request.user), filters)
     if request.GET.get("export") == "xlsx":
         return exports.respond(request, "pipeline.leads", request.GET)
-    context.update(_keyset(request, lead_queries.with_list_relations(qs)))
+    context.update(_keyset(request, queries.with_list_relations(qs)))
     template = "pipeline/leads/list.html#results" if request.htmx else "pipeline/leads/list.html"
     return render(request, template, context)
 
@@ -61,7 +60,7 @@ def _keyset(request, qs):
     query = request.GET.copy()
     query.pop("after", None)
     return {
-        "page": lead_queries.page(qs, after=request.GET.get("after")),
+        "page": queries.page(qs, after=request.GET.get("after")),
         "querystring": query.urlencode(),
     }
 
@@ -69,8 +68,8 @@ def _keyset(request, qs):
 @exports.register("pipeline.leads", object_type="pipeline.project")
 def lead_table(user, params):
     """The filtered lead list, every row of it."""
-    qs = lead_queries.apply_filters(lead_queries.leads(user), params)
-    rows = lead_queries.with_list_relations(qs).order_by("-id").iterator(chunk_size=2000)
+    qs = queries.apply_filters(queries.leads(user), params)
+    rows = queries.with_list_relations(qs).order_by("-id").iterator(chunk_size=2000)
 
     def state(p):
         if p.pooled_at:
@@ -126,8 +125,8 @@ def lead_table(user, params):
 @require(VIEW)
 def lead_pool(request):
     filters, context = _filter_context(request)
-    qs = lead_queries.apply_filters(lead_queries.pool(request.user), filters)
-    context.update(_keyset(request, lead_queries.with_list_relations(qs)))
+    qs = queries.apply_filters(queries.pool(request.user), filters)
+    context.update(_keyset(request, queries.with_list_relations(qs)))
     context["may_claim"] = request.user.has_perm(MANAGE)
     template = "pipeline/leads/pool.html#results" if request.htmx else "pipeline/leads/pool.html"
     return render(request, template, context)
@@ -146,7 +145,7 @@ def lead_register(request):
     candidates, held = [], None
     if request.method == "POST" and form.is_valid():
         try:
-            project = lead_services.lead_register(
+            project = services.lead_register(
                 actor=request.user,
                 data=form.lead_data(),
                 enterprise=enterprise,
@@ -162,8 +161,8 @@ def lead_register(request):
                 "confirm_duplicates",
                 "企业库中可能已有该企业，请核对下列企业：可直接选用，或确认是另一家企业。",
             )
-        except lead_services.LeadHeld as exc:
-            held = lead_services.attribution(exc.project.enterprise, request.user.department)
+        except services.LeadHeld as exc:
+            held = services.attribution(exc.project.enterprise, request.user.department)
             form.add_error(None, exc.messages[0])
         except ValidationError as exc:
             form_errors_to(form, exc)
@@ -175,7 +174,7 @@ def lead_register(request):
         "form": form,
         "enterprise": enterprise,
         "attribution": held
-        or (lead_services.attribution(enterprise, request.user.department) if enterprise else None),
+        or (services.attribution(enterprise, request.user.department) if enterprise else None),
         "candidates": candidates,
         "q": q,
         "results": _search(request, q) if q else None,
@@ -212,7 +211,7 @@ def lead_attribution(request):
         "pipeline/leads/register.html#picked",
         {
             "enterprise": enterprise,
-            "attribution": lead_services.attribution(enterprise, request.user.department)
+            "attribution": services.attribution(enterprise, request.user.department)
             if enterprise
             else None,
             "request_form": ReasonForm(),
@@ -221,7 +220,7 @@ def lead_attribution(request):
 
 
 def _get(request, pk):
-    project = lead_queries.readable(
+    project = queries.readable(
         request.user,
         pk,
         select=(
@@ -252,16 +251,14 @@ def lead_detail(request, pk):
     project = _get(request, pk)
     user = request.user
     holds = user.department_id == project.department_id or user.has_perm(COORDINATE)
-    in_scope = lead_queries.leads(user).filter(pk=project.pk).exists() or (
-        lead_queries.scope_unit_ids(user) is None
-    )
-    pushes = list(lead_queries.pushes_of(project))
+    in_scope = queries.in_scope(user, project)
+    pushes = list(queries.pushes_of(project))
     pending = next((p for p in pushes if p.state == LeadPush.State.PENDING), None)
-    suggestion = lead_services.push_suggestion(project)
-    active = project.stage in lead_services.HELD_STAGES and project.pooled_at is None
+    suggestion = services.push_suggestion(project)
+    active = project.stage in services.HELD_STAGES and project.pooled_at is None
     context = {
         "p": project,
-        "history": lead_queries.owner_history(project),
+        "history": queries.owner_history(project),
         "pushes": pushes,
         "pending": pending,
         "suggestion": suggestion,
@@ -271,9 +268,9 @@ def lead_detail(request, pk):
         and not holds
         and active
         and pending is None
-        and user.department.kind in lead_services.PROMOTING_KINDS,
+        and user.department.kind in services.PROMOTING_KINDS,
         "may_claim": user.has_perm(MANAGE) and project.pooled_at is not None,
-        "may_reassign": user.has_perm(COORDINATE) and project.stage in lead_services.HELD_STAGES,
+        "may_reassign": user.has_perm(COORDINATE) and project.stage in services.HELD_STAGES,
         "may_answer": pending is not None
         and user.has_perm(MANAGE)
         and (user.department_id == pending.to_department_id or user.has_perm(COORDINATE)),
@@ -302,7 +299,7 @@ def lead_claim(request, pk):
     project = _get(request, pk)
     return _service_post(
         request,
-        lambda: lead_services.lead_claim(
+        lambda: services.lead_claim(
             actor=request.user, project=project, reason=request.POST.get("reason", "")
         ),
         f"已认领线索“{project.name}”，现由{request.user.department.name}负责。",
@@ -323,7 +320,7 @@ def lead_push(request, pk):
         return redirect("pipeline:lead_detail", pk=project.pk)
     return _service_post(
         request,
-        lambda: lead_services.lead_push(
+        lambda: services.lead_push(
             actor=request.user,
             project=project,
             to_department=form.cleaned_data["to_department"],
@@ -340,7 +337,7 @@ def lead_request(request, pk):
     project = _get(request, pk)
     return _service_post(
         request,
-        lambda: lead_services.lead_cooperation_request(
+        lambda: services.lead_cooperation_request(
             actor=request.user, project=project, reason=request.POST.get("reason", "")
         ),
         f"已向{project.department.name}发出合作请求，等待对方答复。",
@@ -354,7 +351,7 @@ def lead_reassign(request, pk):
     form = ReassignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            lead_services.project_reassign(
+            services.project_reassign(
                 actor=request.user,
                 project=project,
                 to_department=form.cleaned_data["to_department"],
@@ -376,7 +373,7 @@ def lead_push_list(request):
     state = request.GET.get("state", "")
     if state not in LeadPush.State.values:
         state = ""
-    qs = lead_queries.pushes(request.user, direction=direction, state=state)
+    qs = queries.pushes(request.user, direction=direction, state=state)
     context = {
         "page": paginate(request, qs, 30),
         "direction": direction,
@@ -389,9 +386,8 @@ def lead_push_list(request):
 
 
 def _push(request, pk):
-    units = lead_queries.scope_unit_ids(request.user)
     return get_object_or_404(
-        LeadPush.objects.for_units(units).select_related(
+        queries.pushes_readable(request.user).select_related(
             "project", "from_department", "to_department", "created_by"
         ),
         pk=pk,
@@ -414,7 +410,7 @@ def lead_push_answer(request, pk):
     )
     return _service_post(
         request,
-        lambda: lead_services.push_answer(
+        lambda: services.push_answer(
             actor=request.user, push=push, accept=accept, reason=request.POST.get("reason", "")
         ),
         f"已接收“{push.project.name}”，现由本单位负责。"
@@ -430,7 +426,7 @@ def lead_push_withdraw(request, pk):
     push = _push(request, pk)
     return _service_post(
         request,
-        lambda: lead_services.push_withdraw(
+        lambda: services.push_withdraw(
             actor=request.user, push=push, reason=request.POST.get("reason", "")
         ),
         "已撤回。",

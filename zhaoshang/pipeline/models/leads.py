@@ -7,21 +7,19 @@ the leads part alone is the hand-over between units.
 from django.conf import settings
 from django.db import models
 
+from zhaoshang.org.scoping import ScopedQuerySet
+
 from .projects import Project
 
 
 # --- Leads: push ---
-class LeadPushQuerySet(models.QuerySet):
+class LeadPushQuerySet(ScopedQuerySet):
+    # A push belongs to both units: the one that sent it and the one it went to read it.
+    scope_unit_field = ("from_department", "to_department")
+    scope_owner_field = ""
+
     def pending(self):
         return self.filter(state=LeadPush.State.PENDING)
-
-    def for_units(self, unit_ids):
-        """Pushes a unit sent or received (``unit_ids`` None: every unit)."""
-        if unit_ids is None:
-            return self
-        return self.filter(
-            models.Q(from_department_id__in=unit_ids) | models.Q(to_department_id__in=unit_ids)
-        )
 
 
 class LeadPush(models.Model):

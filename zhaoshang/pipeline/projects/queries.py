@@ -197,7 +197,8 @@ def funnel(user, department=None):
     (counting rule 2: the unit responsible on each day), so a project handed over
     mid-stay gives each unit its own part; the district row counts whole stays."""
     from zhaoshang.org.models import Department
-    from zhaoshang.reports.rules import Owners, multi_owner_projects
+
+    from .owners import Owners, multi_owner_projects
 
     qs = projects(user)
     if department:

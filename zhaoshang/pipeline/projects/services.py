@@ -11,7 +11,6 @@ from django.utils import timezone
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_delete, record_update
 from zhaoshang.reference.calendar import add_working_days, time_limit_error
-from zhaoshang.reports.services import funds_recount
 
 from ..models import (
     FundsEntry,
@@ -27,7 +26,7 @@ from ..models import (
     Stage,
     StageChange,
 )
-from . import problem_workflow
+from . import funds, problem_workflow
 
 
 def major_level_for(amount, config=None):
@@ -173,7 +172,7 @@ def funds_entry_add(*, actor, project, received_on, amount, currency="CNY", sour
     source = source or (
         FundsEntry.Source.DOMESTIC if currency == "CNY" else FundsEntry.Source.FOREIGN
     )
-    with funds_recount([project.pk]):
+    with funds.changing([project.pk]):
         return record_create(
             FundsEntry,
             actor=actor,
@@ -191,7 +190,7 @@ def funds_entry_add(*, actor, project, received_on, amount, currency="CNY", sour
 
 @transaction.atomic
 def funds_entry_delete(*, actor, entry):
-    with funds_recount([entry.project_id]):
+    with funds.changing([entry.project_id]):
         record_delete(entry, actor=actor, detail=f"删除到位资金（{entry.project}）")
 
 

@@ -10,44 +10,54 @@ winner writes a ``StageChange`` row and an audit line.
 """
 
 import datetime as dt
-from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from zhaoshang.audit.models import AuditEvent
-from zhaoshang.audit.services import audit_record
-from zhaoshang.reports.services import funds_recount
+from zhaoshang.common.workflow import Move, MoveConflict, MoveRefused, Workflow
+from zhaoshang.org.roles import MANAGE_PIPELINE
 
 from ..models import ACTIVE_STAGES, Project, Stage, StageChange
+from . import funds
+
+# The pages and the API catch these from here.
+__all__ = ["TRANSITIONS", "MoveConflict", "MoveRefused", "project_move", "register_check"]
 
 
 @dataclass(frozen=True)
-class Move:
-    label: str  # what the button says, e.g. "签约"
-    reason_required: bool = False
-    back_step: bool = False
+class StageMove(Move):
+    back_step: bool = False  # a step back: the history's date is the day of the move
+
+    @property
+    def reason_required(self):
+        return bool(self.note)
+
+
+def _move(label, reason=False, back_step=False):
+    # Every stage move is project work (MANAGE_PIPELINE) within the user's data scope,
+    # which the page and the API apply when they read the project.
+    return StageMove(
+        label, perm=MANAGE_PIPELINE, note="原因" if reason else "", back_step=back_step
+    )
 
 
 # (from, to) -> Move. On hold and dropped are reachable from every active stage; coming
 # off hold returns to the stage the project left (checked against ``stage_before_hold``).
 TRANSITIONS = {
-    (Stage.LEAD, Stage.NEGOTIATING): Move("转入洽谈"),
-    (Stage.NEGOTIATING, Stage.SIGNED): Move("签约"),
-    (Stage.SIGNED, Stage.LANDED): Move("落地注册"),
-    (Stage.LANDED, Stage.CONSTRUCTION): Move("开工"),
-    (Stage.CONSTRUCTION, Stage.OPERATING): Move("投产运营"),
+    (Stage.LEAD, Stage.NEGOTIATING): _move("转入洽谈"),
+    (Stage.NEGOTIATING, Stage.SIGNED): _move("签约"),
+    (Stage.SIGNED, Stage.LANDED): _move("落地注册"),
+    (Stage.LANDED, Stage.CONSTRUCTION): _move("开工"),
+    (Stage.CONSTRUCTION, Stage.OPERATING): _move("投产运营"),
     # A voided agreement: the project is negotiated again.
-    (Stage.SIGNED, Stage.NEGOTIATING): Move("协议作废，退回洽谈", True, True),
-    **{(s, Stage.ON_HOLD): Move("搁置", True) for s in ACTIVE_STAGES},
-    **{(s, Stage.DROPPED): Move("终止", True) for s in ACTIVE_STAGES},
+    (Stage.SIGNED, Stage.NEGOTIATING): _move("协议作废，退回洽谈", reason=True, back_step=True),
+    **{(s, Stage.ON_HOLD): _move("搁置", reason=True) for s in ACTIVE_STAGES},
+    **{(s, Stage.DROPPED): _move("终止", reason=True) for s in ACTIVE_STAGES},
     # A project on hold may also be given up for good.
-    (Stage.ON_HOLD, Stage.DROPPED): Move("终止", True),
-    **{(Stage.ON_HOLD, s): Move("恢复推进") for s in ACTIVE_STAGES},
+    (Stage.ON_HOLD, Stage.DROPPED): _move("终止", reason=True),
+    **{(Stage.ON_HOLD, s): _move("恢复推进") for s in ACTIVE_STAGES},
 }
 
 # The date field a move records; the StageChange's business date is that date.
@@ -80,21 +90,47 @@ CHECKS = {}
 
 def register_check(to_stage, fn):
     """Add a guard to every move into ``to_stage``: ``fn(project, data)`` returns a
-    Chinese refusal message, or None to let the move through."""
-    CHECKS.setdefault(to_stage, []).append(fn)
+    Chinese refusal message, or None to let the move through. Other parts register in
+    their ``AppConfig.ready``; registering one guard twice keeps one."""
+    checks = CHECKS.setdefault(to_stage, [])
+    if fn not in checks:
+        checks.append(fn)
     return fn
 
 
-class MoveRefused(ValidationError):
-    """The move is not allowed or lacks what it needs; nothing was changed."""
+def _refresh(project, fields):
+    # The caller gets the project as it now stands, with its enterprise and unit, which
+    # pages and the API show next (a partial object is refreshed as it was read).
+    fresh = Project.objects.all()
+    if not project.get_deferred_fields():
+        fresh = fresh.select_related("enterprise", "department")
+    project.refresh_from_db(from_queryset=fresh)
 
 
-class MoveConflict(ValidationError):
-    """Someone else moved the project first; nothing was changed."""
+def _history(moved):
+    # The row, locked by the UPDATE, gives the unit the history records.
+    return StageChange.objects.create(
+        project=moved.record,
+        from_stage=moved.src,
+        to_stage=moved.dst,
+        occurred_on=moved.extra["occurred_on"],
+        reason=moved.note,
+        department_id=moved.record.department_id,
+        actor=moved.user,
+    )
 
 
-def label(stage):
-    return Stage(stage).label if stage else "（无）"
+STAGES = Workflow(
+    model=Project,
+    field="stage",
+    transitions=TRANSITIONS,
+    history=_history,
+    noun="项目",
+    stamp="stage_changed_at",
+    quiet=frozenset({"stage_before_hold", "major_level"}),
+    refresh=_refresh,
+)
+label = STAGES.label
 
 
 def allowed_moves(project):
@@ -188,7 +224,6 @@ def _needs(project, src, dst, data, today):
     return updates
 
 
-@transaction.atomic
 def project_move(
     *, actor, project, to_stage, data=None, reason="", expected_stage=None, today=None
 ):
@@ -202,98 +237,56 @@ def project_move(
     src = Stage(expected_stage or project.stage)
     dst = Stage(to_stage)
     reason = (reason or data.get("reason") or "").strip()
-    move = TRANSITIONS.get((src, dst))
-    if move is None:
-        raise MoveRefused(f"项目不能从“{label(src)}”直接转为“{label(dst)}”。", code="refused")
-    if src == Stage.ON_HOLD and dst != Stage.DROPPED and dst != project.stage_before_hold:
-        raise MoveRefused(
-            f"搁置的项目只能恢复到搁置前的阶段“{label(project.stage_before_hold)}”。",
-            code="refused",
-        )
-    if move.reason_required and not reason:
-        raise MoveRefused(f"“{move.label}”须填写原因。", code="refused")
-    # Coming off hold returns to a stage whose dates were recorded when it was reached.
-    updates = {} if src == Stage.ON_HOLD else _needs(project, src, dst, data, today)
-    for check in CHECKS.get(dst, []):
-        message = check(project, {**data, **updates})
-        if message:
-            raise MoveRefused(message, code="refused")
+    history = {}
 
-    if dst == Stage.ON_HOLD:
-        updates["stage_before_hold"] = src
-    if src == Stage.ON_HOLD:
-        updates["stage_before_hold"] = ""
-    if dst in (Stage.ON_HOLD, Stage.DROPPED):
-        updates["dropped_reason"] = reason
-    elif src == Stage.ON_HOLD:
-        updates["dropped_reason"] = ""
-    if (src, dst) == (Stage.SIGNED, Stage.NEGOTIATING):
-        updates["signed_on"] = None
-    occurred_on = updates.get(DATE_FIELD.get(dst)) if not move.back_step else None
-    if occurred_on is None:
-        occurred_on = _date(data.get("occurred_on"), "发生日期", today) or today
-    if "agreed_investment" in updates:
-        from .services import major_level_for
-
-        updates["major_level"] = major_level_for(updates["agreed_investment"])
-
-    # An uploaded file must be stored before the UPDATE can point at it.
-    upload = updates.pop("agreement_file", None)
-    if upload:
-        field = Project._meta.get_field("agreement_file")
-        updates["agreement_file"] = field.generate_filename(project, upload.name)
-        updates["agreement_file"] = field.storage.save(updates["agreement_file"], upload)
-
-    now = timezone.now()
-    # A dropped project's funds leave the monthly sums (counting rule 5).
-    recount = funds_recount([project.pk]) if dst == Stage.DROPPED else nullcontext()
-    with recount:
-        won = Project.objects.filter(pk=project.pk, stage=src).update(
-            stage=dst, stage_changed_at=now, version=F("version") + 1, **updates
-        )
-        if not won:
-            current = Project.objects.filter(pk=project.pk).values_list("stage", flat=True).first()
-            raise MoveConflict(
-                f"该项目已被他人从“{label(src)}”转为“{label(current)}”，您的操作未执行。"
-                "请刷新页面查看最新情况后再操作。",
-                code="conflict",
+    def prepare(src, dst, move):
+        if src == Stage.ON_HOLD and dst != Stage.DROPPED and dst != project.stage_before_hold:
+            raise MoveRefused(
+                f"搁置的项目只能恢复到搁置前的阶段“{label(project.stage_before_hold)}”。",
+                code="refused",
             )
-    changes = {"stage": [src.label, dst.label]}
-    for name, value in updates.items():
-        if name in ("stage_before_hold", "major_level"):
-            continue
-        before = getattr(project, name)
-        if before != value:
-            changes[name] = [_plain(before), _plain(value)]
-    # The caller gets the project as it now stands (with its enterprise and unit, which
-    # pages and the API show next); the row, locked by the UPDATE, also gives the unit
-    # the history row records.
-    fresh = Project.objects.all()
-    if not project.get_deferred_fields():  # a partial object is refreshed as it was read
-        fresh = fresh.select_related("enterprise", "department")
-    project.refresh_from_db(from_queryset=fresh)
-    change = StageChange.objects.create(
-        project=project,
-        from_stage=src,
-        to_stage=dst,
-        occurred_on=occurred_on,
-        reason=reason,
-        department_id=project.department_id,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    audit_record(
-        AuditEvent.Action.UPDATE,
+        # Coming off hold returns to a stage whose dates were recorded when it was reached.
+        updates = {} if src == Stage.ON_HOLD else _needs(project, src, dst, data, today)
+        for check in CHECKS.get(dst, []):
+            message = check(project, {**data, **updates})
+            if message:
+                raise MoveRefused(message, code="refused")
+        if dst == Stage.ON_HOLD:
+            updates["stage_before_hold"] = src
+        if src == Stage.ON_HOLD:
+            updates["stage_before_hold"] = ""
+        if dst in (Stage.ON_HOLD, Stage.DROPPED):
+            updates["dropped_reason"] = reason
+        elif src == Stage.ON_HOLD:
+            updates["dropped_reason"] = ""
+        if (src, dst) == (Stage.SIGNED, Stage.NEGOTIATING):
+            updates["signed_on"] = None
+        occurred_on = updates.get(DATE_FIELD.get(dst)) if not move.back_step else None
+        if occurred_on is None:
+            occurred_on = _date(data.get("occurred_on"), "发生日期", today) or today
+        history["occurred_on"] = occurred_on
+        if "agreed_investment" in updates:
+            from .services import major_level_for
+
+            updates["major_level"] = major_level_for(updates["agreed_investment"])
+        # An uploaded file must be stored before the UPDATE can point at it.
+        upload = updates.pop("agreement_file", None)
+        if upload:
+            field = Project._meta.get_field("agreement_file")
+            name = field.generate_filename(project, upload.name)
+            updates["agreement_file"] = field.storage.save(name, upload)
+        return updates
+
+    moved = STAGES.move(
+        project,
+        dst,
         actor=actor,
-        obj=project,
-        changes=changes,
-        detail=f"阶段变更：{move.label}" + (f"（{reason}）" if reason else ""),
+        note=reason,
+        expected=src,
+        prepare=prepare,
+        # A dropped project's funds leave the monthly sums (counting rule 5).
+        around=funds.changing([project.pk]) if dst == Stage.DROPPED else None,
+        extra=history,
+        detail=lambda m: f"阶段变更：{m.move.label}" + (f"（{m.note}）" if m.note else ""),
     )
-    return change
-
-
-def _plain(value):
-    if isinstance(value, dt.date | Decimal):
-        return str(value)
-    if hasattr(value, "name"):
-        return value.name or ""
-    return value
+    return moved.history

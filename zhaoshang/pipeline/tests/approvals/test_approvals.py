@@ -655,3 +655,35 @@ def test_the_people_concerned_are_told_at_each_step(people, project, template):
     assert told(office, "tailored_terms") == 1  # the office is asked for the agreement
     # Another unit hears nothing of it.
     assert not Notification.objects.filter(recipient=people["other"]).exists()
+
+
+def test_every_terms_move_outside_the_table_is_refused_and_changes_nothing(people, project):
+    import itertools
+
+    from zhaoshang.common.workflow import MoveRefused
+
+    office = people["office"]
+    approval = svc.terms_start(actor=people["clerk"], project=project)
+    states = ["", *TermsState.values]
+    steps = TermsStep.objects.filter(approval=approval).count()
+    # By action (the pages' buttons): each action only from its own state.
+    for move, state in itertools.product(terms_workflow.MOVES.values(), TermsState.values):
+        if move.action == "start" or state == move.from_state:
+            continue
+        TermsApproval.objects.filter(pk=approval.pk).update(state=state)
+        approval.refresh_from_db()
+        with pytest.raises(MoveRefused, match="不能执行"):
+            terms_workflow.terms_move(
+                actor=office, approval=approval, action=move.action, note="理由"
+            )
+        assert TermsApproval.objects.get(pk=approval.pk).state == state
+    # By (from, to): nothing outside the table, whatever the caller asks.
+    for src, dst in itertools.product(states, states):
+        if (src, dst) in terms_workflow.TRANSITIONS or not src:
+            continue
+        TermsApproval.objects.filter(pk=approval.pk).update(state=src)
+        approval.refresh_from_db()
+        with pytest.raises(MoveRefused, match="不能从"):
+            terms_workflow.TERMS.move(approval, dst, actor=office, note="理由")
+        assert TermsApproval.objects.get(pk=approval.pk).state == src
+    assert TermsStep.objects.filter(approval=approval).count() == steps

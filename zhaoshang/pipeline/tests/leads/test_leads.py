@@ -566,7 +566,7 @@ def test_the_lapse_runs_nightly_as_a_scheduled_job(demo, settings):
 
 
 def test_the_project_page_shows_where_it_came_from_and_links_the_lead_page(demo, client_for):
-    from zhaoshang.pipeline.leads.home import lead_section
+    from zhaoshang.pipeline.leads.sections import lead_section
 
     lead = Project.objects.get(name="博世华北区域销售总部")
     section = lead_section(None, lead)
@@ -658,3 +658,59 @@ def test_every_record_pointing_at_an_enterprise_has_a_merge_service(db):
     pointing = {r.related_model for r in Enterprise._meta.related_objects if not r.many_to_many}
     assert pointing <= covered
     assert enterprise_services.MERGE_HANDLERS[Project] is lead_services.projects_enterprise_merge
+
+
+def test_every_push_move_outside_the_table_is_refused_and_changes_nothing(demo):
+    import itertools
+
+    from zhaoshang.common.workflow import MoveRefused
+    from zhaoshang.pipeline.leads.workflow import TRANSITIONS, push_move
+
+    office, kejiju = demo["office_staff"], user("kejiju")
+    lead = register(kejiju, new_enterprise())
+    push = lead_services.lead_push(
+        actor=kejiju, project=lead, to_department=unit("区商务局"), reason="请接收"
+    )
+    states = LeadPush.State.values
+    outside = [p for p in itertools.product(states, states) if p not in TRANSITIONS]
+    assert len(outside) == len(states) ** 2 - 3
+    audit = AuditEvent.objects.filter(object_type="pipeline.leadpush", object_id=str(push.pk))
+    lines = audit.count()
+    for src, dst in outside:
+        LeadPush.objects.filter(pk=push.pk).update(state=src)
+        push.refresh_from_db()
+        with pytest.raises(MoveRefused, match="不能再"):
+            push_move(push, dst, actor=office, reason="理由")
+        push.refresh_from_db()
+        assert (push.state, push.answer_reason, push.answered_by) == (src, "", None)
+    assert audit.count() == lines
+
+
+def test_pushes_are_read_through_for_user_by_the_unit_that_sent_and_the_one_that_received(
+    demo,
+):
+    from zhaoshang.pipeline.leads import queries as lead_queries
+
+    kejiju, head, youyilu = user("kejiju"), user("shangwuju"), user("youyilu")
+    lead = register(kejiju, new_enterprise())
+    push = lead_services.lead_push(
+        actor=kejiju, project=lead, to_department=head.department, reason="请接收"
+    )
+    mine = LeadPush.objects.filter(project=lead)
+    # Own unit (the clerk who sent it), own unit and below (the head who received it),
+    # every unit (the office); a third unit reads nothing of it.
+    assert list(mine.for_user(kejiju)) == [push]
+    assert list(mine.for_user(head)) == [push]
+    assert list(mine.for_user(demo["office_staff"])) == [push]
+    assert not mine.for_user(youyilu).exists()
+    # Incoming and outgoing are the same scope on one side of the push.
+    assert push in lead_queries.pushes(head, direction="incoming")
+    assert push not in lead_queries.pushes(head, direction="outgoing")
+    assert push in lead_queries.pushes(kejiju, direction="outgoing")
+    assert push not in lead_queries.pushes(kejiju, direction="incoming")
+    assert lead_queries.incoming_pending_count(head) >= 1
+    assert lead_queries.incoming_pending_count(youyilu) == 0
+    # The receiver opens the pushed lead although it is not in its scope; the third unit
+    # does not.
+    assert lead_queries.readable(head, lead.pk) == lead
+    assert lead_queries.readable(youyilu, lead.pk) is None
