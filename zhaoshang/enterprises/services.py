@@ -200,7 +200,7 @@ def enterprise_update(*, actor, enterprise, data, version):
                 )
     old_name = Enterprise.objects.filter(pk=enterprise.pk).values_list("name", flat=True).first()
     if "name" in data:
-        data["name"] = data["name"].strip()
+        data["name"] = (data["name"] or "").strip()
         if not data["name"]:
             raise ValidationError({"name": "企业名称不能为空。"})
         enterprise.name = data["name"]

@@ -147,7 +147,7 @@ def test_the_environment_chooses_replica_sessions_cache_and_storage(monkeypatch,
     assert one["DATABASES"]["replica"]["NAME"] == one["DATABASES"]["default"]["NAME"]
     assert one["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert one["CACHES"]["default"]["BACKEND"].endswith("FileBasedCache")
-    assert one["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+    assert one["STORAGES"]["default"]["BACKEND"].endswith("MediaStorage")
 
     many = _settings(
         monkeypatch,
