@@ -317,9 +317,13 @@ def redis_broker(monkeypatch):
     url = f"redis://127.0.0.1:{port}/0"
 
     def fresh_pools():
-        # The app keeps a connection pool made for the broker it first used.
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # The app keeps a connection pool made for the broker it first used, and kombu
+        # keeps its pools in registries keyed by the broker's address. A closed pool left
+        # there is found again when a later test draws the same free port ("Acquire on
+        # closed pool"), so the registries are emptied too.
+        from kombu import pools
+
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
