@@ -237,6 +237,28 @@ def fmt(r):
     return f"{r['rps']:>8.1f}{ms(r['p50'])}{ms(r['p95'])}{ms(r['p99'])}{r['errors']:>6}"
 
 
+PAGE_ORDER = ["看板", "项目清单", "企业检索", "项目页", "驾驶舱"]
+
+
+def print_pages(results):
+    """Per page and level: requests in the window, p50 and p95 (ms), the page beside its
+    raw-SQL floor, so a reader sees which page costs what."""
+    print("\n每个页面（请求数、p50/p95 毫秒）：页面 | SQL 下限")
+    print(
+        f"{'并发':<6}{'页面':<8}{'请求':>7}{'p50':>7}{'p95':>7}   |{'请求':>7}{'p50':>7}{'p95':>7}"
+    )
+    for users, pages, floor in results:
+        for name in PAGE_ORDER:
+            mine = pages.get("pages", {}).get(name)
+            if not mine:
+                continue
+            line = f"{users:<8}{name:<6}{mine['requests']:>9}{mine['p50']:>7.0f}{mine['p95']:>7.0f}   |"
+            raw = (floor or {}).get("pages", {}).get(name)
+            if raw:
+                line += f"{raw['requests']:>9}{raw['p50']:>7.0f}{raw['p95']:>7.0f}"
+            print(line)
+
+
 def main():
     args = parse()
     if not LOCUST.exists():
@@ -294,6 +316,8 @@ def main():
                 print(
                     f"  {label}错误：{r['errors']} 次，登录失败 {r['login_errors']} 次；{r['first_errors']}"
                 )
+
+    print_pages(results)
 
     by_users = {users: pages for users, pages, _ in results}
     checks = []
