@@ -240,22 +240,31 @@ def fmt(r):
 PAGE_ORDER = ["看板", "项目清单", "企业检索", "项目页", "驾驶舱"]
 
 
+def cell(text, width, right=True):
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    text = str(text)
+    room = width - sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return " " * room + text if right else text + " " * room
+
+
 def print_pages(results):
     """Per page and level: requests in the window, p50 and p95 (ms), the page beside its
     raw-SQL floor, so a reader sees which page costs what."""
     print("\n每个页面（请求数、p50/p95 毫秒）：页面 | SQL 下限")
-    print(
-        f"{'并发':<6}{'页面':<8}{'请求':>7}{'p50':>7}{'p95':>7}   |{'请求':>7}{'p50':>7}{'p95':>7}"
-    )
+    head = cell("请求", 8) + cell("p50", 7) + cell("p95", 7)
+    print(cell("并发", 6, right=False) + cell("页面", 10, right=False) + head + "  |" + head)
     for users, pages, floor in results:
         for name in PAGE_ORDER:
             mine = pages.get("pages", {}).get(name)
             if not mine:
                 continue
-            line = f"{users:<8}{name:<6}{mine['requests']:>9}{mine['p50']:>7.0f}{mine['p95']:>7.0f}   |"
+            line = cell(users, 6, right=False) + cell(name, 10, right=False)
+            line += cell(mine["requests"], 8) + cell(f"{mine['p50']:.0f}", 7)
+            line += cell(f"{mine['p95']:.0f}", 7) + "  |"
             raw = (floor or {}).get("pages", {}).get(name)
             if raw:
-                line += f"{raw['requests']:>9}{raw['p50']:>7.0f}{raw['p95']:>7.0f}"
+                line += cell(raw["requests"], 8) + cell(f"{raw['p50']:.0f}", 7)
+                line += cell(f"{raw['p95']:.0f}", 7)
             print(line)
 
 

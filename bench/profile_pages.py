@@ -36,8 +36,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-DB = "zs_load_bench"
+from bench_load import DB, cell  # noqa: E402  (the load benchmark's database and table cells)
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
 PAGES = ["看板", "项目清单", "企业检索", "项目页", "驾驶舱"]
 
 
@@ -167,15 +169,19 @@ def measure(clients, plan, args, raw, pages):
 
 def report(title, totals):
     print(f"\n{title}")
-    print(
-        f"{'页面':<8}{'请求':>6}{'查询/次':>9}{'SQL毫秒':>9}{'CPU毫秒':>9}{'墙钟毫秒':>9}{'响应KB':>8}"
-    )
+    heads = ["请求", "查询/次", "SQL毫秒", "CPU毫秒", "墙钟毫秒", "响应KB"]
+    print(cell("页面", 10, right=False) + "".join(cell(h, 10) for h in heads))
     for page, t in totals.items():
         n = t["n"] or 1
-        print(
-            f"{page:<8}{int(t['n']):>7}{t['queries'] / n:>10.1f}{t['sql_ms'] / n:>10.1f}"
-            f"{t['cpu_ms'] / n:>10.1f}{t['wall_ms'] / n:>10.1f}{t['bytes'] / n / 1024:>9.1f}"
-        )
+        values = [
+            int(t["n"]),
+            f"{t['queries'] / n:.1f}",
+            f"{t['sql_ms'] / n:.1f}",
+            f"{t['cpu_ms'] / n:.1f}",
+            f"{t['wall_ms'] / n:.1f}",
+            f"{t['bytes'] / n / 1024:.1f}",
+        ]
+        print(cell(page, 10, right=False) + "".join(cell(v, 10) for v in values))
 
 
 def main():

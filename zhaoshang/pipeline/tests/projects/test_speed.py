@@ -86,3 +86,14 @@ def test_the_kanban_pins_its_query_count(demo, client_for, django_assert_max_num
     c.get("/pipeline/")
     with django_assert_max_num_queries(13):
         assert c.get("/pipeline/").status_code == 200
+
+
+def test_the_project_page_pins_its_query_count(demo, client_for, django_assert_max_num_queries):
+    """Session, user, roles; the project with its relations, its problems, funds, members,
+    the timeline's sources, the sections of leads and approvals, the settings once."""
+    project = Project.objects.filter(department__name=KEJIJU).order_by("pk").first()
+    c = client_for("department_staff")
+    url = f"/pipeline/projects/{project.pk}/"
+    c.get(url)
+    with django_assert_max_num_queries(19):  # 21 before the settings were read once
+        assert c.get(url).status_code == 200
