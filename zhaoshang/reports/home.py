@@ -1,6 +1,7 @@
 """Home-page cards: the district's year so far (leaders, office) and the unit's own
 progress against its targets (departments)."""
 
+from zhaoshang.common import formats
 from zhaoshang.org.home import card
 
 
@@ -10,11 +11,10 @@ def district_year(user):
 
     d = queries.district_dashboard()
     rows = {r["code"]: r for r in d["progress"]}
-    from .exports import wan
 
     def line(code, unit):
         r = rows[code]
-        value = r["done"] if unit == "个" else wan(r["done"])
+        value = r["done"] if unit == "个" else formats.wan_number(r["done"])
         rate = f"（完成 {r['rate']}%）" if r["rate"] is not None else ""
         return (r["label"], f"{value} {unit}{rate}")
 

@@ -4,6 +4,8 @@ and their steps on the page's timeline. ``PipelineConfig.ready`` registers them 
 
 from django.urls import reverse
 
+from zhaoshang.common import formats
+
 from ..models import PipelineConfig
 from ..projects import sections
 from . import queries, services, workflow
@@ -20,7 +22,7 @@ def evaluation_section(request, project):
             "project": project,
             "evaluations": evaluations,
             "missing": services.evaluation_missing(project, {}),
-            "threshold": services.wan(threshold),
+            "threshold": formats.wan_text(threshold),
             "may_start": request.user.has_perm(COORDINATE)
             and not any(e.decision == "" for e in evaluations),
         },

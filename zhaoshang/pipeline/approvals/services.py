@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
+from zhaoshang.common import formats
 from zhaoshang.common.records import record_create, record_delete, record_update
 from zhaoshang.notifications.services import notify
 
@@ -49,14 +50,6 @@ MANAGE = "pipeline.manage_pipeline"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 PASSED = [Evaluation.Decision.ADMIT, Evaluation.Decision.CONDITIONAL]
-
-
-def wan(amount):
-    """Yuan as 万元 the way reports write it: 12000.5万元."""
-    if amount is None:
-        return "—"
-    value = (Decimal(amount) / 10000).quantize(CENT, ROUND_HALF_UP).normalize()
-    return f"{value:f}万元"
 
 
 def num(value):
@@ -498,7 +491,7 @@ def evaluation_missing(project, data):
         return None
     found = "最近一次评估结论为“不准入”" if latest else "尚未完成准入评估"
     return (
-        f"该项目投资额{wan(amount)}，达到须准入评估的标准（{wan(threshold)}），{found}；"
+        f"该项目投资额{formats.wan_text(amount)}，达到须准入评估的标准（{formats.wan_text(threshold)}），{found}；"
         "须经准入评估并决定“准入”或“有条件准入”后方可签约。"
     )
 

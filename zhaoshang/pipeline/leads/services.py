@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
+from zhaoshang.common import formats
 from zhaoshang.enterprises import services as enterprise_services
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.notifications.services import notify
@@ -56,12 +57,12 @@ class LeadHeld(ValidationError):
         self.own = own
         if own:
             text = (
-                f"本单位已于{since:%Y年%-m月%-d日}登记该企业的“{project.name}”"
+                f"本单位已于{formats.cn_date(since)}登记该企业的“{project.name}”"
                 f"（当前阶段：{project.get_stage_display()}），请在原线索上继续推进，不要重复登记。"
             )
         else:
             text = (
-                f"“{project.enterprise.name}”已由{project.department.name}于{since:%Y年%-m月%-d日}"
+                f"“{project.enterprise.name}”已由{project.department.name}于{formats.cn_date(since)}"
                 f"登记跟进（当前阶段：{project.get_stage_display()}）。首次登记单位在跟进期内受保护，"
                 "不能重复登记；如需参与，请向该单位发起合作请求。"
             )
@@ -344,7 +345,7 @@ def leads_lapse(*, today=None, now=None, actor=None, only=None):
                 last = project.last_ledger_on
                 reason = (
                     f"超过{config.lead_lapse_days}天没有推进台账记录"
-                    + (f"（最近一条：{last:%Y年%-m月%-d日}）" if last else "（登记后未记录台账）")
+                    + (f"（最近一条：{formats.cn_date(last)}）" if last else "（登记后未记录台账）")
                     + "，退回招商办公海"
                 )
                 lapsed_row = _hand_over(

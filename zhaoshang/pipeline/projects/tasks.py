@@ -6,6 +6,7 @@ from collections import defaultdict
 from celery import shared_task
 from django.utils import timezone
 
+from zhaoshang.common import formats
 from zhaoshang.common.imports import worker_phase
 from zhaoshang.org.models import User
 from zhaoshang.reference.calendar import fallback_notice, is_working_day
@@ -49,12 +50,12 @@ def responsible_people(unit):
 def _body(items, today):
     lines = []
     for p in items["ledgers"]:
-        last = f"{p.last_ledger_on:%Y年%m月%d日}" if p.last_ledger_on else "从未登记"
+        last = f"{formats.cn_date(p.last_ledger_on)}" if p.last_ledger_on else "从未登记"
         lines.append(f"· 台账逾期：{p.name}（最近台账：{last}）")
     for q in items["problems"]:
         days = (today - q.due_on).days
         lines.append(
-            f"· 问题超期：{q.project.name}——{q.title}（期限{q.due_on:%Y年%m月%d日}，已超{days}天）"
+            f"· 问题超期：{q.project.name}——{q.title}（期限{formats.cn_date(q.due_on)}，已超{days}天）"
         )
         if notice := fallback_notice(q.due_on):
             lines.append(f"  （{notice}）")

@@ -98,7 +98,7 @@ def test_xlsx_and_docx_hold_the_figures_of_the_page(october, client_for):
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "河西区招商引资统计月报（2026年10月）"
     summary = next(t for t in texts if t.startswith("2026年1—10月"))
-    assert "全区新签约项目3个" in summary and "协议投资额13445.67万元" in summary
+    assert "全区新签约项目3个" in summary and "协议投资额13,445.67万元" in summary
     main = doc.tables[0]
     cells = next(r for r in main.rows if r.cells[0].text == "协议投资额").cells
     assert (cells[2].text, cells[3].text) == (month, ytd)
