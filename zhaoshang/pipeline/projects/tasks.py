@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from zhaoshang.common import formats
 from zhaoshang.common.imports import worker_phase
+from zhaoshang.notifications.recipients import recipients_in_unit
+from zhaoshang.org import roles
 from zhaoshang.org.models import User
 from zhaoshang.reference.calendar import fallback_notice, is_working_day
 
@@ -36,15 +38,6 @@ def overdue_by_unit(today=None):
     ):
         out[q.owner_department]["problems"].append(q)
     return dict(out)
-
-
-def responsible_people(unit):
-    """Who is reminded: the unit's active users who may work on projects."""
-    return [
-        u
-        for u in User.objects.filter(department=unit, is_active=True)
-        if u.has_perm("pipeline.manage_pipeline")
-    ]
 
 
 def _body(items, today):
@@ -82,7 +75,7 @@ def remind_overdue(today=None):
             len(items["ledgers"]),
             len(items["problems"]),
         )
-        people = responsible_people(unit)
+        people = recipients_in_unit(unit, permission=roles.MANAGE_PIPELINE)
         if not people:
             continue
         title = (
