@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from zhaoshang.common import exports
 from zhaoshang.common import imports as import_files
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.forms import ImportUploadForm
 
 from . import queries, services
@@ -17,8 +18,8 @@ from .forms import TargetForm
 from .importing import COLUMNS, UNIT_LABEL, target_dry_run, target_import_commit
 from .models import INDICATORS, Target
 
-VIEW = "assessment.view_target"
-MANAGE = "assessment.manage_target"
+VIEW = roles.VIEW_TARGET
+MANAGE = roles.MANAGE_TARGET
 
 
 def _year(params):

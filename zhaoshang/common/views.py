@@ -1,5 +1,7 @@
-"""The page that follows a large export in the worker, and its download: for the user
-who asked only (anyone else is told there is no such export)."""
+"""View helpers every app shares, and the shared pages: the page that follows a large
+export in the worker, and its download, for the user who asked only (anyone else is told
+there is no such export). An app imports what views share from here, never from another
+app's views (a guard test, ``tests/test_code_rules.py``)."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -7,6 +9,15 @@ from django.shortcuts import render
 from zhaoshang.org.access import require
 
 from . import exports
+
+
+def form_errors_to(form, exc):
+    """Put a service's ValidationError on the form, at its field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 def _own_job(request, token):

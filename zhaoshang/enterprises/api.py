@@ -9,14 +9,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 
 from . import queries, services
 from .models import Enterprise
 
 router = Router(tags=["企业库"])
-VIEW = "enterprises.view_enterprise_library"
-MANAGE = "enterprises.manage_enterprise"
+VIEW = roles.VIEW_ENTERPRISES
+MANAGE = roles.MANAGE_ENTERPRISES
 
 
 class EnterpriseRankingOut(Schema):

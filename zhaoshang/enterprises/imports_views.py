@@ -8,12 +8,13 @@ from django.utils import timezone
 from zhaoshang.common import queue
 from zhaoshang.common.forms import StyledFormMixin
 from zhaoshang.common.imports import ImportFileError, fail_interrupted
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 
 from . import importing, queries, services
 from .models import ImportJob, RankingKind
 
-IMPORT = "enterprises.import_enterprise"
+IMPORT = roles.IMPORT_ENTERPRISES
 
 
 class UploadForm(StyledFormMixin, forms.Form):

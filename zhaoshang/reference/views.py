@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports
 from zhaoshang.common import imports as import_files
+from zhaoshang.common.views import form_errors_to
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.roles import MANAGE_CALENDAR, MANAGE_REFERENCE, VIEW_REFERENCE
-from zhaoshang.org.views import form_errors_to
 
 from . import calendar, queries, services
 from .forms import (

@@ -2,10 +2,11 @@
 progress against its targets (departments)."""
 
 from zhaoshang.common import formats
+from zhaoshang.org import roles
 from zhaoshang.org.home import card
 
 
-@card("reports.view_report", order=40)
+@card(roles.VIEW_REPORT, order=40)
 def district_year(user):
     from . import queries
 
@@ -30,7 +31,7 @@ def district_year(user):
     }
 
 
-@card("reports.view_unit_dashboard", order=41)
+@card(roles.VIEW_UNIT_DASHBOARD, order=41)
 def unit_year(user):
     from . import queries
 

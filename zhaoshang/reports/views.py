@@ -8,6 +8,7 @@ from zhaoshang.common import exports as common_exports
 from zhaoshang.common import formats
 from zhaoshang.common.excel import XLSX
 from zhaoshang.common.replica import reads_replica
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 
 from . import exports, queries, services
@@ -15,7 +16,7 @@ from .models import ExchangeRate, IssuedReport
 from .monthly import PERIOD_LABELS, monthly_report
 
 VIEW, VIEW_ISSUED = queries.VIEW, queries.VIEW_ISSUED
-ISSUE = "reports.issue_report"
+ISSUE = roles.ISSUE_REPORT
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -290,14 +291,14 @@ def dashboard(request):
     return _dashboard(request, office=False)
 
 
-@require(VIEW, "pipeline.coordinate_pipeline")
+@require(VIEW, roles.COORDINATE_PIPELINE)
 @reads_replica
 def office_dashboard(request):
     """The leaders' view plus what the office chases: overdue ledgers and problems."""
     return _dashboard(request, office=True)
 
 
-@require("reports.view_unit_dashboard")
+@require(roles.VIEW_UNIT_DASHBOARD)
 @reads_replica
 def unit_dashboard(request):
     """A unit's own progress against its own targets."""

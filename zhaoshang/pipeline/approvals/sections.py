@@ -5,11 +5,11 @@ and their steps on the page's timeline. ``PipelineConfig.ready`` registers them 
 from django.urls import reverse
 
 from zhaoshang.common import formats
+from zhaoshang.org import roles
 
 from ..models import PipelineConfig
 from ..projects import sections
 from . import queries, services, workflow
-from .views import COORDINATE
 
 
 def evaluation_section(request, project):
@@ -23,7 +23,7 @@ def evaluation_section(request, project):
             "evaluations": evaluations,
             "missing": services.evaluation_missing(project, {}),
             "threshold": formats.wan_text(threshold),
-            "may_start": request.user.has_perm(COORDINATE)
+            "may_start": request.user.has_perm(roles.COORDINATE_PIPELINE)
             and not any(e.decision == "" for e in evaluations),
         },
     }

@@ -47,8 +47,8 @@ from ..models import (
 from ..projects.services import investment_of
 from . import workflow
 
-COORDINATE = "pipeline.coordinate_pipeline"
-MANAGE = "pipeline.manage_pipeline"
+COORDINATE = roles.COORDINATE_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 PASSED = [Evaluation.Decision.ADMIT, Evaluation.Decision.CONDITIONAL]

@@ -11,9 +11,10 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports, formats
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.models import Department
-from zhaoshang.org.views import form_errors_to
 
 from ..models import (
     Evaluation,
@@ -37,8 +38,8 @@ from .forms import (
     TemplateForm,
 )
 
-VIEW = "pipeline.view_pipeline"
-COORDINATE = "pipeline.coordinate_pipeline"
+VIEW = roles.VIEW_PIPELINE
+COORDINATE = roles.COORDINATE_PIPELINE
 PROMOTING_UNITS = ["office", "department", "street", "zone"]
 
 

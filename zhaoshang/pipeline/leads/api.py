@@ -13,14 +13,15 @@ from zhaoshang.api.params import RecordId
 from zhaoshang.enterprises.api import _errors
 from zhaoshang.enterprises.queries import library
 from zhaoshang.enterprises.services import DuplicateFound
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
 
 from . import queries, services
 
 router = Router(tags=["线索"])
-VIEW = "pipeline.view_pipeline"
-MANAGE = "pipeline.manage_pipeline"
+VIEW = roles.VIEW_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
 
 
 class LeadOut(Schema):

@@ -425,7 +425,7 @@ def lead_claim(*, actor, project, reason="", now=None):
 @transaction.atomic
 def project_reassign(*, actor, project, to_department, reason, now=None):
     """The office gives a lead or project to another unit; the reason is required."""
-    if not actor.has_perm("pipeline.coordinate_pipeline"):
+    if not actor.has_perm(roles.COORDINATE_PIPELINE):
         raise ValidationError("只有招商办可以改派线索和项目。")
     reason = (reason or "").strip()
     if not reason:

@@ -12,19 +12,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports, formats
+from zhaoshang.common.views import form_errors_to
 from zhaoshang.enterprises import queries as enterprise_queries
 from zhaoshang.enterprises.services import DuplicateFound
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.models import KeyIndustry, Region
 
 from ..models import LeadPush, Method
 from . import queries, services
 from .forms import LeadForm, PushForm, ReasonForm, ReassignForm
 
-VIEW = "pipeline.view_pipeline"
-MANAGE = "pipeline.manage_pipeline"
-COORDINATE = "pipeline.coordinate_pipeline"
+VIEW = roles.VIEW_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
+COORDINATE = roles.COORDINATE_PIPELINE
 
 
 def _filter_context(request):

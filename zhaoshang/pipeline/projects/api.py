@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from zhaoshang.enterprises.queries import library
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
 from zhaoshang.reference.calendar import fallback_notice
@@ -18,8 +19,8 @@ from ..models import FundsEntry, Problem
 from . import problem_workflow, queries, services, workflow
 
 router = Router(tags=["项目"])
-VIEW = "pipeline.view_pipeline"
-MANAGE = "pipeline.manage_pipeline"
+VIEW = roles.VIEW_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
 PAGE_SIZE = 50
 
 

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from zhaoshang.common import queue
 from zhaoshang.common.forms import StyledFormMixin
 from zhaoshang.common.imports import ImportFileError, fail_interrupted
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 
 from ..models import ProjectImport
 from . import importing, services
 
-MANAGE = "pipeline.manage_pipeline"
+MANAGE = roles.MANAGE_PIPELINE
 
 
 class UploadForm(StyledFormMixin, forms.Form):

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports, formats
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.calendar import fallback_notice
 from zhaoshang.reference.models import KeyIndustry, Zone
 
@@ -35,9 +36,9 @@ from .forms import (
     units,
 )
 
-VIEW = "pipeline.view_pipeline"
-MANAGE = "pipeline.manage_pipeline"
-COORDINATE = "pipeline.coordinate_pipeline"
+VIEW = roles.VIEW_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
+COORDINATE = roles.COORDINATE_PIPELINE
 
 
 def _filter_choices():
