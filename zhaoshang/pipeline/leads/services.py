@@ -23,6 +23,7 @@ from django.utils import timezone
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common import formats
+from zhaoshang.common.errors import Conflict
 from zhaoshang.enterprises import services as enterprise_services
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.notifications.recipients import recipients_in_unit
@@ -49,7 +50,7 @@ HELD_STAGES = [*ACTIVE_STAGES, Stage.ON_HOLD]
 P = LeadPush.State
 
 
-class LeadHeld(ValidationError):
+class LeadHeld(Conflict, ValidationError):
     """Another unit (or the clerk's own) already holds a lead or project for this
     enterprise: the first registration is protected while it is worked."""
 
@@ -69,6 +70,20 @@ class LeadHeld(ValidationError):
                 "不能重复登记；如需参与，请向该单位发起合作请求。"
             )
         super().__init__(text, code="lead_held")
+
+    def api_extra(self):
+        """Who holds the enterprise, so that a caller can ask that unit to cooperate."""
+        held = self.project
+        return {
+            "holder": {
+                "project_id": held.pk,
+                "department_id": held.department_id,
+                "department_name": held.department.name,
+                "since": self.since.isoformat(),
+                "stage": held.stage,
+                "stage_name": held.get_stage_display(),
+            }
+        }
 
 
 def office_unit():
