@@ -69,7 +69,6 @@ class Department(Versioned):
     code = models.CharField("单位编码", max_length=30, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=100)
     phone = models.CharField("联系电话", max_length=40, blank=True)
-    webhook_url = models.URLField("群机器人地址", blank=True, max_length=500)
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

@@ -22,12 +22,23 @@ def test_a_service_refusing_the_input_answers_422_with_errors_by_field(client_fo
     body = refused.json()
     assert body["detail"] == "项目不能从“洽谈”直接转为“投产运营”。"
     assert body["errors"] == {"__all__": ["项目不能从“洽谈”直接转为“投产运营”。"]}
-    ledger = c.post(
-        f"/api/pipeline/projects/{project.pk}/ledger",
-        {"occurred_on": "2099-01-01", "content": "未来的台账"},
+    # Another router, the same answer.
+    bad = client_for("office_staff").post(
+        "/api/enterprises/",
+        {"name": "某公司", "credit_code": "914403001922038217"},
         content_type="application/json",
     )
-    assert ledger.status_code == 422 and ledger.json()["errors"]
+    assert bad.status_code == 422
+    assert "校验位" in bad.json()["detail"] and "校验位" in bad.json()["errors"]["__all__"][0]
+
+
+def test_a_possible_duplicate_answers_409_with_the_candidates(client_for):
+    dup = client_for("office_staff").post(
+        "/api/enterprises/", {"name": "华为技术（深圳）有限公司"}, content_type="application/json"
+    )
+    assert dup.status_code == 409
+    assert dup.json()["candidates"][0]["name"] == "华为技术有限公司"
+    assert dup.json()["detail"].startswith("企业库中可能已有该企业")
 
 
 def test_a_move_made_meanwhile_answers_409_with_the_state_now(client_for):
