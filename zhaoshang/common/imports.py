@@ -20,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -364,6 +365,43 @@ def commit_claim(token):
         if claim.committed:
             discard(token)
         marker.unlink(missing_ok=True)
+
+
+def commit_once(token, commit):
+    """Run ``commit()`` → ``(result, counts)`` for the uploaded file ``token`` once: a
+    second click while it runs, or after it applied the file, is refused with an
+    ImportFileError (``commit_claim``); a commit refused for bad rows keeps the file."""
+    with commit_claim(token) as claim:
+        result, counts = commit()
+        claim.committed = counts is not None
+    return result, counts
+
+
+@transaction.atomic
+def commit_plan(plan_of, apply, *, actor, object_type, what):
+    """Apply a dry run's plan in one transaction, or nothing when any row is rejected.
+
+    ``plan_of()`` returns ``(DryRun, plan)``, read again from the file; ``apply(entry)``
+    writes one entry through the app's services and returns "create", "update" or
+    "unchanged"; ``what`` (text, or ``fn(plan)``) names what was imported in the one
+    audit line. Returns ``(result, counts)``, counts None when nothing was applied."""
+    from zhaoshang.audit.models import AuditEvent
+    from zhaoshang.audit.services import audit_record
+
+    result, plan = plan_of()
+    if not result.ok:
+        return result, None
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    for entry in plan:
+        counts[apply(entry)] += 1
+    name = what(plan) if callable(what) else what
+    audit_record(
+        AuditEvent.Action.IMPORT,
+        actor=actor,
+        object_type=object_type,
+        detail=f"导入{name}：新增 {counts['create']}，更新 {counts['update']}，未变 {counts['unchanged']}",
+    )
+    return result, counts
 
 
 # --- Starting a worker step of an uploaded import (enterprise library, project ledgers) ----
