@@ -600,16 +600,12 @@ def expected(persona, allowed, overrides, anonymous_default=302):
 def personas(demo, client_for):
     from django.test import Client
 
-    from zhaoshang.org.demo import USERS
-
     clients = {"anonymous": Client()}
     for role in ROLES:
         clients[role] = client_for(role)
-    other = next(u for u, _, unit, _, r in USERS if unit == "友谊路街道")
-    from zhaoshang.org.models import User
-
+    # A clerk of another unit (a street) than department_staff's.
     c = Client()
-    c.force_login(User.objects.get(username=other))
+    c.force_login(demo["street_staff"])
     clients["other_unit"] = c
     return clients
 

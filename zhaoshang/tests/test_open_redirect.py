@@ -48,12 +48,12 @@ def _login(username, next_url=None):
 @pytest.mark.parametrize("outside", OUTSIDE)
 def test_no_view_forwards_to_an_outside_address(demo, outside):
     # The login page.
-    c, response = _login("kejiju", outside)
+    c, response = _login(demo["department_staff"].username, outside)
     assert stays_here(response["Location"]) and response["Location"] == "/"
 
     # The TOTP verification page (it used to follow ``next`` unchecked).
     device = TOTPDevice.objects.create(user=demo["security_admin"], name="手机", confirmed=True)
-    admin, _ = _login("secadmin")
+    admin, _ = _login(demo["security_admin"].username)
     response = admin.post(
         "/account/otp/verify/?" + urlencode({"next": outside}),
         {"token": f"{totp(device.bin_key):06d}"},
@@ -85,10 +85,10 @@ def test_no_view_forwards_to_an_outside_address(demo, outside):
 
 
 def test_a_local_next_is_still_followed(demo):
-    c, response = _login("kejiju", "/enterprises/?q=华为")
+    c, response = _login(demo["department_staff"].username, "/enterprises/?q=华为")
     assert response["Location"] == "/enterprises/?q=%E5%8D%8E%E4%B8%BA"
     device = TOTPDevice.objects.create(user=demo["security_admin"], name="手机", confirmed=True)
-    admin, _ = _login("secadmin")
+    admin, _ = _login(demo["security_admin"].username)
     response = admin.post(
         "/account/otp/verify/?next=/security/policy/", {"token": f"{totp(device.bin_key):06d}"}
     )

@@ -56,16 +56,14 @@ def test_an_id_filter_beyond_any_id_is_refused_naming_it_not_a_server_error(clie
         assert response.json()["detail"][0]["loc"] == ["query", name]
 
 
-def test_not_found_is_said_in_chinese_without_telling_whether_the_record_exists(client_for):
-    from zhaoshang.pipeline.models import Project
-
-    hidden = Project.objects.exclude(department__name="友谊路街道").order_by("pk").first()
+def test_not_found_is_said_in_chinese_without_telling_whether_the_record_exists(demo, client_for):
     from django.test import Client
 
-    from zhaoshang.org.models import User
+    from zhaoshang.pipeline.tests.factories import ProjectFactory
 
+    hidden = ProjectFactory(actor=demo["department_staff"])  # 区科技局's, not the street's
     street = Client()
-    street.force_login(User.objects.get(username="youyilu"))
+    street.force_login(demo["street_staff"])
     out_of_scope = street.get(f"/api/pipeline/projects/{hidden.pk}")
     missing = street.get("/api/pipeline/projects/999999999")
     assert out_of_scope.status_code == missing.status_code == 404

@@ -37,7 +37,7 @@ def test_the_sums_follow_entries_hand_overs_lapse_claim_and_drop(demo):
     config = PipelineConfig.current()
     config.lead_lapse_days = 30
     config.save()
-    kejiju, office, youyilu = user("kejiju"), user("zhaoshangban"), user("youyilu")
+    kejiju, office, youyilu = demo["department_staff"], demo["office_staff"], demo["street_staff"]
     keji = kejiju.department
     today = timezone.localdate()
     lead = lead_services.lead_register(
@@ -131,7 +131,7 @@ def test_a_drop_and_an_entry_added_at_once_queue_on_the_project(demo, committed_
     amount to a month the drop had just emptied."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite 同一时刻只有一个写入者，这种竞争在 SQLite 上不会发生")
-    kejiju, office = user("kejiju"), user("zhaoshangban")
+    kejiju, office = demo["department_staff"], demo["office_staff"]
     today = timezone.localdate()
     project = lead_services.lead_register(
         actor=kejiju,

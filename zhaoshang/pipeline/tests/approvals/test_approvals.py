@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhaoshang.enterprises.models import Enterprise
-from zhaoshang.org.models import User
 from zhaoshang.pipeline.approvals import services as svc
 from zhaoshang.pipeline.approvals import workflow as terms_workflow
 from zhaoshang.pipeline.models import (
@@ -81,7 +80,7 @@ def people(demo):
         "office": demo["office_staff"],
         "clerk": demo["department_staff"],  # 区科技局
         "head": demo["department_head"],  # 区商务局
-        "other": User.objects.get(username="youyilu"),  # 友谊路街道
+        "other": demo["street_staff"],  # 友谊路街道
         "leader": demo["leader"],
     }
 

@@ -14,7 +14,7 @@ from zhaoshang.audit.models import AuditEvent
 from zhaoshang.common.records import StaleEditError
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.services import enterprise_create, enterprise_merge
-from zhaoshang.org.models import Department, User
+from zhaoshang.org.models import Department
 from zhaoshang.pipeline.models import (
     FundsEntry,
     MajorLevel,
@@ -259,7 +259,7 @@ def test_a_page_move_from_a_stale_page_tells_the_loser(demo, client_for):
 def test_another_units_clerk_sees_none_of_a_units_projects(demo, client_for):
     project = _kejiju_project(demo)
     other = client_for("department_staff")
-    other.force_login(User.objects.get(username="youyilu"))
+    other.force_login(demo["street_staff"])
     pages = ["/pipeline/", "/pipeline/projects/", "/pipeline/overdue-ledgers/"]
     for url in pages:
         assert project.name not in other.get(url).content.decode(), url
@@ -450,7 +450,7 @@ def test_the_funnel_counts_conversion_and_time_in_stage(demo):
 def test_time_in_stage_goes_to_the_unit_that_held_the_project_during_the_stay(demo):
     """Counting rule 2: a project handed over mid-stay credits each unit with the days it
     held it, not the unit that holds it now with the whole stay."""
-    from zhaoshang.reports.demo import at_local, reassign
+    from zhaoshang.pipeline.tests.factories import at_local, reassign
 
     clerk = demo["department_staff"]
     today = dt.date(2026, 11, 23)

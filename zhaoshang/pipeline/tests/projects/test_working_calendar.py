@@ -2,6 +2,7 @@
 chinesecalendar knows. Every test names its own "today"."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -111,10 +112,11 @@ def test_the_overdue_reminder_runs_on_a_working_day(demo, day):
 def test_the_demo_district_loads_on_a_day_of_an_unentered_year(db, monkeypatch, today):
     """``make run`` on a new database: the demo raises and escalates problems dated
     today, which failed with NotImplementedError past the library's last year."""
-    from zhaoshang.org.demo import load_demo
+    from django.core.management import call_command
+
     from zhaoshang.reference.national import load_national_data
 
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
     load_national_data()
-    load_demo()
+    call_command("load_demo", stdout=io.StringIO())
     assert Problem.objects.filter(due_on__year=today.year).exists()
