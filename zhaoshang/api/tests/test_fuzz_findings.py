@@ -31,14 +31,15 @@ def test_schema_names_are_unique_so_each_operation_documents_its_own_shape(demo)
     assert items.endswith("/EnterpriseOut")
 
 
-def test_a_carrier_zone_that_is_not_a_number_is_refused_not_a_server_error(client_for):
+def test_a_carrier_zone_that_is_not_a_number_is_refused_not_a_server_error(demo, client_for):
     c = client_for("office_staff")
     response = c.get("/api/reference/carriers?zone=abc")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "zone"]
-    from zhaoshang.reference.models import Carrier
+    from zhaoshang.reference.tests.factories import CarrierFactory, ZoneFactory
 
-    carrier = Carrier.objects.exclude(zone=None).order_by("pk").first()
+    carrier = CarrierFactory(zone=ZoneFactory(name="陈塘科技商务区"))
+    CarrierFactory(name="另一功能区外的楼宇")
     listed = c.get(f"/api/reference/carriers?zone={carrier.zone_id}").json()
     assert listed and {row["zone"] for row in listed} == {carrier.zone.name}
 

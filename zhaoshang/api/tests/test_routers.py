@@ -179,11 +179,12 @@ def test_a_bad_body_is_422_naming_the_field_and_writes_nothing(demo, client_for)
     office = client_for("office_staff")
     response = office.post(
         "/api/enterprises/",
-        {"name": "天津某某科技有限公司", "credit_code": "91120103MA05L12340"},
+        {"name": "天津某某科技有限公司", "credit_code": "123"},
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert "credit_code" in response.json()["errors"]
+    # The message names the field and what is wrong with it.
+    assert "统一社会信用代码“123”应为 18 位" in str(response.json()["errors"])
     assert not Enterprise.objects.exists()
 
 

@@ -42,3 +42,122 @@ class EnterpriseFactory(factory.Factory):
         for kind, year, rank in rankings:
             ranking_set(actor=actor, enterprise=enterprise, kind=kind, year=year, rank=rank)
         return enterprise
+
+
+# A small library the enterprise, lead and import tests search, filter and match against:
+# real names of the kinds the office follows (a 500-list target, a central SOE, a foreign
+# group, a university and an academy spin-off, a local firm), each with the following
+# unit given by name. Tests name the enterprise they mean from here.
+# name, code body (17 chars), ownership, region, unit, rankings, tags, status
+KNOWN = [
+    (
+        "天津河西数智科技有限公司",
+        "91120103MA05L1234",
+        "private",
+        "120000",
+        "区科技局",
+        [],
+        [],
+        "local",
+    ),
+    (
+        "华为技术有限公司",
+        "91440300192203821",
+        "private",
+        "440000",
+        "区工业和信息化局",
+        [("fortune500", 2025, 103), ("private500", 2025, 1)],
+        [],
+        "target",
+    ),
+    (
+        "中国平安保险（集团）股份有限公司",
+        "91440300100012316",
+        "private",
+        "440000",
+        "区金融局",
+        [("fortune500", 2025, 53)],
+        [],
+        "target",
+    ),
+    (
+        "中国远洋海运集团有限公司",
+        "91310000MA1FL1MMX",
+        "central_soe",
+        "310000",
+        "区工业和信息化局",
+        [("fortune500", 2025, 231), ("china500", 2025, 40)],
+        ["央企系"],
+        "target",
+    ),
+    (
+        "中科院计算所天津研究院有限公司",
+        "91120103MA06ABCD1",
+        "research",
+        "120000",
+        "区科技局",
+        [],
+        ["中科系"],
+        "target",
+    ),
+    (
+        "天津大学设计研究院有限公司",
+        "91120103MA07ABCD2",
+        "university",
+        "120000",
+        "区科技局",
+        [("high_tech", 2024, None)],
+        ["高校系"],
+        "local",
+    ),
+    (
+        "西门子（中国）有限公司",
+        "91110000100004567",
+        "foreign",
+        "110000",
+        "区工业和信息化局",
+        [("fortune500", 2025, 124)],
+        ["国际系"],
+        "target",
+    ),
+]
+TAGS = ["中科系", "高校系", "央企系", "国际系"]
+
+
+def known_enterprises():
+    """The enterprises of ``KNOWN`` by name, each followed by its unit (which must exist:
+    the personas' units) with one contact, 张经理 13800138000 (idempotent)."""
+    from decimal import Decimal
+
+    from zhaoshang.enterprises.models import Tag
+    from zhaoshang.enterprises.services import contact_add
+    from zhaoshang.org.models import Department
+    from zhaoshang.reference.models import Region
+
+    for name in TAGS:
+        Tag.objects.get_or_create(name=name, defaults={"is_builtin": True})
+    made = {}
+    for name, body, ownership, region, unit, rankings, tags, status in KNOWN:
+        code = body + uscc.calc_check_digit(body)
+        existing = Enterprise.objects.filter(credit_code=code).first()
+        if existing is not None:
+            made[name] = existing
+            continue
+        enterprise = EnterpriseFactory(
+            name=name,
+            credit_code=code,
+            ownership=ownership,
+            hq_region=Region.objects.get(code=region),
+            department=Department.objects.get(name=unit),
+            registered_capital=Decimal(10_000_000),
+            status=status,
+            tags=list(Tag.objects.filter(name__in=tags)),
+            rankings=rankings,
+        )
+        contact_add(
+            actor=None,
+            enterprise=enterprise,
+            data={"name": "张经理", "title": "投资发展部", "phone": "13800138000"},
+        )
+        made[name] = enterprise
+    return made

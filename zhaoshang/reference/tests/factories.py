@@ -89,3 +89,34 @@ class CalendarDayFactory(factory.Factory):
     def _create(cls, model_class, actor=None, **data):
         day, _ = services.calendar_day_set(actor=actor, **data)
         return day
+
+
+# The district's key industries as the tests meet them: name, national divisions,
+# strategic emerging, owning unit (by name; the office when the unit does not exist).
+KEY_INDUSTRIES = [
+    ("科技金融", ["66", "67", "68", "69", "75"], False, "区金融局"),
+    ("数字经济", ["63", "64", "65"], True, "区工业和信息化局"),
+    ("生物医药", ["27", "35", "73"], True, "区卫生健康委"),
+    ("航运物流", ["55", "58", "59", "60"], False, "区交通运输局"),
+    ("设计", ["74"], True, "区科技局"),
+    ("商务商贸", ["51", "52", "72"], False, "区商务局"),
+    ("文旅融合", ["86", "87", "88", "61", "62"], False, "区文化和旅游局"),
+    ("总部经济", ["72"], False, "区发展改革委"),
+]
+
+
+def key_industries():
+    """``KEY_INDUSTRIES`` by name, each owned by its unit (idempotent)."""
+    from zhaoshang.org.models import Department
+
+    office = Department.objects.filter(kind=Department.Kind.OFFICE).first()
+    made = {}
+    for order, (name, divisions, emerging, owner) in enumerate(KEY_INDUSTRIES, start=1):
+        made[name] = KeyIndustry.objects.filter(name=name).first() or KeyIndustryFactory(
+            name=name,
+            divisions=divisions,
+            strategic_emerging=emerging,
+            department=Department.objects.filter(name=owner).first() or office,
+            sort_order=order,
+        )
+    return made
