@@ -71,6 +71,24 @@ def demo(request, db):
 
 
 @pytest.fixture
+def key_industries(demo):
+    """The district's key industries by name, each owned by its unit
+    (``reference/tests/factories.py``)."""
+    from zhaoshang.reference.tests.factories import key_industries
+
+    return key_industries()
+
+
+@pytest.fixture
+def library(demo, key_industries):
+    """A few well-known enterprises by name, followed by the personas' units, each with a
+    contact (``enterprises/tests/factories.py`` ``KNOWN``)."""
+    from zhaoshang.enterprises.tests.factories import known_enterprises
+
+    return known_enterprises()
+
+
+@pytest.fixture
 def demo_district(db):
     """The whole demo district as ``make run`` loads it (units, users, reference data,
     enterprises, projects, leads, approvals, report figures): slow, only for the tests

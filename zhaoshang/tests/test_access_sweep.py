@@ -610,6 +610,7 @@ def personas(demo, client_for):
     return clients
 
 
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open
 def test_pages(demo, personas):
     failures = []
     for name, row in TABLE.items():
@@ -629,6 +630,7 @@ def test_pages(demo, personas):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open
 def test_api(demo, personas):
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.reference.models import Carrier
@@ -664,6 +666,7 @@ def test_api(demo, personas):
 KEY_PERSONAS = {"department_staff": "区科技局", "other_unit": "友谊路街道"}
 
 
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open
 def test_api_with_keys(demo):
     from django.test import Client
 

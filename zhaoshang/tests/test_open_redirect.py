@@ -15,7 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhaoshang.conftest import PASSWORD
 from zhaoshang.notifications import services as notifications
-from zhaoshang.pipeline.models import Project, Stage
+from zhaoshang.pipeline.models import Stage
+from zhaoshang.pipeline.tests.factories import ProjectFactory
 
 OUTSIDE = [
     "https://evil.example/",
@@ -62,7 +63,7 @@ def test_no_view_forwards_to_an_outside_address(demo, outside):
     assert response["Location"] == "/"
 
     # A stage move (its ``next`` names the kanban, nothing else).
-    project = Project.objects.filter(department__name="区科技局", stage=Stage.NEGOTIATING).first()
+    project = ProjectFactory(actor=demo["department_staff"], stage=Stage.NEGOTIATING)
     response = c.post(
         f"/pipeline/projects/{project.pk}/move/",
         {"to_stage": "on_hold", "expected_stage": "negotiating", "reason": "暂缓", "next": outside},

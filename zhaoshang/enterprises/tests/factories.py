@@ -23,6 +23,12 @@ def _name(n):
     return f"天津{_NAMES[n % len(_NAMES)]}测试{n}科技有限公司"
 
 
+def an_enterprise():
+    """The library's first enterprise, or a new one in an empty library: for a test that
+    needs some enterprise to hang a project on and does not care which."""
+    return Enterprise.objects.order_by("pk").first() or EnterpriseFactory()
+
+
 class EnterpriseFactory(factory.Factory):
     """``EnterpriseFactory(department=unit, status="local", rankings=[("fortune500", 2025, 9)])``."""
 
@@ -122,6 +128,16 @@ KNOWN = [
     ),
 ]
 TAGS = ["中科系", "高校系", "央企系", "国际系"]
+# The key industry of each (set when that key industry exists).
+KNOWN_INDUSTRY = {
+    "天津河西数智科技有限公司": "数字经济",
+    "华为技术有限公司": "数字经济",
+    "中国平安保险（集团）股份有限公司": "科技金融",
+    "中国远洋海运集团有限公司": "航运物流",
+    "中科院计算所天津研究院有限公司": "数字经济",
+    "天津大学设计研究院有限公司": "设计",
+    "西门子（中国）有限公司": "总部经济",
+}
 
 
 def known_enterprises():
@@ -132,7 +148,7 @@ def known_enterprises():
     from zhaoshang.enterprises.models import Tag
     from zhaoshang.enterprises.services import contact_add
     from zhaoshang.org.models import Department
-    from zhaoshang.reference.models import Region
+    from zhaoshang.reference.models import KeyIndustry, Region
 
     for name in TAGS:
         Tag.objects.get_or_create(name=name, defaults={"is_builtin": True})
@@ -152,6 +168,7 @@ def known_enterprises():
             registered_capital=Decimal(10_000_000),
             status=status,
             tags=list(Tag.objects.filter(name__in=tags)),
+            key_industries=list(KeyIndustry.objects.filter(name=KNOWN_INDUSTRY[name])),
             rankings=rankings,
         )
         contact_add(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zhaoshang.conftest import login
-from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.enterprises.tests.factories import an_enterprise
 from zhaoshang.pipeline.approvals import services as svc
 from zhaoshang.pipeline.models import Evaluation, Project, TermsApproval
 from zhaoshang.pipeline.projects.sections import sections_for, timeline_for
@@ -123,7 +123,7 @@ def test_project_page_sections_and_timeline(demo, rf):
 def _more_approvals(demo, n):
     office = demo["office_staff"]
     clerk = demo["department_staff"]
-    enterprise = Enterprise.objects.order_by("pk").first()
+    enterprise = an_enterprise()
     template = EvaluationTemplateFactory(actor=office)
     start = Project.objects.count()
     for i in range(n):

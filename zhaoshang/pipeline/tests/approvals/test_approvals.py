@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.enterprises.tests.factories import an_enterprise
 from zhaoshang.pipeline.approvals import services as svc
 from zhaoshang.pipeline.approvals import workflow as terms_workflow
 from zhaoshang.pipeline.models import (
@@ -91,7 +91,7 @@ def project(people):
         actor=people["clerk"],
         data={
             "name": "测试评估项目",
-            "enterprise": Enterprise.objects.order_by("pk").first(),
+            "enterprise": an_enterprise(),
             "estimated_investment": Decimal("200000000"),
             "investment_intensity": Decimal("350"),
             "expected_jobs": 80,

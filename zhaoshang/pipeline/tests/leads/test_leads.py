@@ -24,7 +24,7 @@ from zhaoshang.pipeline.models import LeadPush, OwnerChange, PipelineConfig, Pro
 from zhaoshang.pipeline.projects.services import ledger_entry_add
 from zhaoshang.reference.models import KeyIndustry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 
 def unit(name):
@@ -425,6 +425,12 @@ def test_a_cooperation_request_accepted_hands_the_lead_to_the_requester(demo):
 def test_a_unit_sees_only_its_own_leads_by_page_export_and_api(demo, client_for):
     from django.test import Client
 
+    from zhaoshang.pipeline.tests.factories import LeadFactory
+
+    # 区科技局's leads, more than one page of the office's API list.
+    LeadFactory(actor=demo["department_staff"], name="中国院华北设计创新中心")
+    for _ in range(5):
+        LeadFactory(actor=demo["department_staff"])
     mine = register(
         demo["street_staff"], new_enterprise("友谊路自有线索企业有限公司"), name="友谊路线索"
     )
@@ -451,6 +457,7 @@ def test_a_unit_sees_only_its_own_leads_by_page_export_and_api(demo, client_for)
     assert seen == list(Project.objects.leads().order_by("-id").values_list("pk", flat=True))
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's leads in every state
 def test_filters(demo, client_for):
     c = client_for("office_staff")
     page = c.get("/pipeline/leads/", {"method": "incubation"}).content.decode()
@@ -565,6 +572,7 @@ def test_the_lapse_runs_nightly_as_a_scheduled_job(demo, settings):
     assert note.url == f"/pipeline/leads/{lead.pk}/"
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's lead pushed from 区科技局 to 区商务局
 def test_the_project_page_shows_where_it_came_from_and_links_the_lead_page(demo, client_for):
     from zhaoshang.pipeline.leads.sections import lead_section
 

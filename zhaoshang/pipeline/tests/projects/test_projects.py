@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.common.records import StaleEditError
-from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.services import enterprise_create, enterprise_merge
+from zhaoshang.enterprises.tests.factories import an_enterprise
 from zhaoshang.org.models import Department
 from zhaoshang.pipeline.models import (
     FundsEntry,
@@ -36,7 +36,7 @@ KEJIJU = "区科技局"
 
 
 def _enterprise():
-    return Enterprise.objects.order_by("pk").first()
+    return an_enterprise()
 
 
 def _new(demo, name="新测试项目", role="department_staff", **data):
