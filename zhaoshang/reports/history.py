@@ -3,8 +3,8 @@ dates, a reassignment, funds in place, a voided agreement, a drop, a hold. Each 
 exactly what the shared semantics say the live move writes (the fields and one
 StageChange row; the OwnerChange history) and keeps the funds sums through
 ``funds_recount``, but with the dates given instead of today, and without the actor and
-audit line of a clerk's act. The demo loader, the benchmarks and the tests' factories
-build past months with these; nothing a user does reaches them."""
+audit line of a clerk's act. The demo loader and the tests' factories build past months
+with these; nothing a user does reaches them."""
 
 import datetime as dt
 import zlib

@@ -2,7 +2,7 @@
 admission evaluations for tests. Each goes through the pipeline's own services, so a
 factory record is one a clerk could have made; the past (projects signed months ago,
 funds of last year) through ``reports.history``, the backdating helpers the demo loader
-and the benchmarks use too."""
+uses too."""
 
 import datetime as dt
 import itertools

@@ -264,7 +264,7 @@ def test_decision_needs_every_sheet_reasons_and_conditions_and_is_recorded_once(
     reviewers = [people["clerk"], people["head"]]
     e = svc.evaluation_create(actor=office, project=project, template=template, reviewers=reviewers)
     score_all(e, reviewers[:1], [8])
-    with pytest.raises(ValidationError, match="赵国强尚未提交评分"):
+    with pytest.raises(ValidationError, match=f"{people['head'].full_name}尚未提交评分"):
         svc.evaluation_decide(actor=office, evaluation=e, decision="admit", reasons="好")
     score_all(e, reviewers[1:], [6])
     with pytest.raises(ValidationError) as info:

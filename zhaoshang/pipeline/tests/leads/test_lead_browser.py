@@ -11,7 +11,7 @@ from zhaoshang.pipeline.models import LeadPush, OwnerChange, Project
 pytestmark = pytest.mark.browser
 
 
-def test_register_push_and_accept_from_the_inbox(demo, page):
+def test_register_push_and_accept_from_the_inbox(demo, key_industries, page):
     enterprise_create(actor=None, data={"name": "天津浏览器商贸有限公司"})
     login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)

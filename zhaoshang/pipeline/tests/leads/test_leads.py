@@ -148,6 +148,8 @@ def test_a_lead_lapses_on_day_n_not_on_day_n_minus_1(demo, django_capture_on_com
     config.save()
     kejiju = demo["department_staff"]
     lead = register(kejiju, new_enterprise())
+    # A second lead of the unit due the same day: one message lists both.
+    register(kejiju, new_enterprise("天津同日逾期测试科技有限公司"))
     registered = timezone.localdate()
     lead_services.leads_lapse(today=registered + dt.timedelta(days=29))
     lead.refresh_from_db()
@@ -163,7 +165,7 @@ def test_a_lead_lapses_on_day_n_not_on_day_n_minus_1(demo, django_capture_on_com
     assert (change.from_department, change.to_department) == (kejiju.department, office)
     assert "超过30天没有推进台账记录" in change.reason
     # The former holder is told; the audit trail has it.
-    # One message per former holder, listing its lapsed leads (the demo's are due too).
+    # One message per former holder, listing its lapsed leads.
     note = Notification.objects.get(
         recipient=kejiju, kind="lead_lapse", body__contains=f"“{lead.name}”"
     )
@@ -496,6 +498,7 @@ def test_list_query_counts_do_not_grow_with_rows(demo, client_for):
 
 
 # --- API ----------------------------------------------------------------------------------
+@pytest.mark.usefixtures("demo_district")  # a lead of the demo's pool to claim
 def test_api_create_claim_push_answer(demo, client_for):
     staff = client_for("department_staff")
     e = new_enterprise()

@@ -3,8 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhaoshang.enterprises.models import Enterprise
-from zhaoshang.enterprises.tests.factories import an_enterprise
+from zhaoshang.enterprises.tests.factories import EnterpriseFactory, an_enterprise
 from zhaoshang.pipeline.models import MajorLevel, OwnerChange, Project, Stage, StageChange
 from zhaoshang.pipeline.projects.services import ledger_entry_add, project_create
 
@@ -44,7 +43,7 @@ def test_head_enterprise_projects_are_those_of_500_list_enterprises(demo):
     from zhaoshang.enterprises.models import Ranking
 
     clerk = demo["department_staff"]
-    ranked, plain = Enterprise.objects.order_by("pk")[:2]
+    ranked, plain = EnterpriseFactory(), EnterpriseFactory()
     Ranking.objects.filter(enterprise__in=[ranked, plain]).delete()
     Ranking.objects.create(enterprise=ranked, kind="fortune500", year=2025, rank=88)
     Ranking.objects.create(enterprise=plain, kind="high_tech", year=2025)

@@ -215,6 +215,7 @@ def _kejiju_project(demo):
     return Project.objects.filter(department__name=KEJIJU).order_by("pk").first()
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_a_move_through_the_page_names_what_is_missing_and_changes_nothing(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     c = client_for("department_staff")
@@ -240,6 +241,7 @@ def test_a_move_through_the_page_names_what_is_missing_and_changes_nothing(demo,
     assert (project.stage, project.agreed_investment) == (Stage.SIGNED, Decimal("120000000"))
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_a_page_move_from_a_stale_page_tells_the_loser(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     c = client_for("department_staff")
@@ -256,6 +258,7 @@ def test_a_page_move_from_a_stale_page_tells_the_loser(demo, client_for):
     assert StageChange.objects.filter(project=project, to_stage="on_hold").count() == 0
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_another_units_clerk_sees_none_of_a_units_projects(demo, client_for):
     project = _kejiju_project(demo)
     other = client_for("department_staff")
@@ -277,6 +280,7 @@ def test_another_units_clerk_sees_none_of_a_units_projects(demo, client_for):
     assert project.name in own.get("/pipeline/projects/").content.decode()
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_filters_narrow_the_list(demo, client_for):
     c = client_for("office_staff")
     body = c.get("/pipeline/projects/", {"stage": "signed"}).content.decode()
@@ -311,6 +315,7 @@ def test_list_query_counts_do_not_grow_with_rows(demo, client_for, url):
     assert len(before) <= 16
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_kanban_cards_link_their_project_and_offer_moves_only_to_managers(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     project.stage_changed_at = timezone.now()  # the newest card of its column
@@ -330,6 +335,7 @@ def test_kanban_cards_link_their_project_and_offer_moves_only_to_managers(demo, 
     assert f'href="/pipeline/projects/{project.pk}/"' in body and "/move/?to=" not in body
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 @pytest.mark.parametrize(("url", "queries_"), [("/pipeline/", 13), ("/pipeline/projects/", 6)])
 def test_list_pages_pin_their_query_count(demo, client_for, url, queries_):
     """Session, user, roles and the settings (for the overdue mark); then the kanban's one
@@ -342,6 +348,7 @@ def test_list_pages_pin_their_query_count(demo, client_for, url, queries_):
     assert len(read) == queries_, [q["sql"] for q in read.captured_queries]
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_the_project_page_shows_the_newest_timeline_in_as_many_queries_however_long(
     demo, client_for
 ):
@@ -373,6 +380,7 @@ def test_the_project_page_shows_the_newest_timeline_in_as_many_queries_however_l
     assert newest in body and "第000次会商" in body and "更多（显示全部记录）" not in body
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_an_api_move_answers_with_the_moved_project_and_records_its_unit(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     c = client_for("department_staff")
@@ -396,6 +404,7 @@ def test_an_api_move_answers_with_the_moved_project_and_records_its_unit(demo, c
     assert len(statements) == 8, statements
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_the_detail_page_shows_the_timeline(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="construction").first()
     body = client_for("department_staff").get(f"/pipeline/projects/{project.pk}/").content
@@ -497,6 +506,7 @@ def test_time_in_stage_goes_to_the_unit_that_held_the_project_during_the_stay(de
 
 
 # --- API -----------------------------------------------------------------------------------
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_api_move_answers_400_with_the_reason_and_409_to_the_loser(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     c = client_for("department_staff")

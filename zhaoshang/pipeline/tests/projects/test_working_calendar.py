@@ -10,6 +10,7 @@ from django.utils import timezone
 from zhaoshang.notifications.models import Notification
 from zhaoshang.pipeline.models import Problem, Project
 from zhaoshang.pipeline.projects import services, tasks
+from zhaoshang.pipeline.tests.factories import ProjectFactory
 from zhaoshang.reference import services as reference_services
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,9 @@ NOTICE = "2027 年节假日安排尚未录入，期限暂按周一至周五计�
 
 def _raise(demo, today, days=10, title="用地指标未落实"):
     clerk = demo["department_staff"]
-    project = Project.objects.filter(department=clerk.department).order_by("pk").first()
+    project = Project.objects.filter(department=clerk.department).order_by(
+        "pk"
+    ).first() or ProjectFactory(actor=clerk)
     return services.problem_raise(
         actor=clerk,
         project=project,
