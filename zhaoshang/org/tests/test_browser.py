@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_login_lands_on_the_role_home(demo, page):
     login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
-    assert "您好，李静" in page.content()
+    assert f"您好，{demo['department_staff'].full_name}" in page.content()
     assert page.get_by_text("我的单位", exact=True).count() == 1
     # The menu offers only what this role may open.
     assert page.locator("aside >> text=审计日志").count() == 0
