@@ -11,9 +11,9 @@ from zhaoshang.pipeline.models import LeadPush, OwnerChange, Project
 pytestmark = pytest.mark.browser
 
 
-def test_register_push_and_accept_from_the_inbox(demo, page):
+def test_register_push_and_accept_from_the_inbox(demo, key_industries, page):
     enterprise_create(actor=None, data={"name": "天津浏览器商贸有限公司"})
-    login(page, "kejiju")
+    login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
     page.goto("/pipeline/leads/new/")
     page.fill("#lead-q", "浏览器商贸")
@@ -35,7 +35,7 @@ def test_register_push_and_accept_from_the_inbox(demo, page):
     assert LeadPush.objects.get(project=lead).to_department.name == "区商务局"
 
     page.context.clear_cookies()
-    login(page, "shangwuju")
+    login(page, demo["department_head"].username)
     page.wait_for_url(HOME)
     page.wait_for_selector("[data-unread]")  # the badge in the top bar
     page.click("text=消息 >> nth=0")

@@ -7,9 +7,10 @@ import itertools
 import pytest
 
 from zhaoshang.audit.models import AuditEvent
-from zhaoshang.pipeline.models import Problem, ProblemStep, Project
+from zhaoshang.pipeline.models import Problem, ProblemStep
 from zhaoshang.pipeline.projects import problem_workflow, services
 from zhaoshang.pipeline.projects.problem_workflow import ProblemMoveConflict, ProblemMoveRefused
+from zhaoshang.pipeline.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def problem(demo):
     clerk = demo["department_staff"]
     return services.problem_raise(
         actor=clerk,
-        project=Project.objects.filter(department=clerk.department).order_by("pk").first(),
+        project=ProjectFactory(actor=clerk),
         category="land",
         title="用地指标未落实",
         owner_department=clerk.department,
