@@ -1,12 +1,26 @@
-"""The page that follows a large export in the worker, and its download: for the user
-who asked only (anyone else is told there is no such export)."""
+"""Shared view pieces: a list page's answer to its filter (``render_list``), and the page
+that follows a large export in the worker with its download, for the user who asked only
+(anyone else is told there is no such export)."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from zhaoshang.org.access import require
 
 from . import exports
+from .templatetags.zs_ui import is_fragment
+
+
+def render_list(request, template, context, *, region="results"):
+    """A list page, or for its filter's htmx request the region the filter swaps (the
+    ``{% partialdef %}`` of that name, ``<div id="results">`` by default: see
+    ``templatetags/zs_ui.py``). The answer varies with HX-Request: the browser caches a
+    pushed URL's fragment and must not show it for a full load of that URL."""
+    fragment = is_fragment(request)
+    response = render(request, f"{template}#{region}" if fragment else template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _own_job(request, token):

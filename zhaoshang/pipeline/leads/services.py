@@ -132,6 +132,19 @@ def attribution(enterprise, unit):
     return None
 
 
+def free_note(enterprise, unit):
+    """What the registration form says of an enterprise no unit holds a lead for. It
+    names the enterprise's following unit (跟进单位, set in the library) when it has one:
+    saying no unit follows it would contradict the enterprise's own page. Registration
+    is not refused for it; only a held lead or project protects an enterprise."""
+    follower = enterprise.department
+    if follower is None:
+        return "该企业目前没有单位在跟进，可以登记。"
+    if follower.pk == unit.pk:
+        return "该企业由本单位跟进，目前没有在办的线索或项目，可以登记。"
+    return f"该企业在企业库中由{follower.name}跟进，目前没有在办的线索或项目，可以登记。"
+
+
 def projects_enterprise_merge(*, actor, survivor, duplicate):
     """The enterprise library's merge hook (registered in ``apps.PipelineConfig.ready``):
     the duplicate's leads and projects move to the surviving enterprise, each with its

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_delete, record_update
+from zhaoshang.org.roles import COORDINATE_PIPELINE
 from zhaoshang.reference.calendar import add_working_days, time_limit_error
 
 from ..models import (
@@ -278,6 +279,21 @@ def problem_reply(*, actor, problem, note, version=None):
 
 
 @transaction.atomic
+def problem_may_escalate(problem, actor):
+    """Whether ``actor`` may escalate ``problem`` one level: not past the joint meeting,
+    and to the joint meeting only the office. The project page offers 升级 by this answer;
+    ``problem_escalate`` refuses by the same rule."""
+    to_level = ESCALATION.get(problem.level)
+    return to_level is not None and (
+        to_level != Problem.Level.JOINT_MEETING or actor.has_perm(COORDINATE_PIPELINE)
+    )
+
+
+def problem_overdue(problem, today):
+    """Open past its deadline (the rule the overdue lists filter by: open, due before today)."""
+    return problem.status == Problem.Status.OPEN and problem.due_on < today
+
+
 def problem_escalate(*, actor, problem, note, version=None, deadline_days=None, today=None):
     """责任单位 → 招商办协调 → 联席会议; each step restarts the deadline."""
     to_level = ESCALATION.get(problem.level)
@@ -285,9 +301,7 @@ def problem_escalate(*, actor, problem, note, version=None, deadline_days=None, 
         raise ValidationError("该问题已提交联席会议，不能再升级。")
     if not note.strip():
         raise ValidationError({"note": "请说明升级原因。"})
-    if to_level == Problem.Level.JOINT_MEETING and not actor.has_perm(
-        "pipeline.coordinate_pipeline"
-    ):
+    if not problem_may_escalate(problem, actor):
         raise ValidationError("只有招商办可以将问题提交联席会议。")
     today = today or timezone.localdate()
     days = deadline_days or problem.deadline_days
