@@ -2,6 +2,7 @@ from django.utils import timezone
 
 from zhaoshang.common import exports
 from zhaoshang.common.views import render_list
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 
 from . import queries
@@ -75,11 +76,11 @@ def _event_page(request, *, login_only, title, url_name):
     return render_list(request, "audit/event_list.html", context)
 
 
-@require("audit.view_audit_log")
+@require(roles.VIEW_AUDIT_LOG)
 def event_list(request):
     return _event_page(request, login_only=False, title="审计日志", url_name="audit:event_list")
 
 
-@require("audit.view_audit_log")
+@require(roles.VIEW_AUDIT_LOG)
 def login_list(request):
     return _event_page(request, login_only=True, title="登录日志", url_name="audit:login_list")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_delete, record_update
-from zhaoshang.org.roles import COORDINATE_PIPELINE
+from zhaoshang.org import roles
 from zhaoshang.reference.calendar import add_working_days, time_limit_error
 
 from ..models import (
@@ -285,7 +285,7 @@ def problem_may_escalate(problem, actor):
     ``problem_escalate`` refuses by the same rule."""
     to_level = ESCALATION.get(problem.level)
     return to_level is not None and (
-        to_level != Problem.Level.JOINT_MEETING or actor.has_perm(COORDINATE_PIPELINE)
+        to_level != Problem.Level.JOINT_MEETING or actor.has_perm(roles.COORDINATE_PIPELINE)
     )
 
 
