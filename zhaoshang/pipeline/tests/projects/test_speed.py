@@ -39,6 +39,7 @@ def test_settings_are_read_once_per_request_and_afresh_in_the_next(db):
     assert len(seen) == 2
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_a_settings_change_is_seen_by_the_rest_of_its_request(demo):
     office = demo["office_staff"]
 
@@ -55,6 +56,7 @@ def test_a_settings_change_is_seen_by_the_rest_of_its_request(demo):
     assert "30" in str(line.changes) and "20" in str(line.changes)
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_the_project_page_reads_the_settings_once(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU).order_by("pk").first()
     c = client_for("department_staff")
@@ -66,6 +68,7 @@ def test_the_project_page_reads_the_settings_once(demo, client_for):
     assert len(settings_reads) == 1
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 @pytest.mark.parametrize("role", ["department_staff", "leader"])
 def test_kanban_cards_escape_what_users_typed(demo, client_for, role):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
@@ -80,6 +83,7 @@ def test_kanban_cards_escape_what_users_typed(demo, client_for, role):
     assert ("推进</button>" in card) == (role == "department_staff")
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_the_kanban_pins_its_query_count(demo, client_for, django_assert_max_num_queries):
     """Session, user, roles, the settings; one count and one card query per stage."""
     c = client_for("department_staff")
@@ -88,6 +92,7 @@ def test_the_kanban_pins_its_query_count(demo, client_for, django_assert_max_num
         assert c.get("/pipeline/").status_code == 200
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_the_project_page_pins_its_query_count(demo, client_for, django_assert_max_num_queries):
     """Session, user, roles; the project with its relations, its problems, funds, members,
     the timeline's sources, the sections of leads and approvals, the settings once."""
