@@ -628,29 +628,34 @@ def job_commit(kind, job, *, actor):
     return counts
 
 
+def _job_start(kind, job, task, *args, from_states, to_state, back_to, queued, **updates):
+    job_step_start(
+        kind.job_model,
+        job,
+        from_states=from_states,
+        to_state=to_state,
+        worker_started_at=None,  # queued: no worker yet
+        **updates,
+    )
+    send_phase(kind.job_model, job.pk, task, kind.model, *args, back_to=back_to, **queued)
+
+
 def job_check_start(kind, job, *, mapping, on_queued=None, on_not_queued=None):
     """Save the mapping and hand the dry run to the worker; a second click while it runs
     queues nothing (``job_step_start``)."""
     from . import tasks
 
-    job_step_start(
-        kind.job_model,
+    _job_start(
+        kind,
         job,
+        tasks.check_job_import,
         from_states=["uploaded", "checked"],
         to_state="checking",
+        back_to="uploaded",
+        queued={"on_queued": on_queued, "on_not_queued": on_not_queued},
         mapping=mapping,
         errors=[],
         summary={},
-        worker_started_at=None,  # queued: no worker yet
-    )
-    send_phase(
-        kind.job_model,
-        job.pk,
-        tasks.check_job_import,
-        kind.model,
-        back_to="uploaded",
-        on_queued=on_queued,
-        on_not_queued=on_not_queued,
     )
 
 
@@ -661,16 +666,13 @@ def job_commit_start(kind, job, *, actor, on_queued=None, on_not_queued=None):
 
     if job.errors or job.state == "checked" and not job.summary:
         raise ValidationError("试导入发现被拒绝的行，请修正文件后重新上传，再确认导入。")
-    job_step_start(
-        kind.job_model, job, from_states=["checked"], to_state="importing", worker_started_at=None
-    )
-    send_phase(
-        kind.job_model,
-        job.pk,
+    _job_start(
+        kind,
+        job,
         tasks.commit_job_import,
-        kind.model,
         actor.pk,
+        from_states=["checked"],
+        to_state="importing",
         back_to="checked",
-        on_queued=on_queued,
-        on_not_queued=on_not_queued,
+        queued={"on_queued": on_queued, "on_not_queued": on_not_queued},
     )
