@@ -330,3 +330,16 @@ def test_too_large_file_is_refused(demo, client_for, settings):
     settings.MAX_IMPORT_FILE_BYTES = 1000
     page = client_for("office_staff").post(URL, {"file": xlsx(GOOD * 50)}).content.decode()
     assert "文件过大" in page
+
+
+def test_a_dry_run_whose_worker_died_is_marked_failed_by_the_beat(demo, client_for, job_imports):
+    from django.utils import timezone
+
+    from zhaoshang.common import imports
+
+    job = job_imports.upload(client_for("office_staff"), URL, xlsx(GOOD))
+    # Started by a worker that left no heartbeat (killed): the beat's sweep fails it.
+    type(job).objects.filter(pk=job.pk).update(state="checking", worker_started_at=timezone.now())
+    assert imports.fail_all_interrupted() == 1
+    job.refresh_from_db()
+    assert job.state == "failed" and "试导入中断" in job.errors[0][2]
