@@ -237,6 +237,37 @@ def fmt(r):
     return f"{r['rps']:>8.1f}{ms(r['p50'])}{ms(r['p95'])}{ms(r['p99'])}{r['errors']:>6}"
 
 
+PAGE_ORDER = ["看板", "项目清单", "企业检索", "项目页", "驾驶舱"]
+
+
+def cell(text, width, right=True):
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    text = str(text)
+    room = width - sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return " " * room + text if right else text + " " * room
+
+
+def print_pages(results):
+    """Per page and level: requests in the window, p50 and p95 (ms), the page beside its
+    raw-SQL floor, so a reader sees which page costs what."""
+    print("\n每个页面（请求数、p50/p95 毫秒）：页面 | SQL 下限")
+    head = cell("请求", 8) + cell("p50", 7) + cell("p95", 7)
+    print(cell("并发", 6, right=False) + cell("页面", 10, right=False) + head + "  |" + head)
+    for users, pages, floor in results:
+        for name in PAGE_ORDER:
+            mine = pages.get("pages", {}).get(name)
+            if not mine:
+                continue
+            line = cell(users, 6, right=False) + cell(name, 10, right=False)
+            line += cell(mine["requests"], 8) + cell(f"{mine['p50']:.0f}", 7)
+            line += cell(f"{mine['p95']:.0f}", 7) + "  |"
+            raw = (floor or {}).get("pages", {}).get(name)
+            if raw:
+                line += cell(raw["requests"], 8) + cell(f"{raw['p50']:.0f}", 7)
+                line += cell(f"{raw['p95']:.0f}", 7)
+            print(line)
+
+
 def main():
     args = parse()
     if not LOCUST.exists():
@@ -294,6 +325,8 @@ def main():
                 print(
                     f"  {label}错误：{r['errors']} 次，登录失败 {r['login_errors']} 次；{r['first_errors']}"
                 )
+
+    print_pages(results)
 
     by_users = {users: pages for users, pages, _ in results}
     checks = []

@@ -28,7 +28,15 @@ PLAN = json.loads(Path(os.environ["ZS_LOAD_PLAN"]).read_text(encoding="utf-8"))
 DURATION = float(os.environ.get("ZS_LOAD_SECONDS", "60"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
-state = {"ready": 0, "start": None, "end": None, "samples": [], "errors": [], "login_errors": 0}
+state = {
+    "ready": 0,
+    "start": None,
+    "end": None,
+    "samples": [],
+    "by_page": {},  # page name → its response times, to tell which page costs what
+    "errors": [],
+    "login_errors": 0,
+}
 _accounts = {
     "office": itertools.cycle(PLAN["office_users"]),
     "department": itertools.cycle(PLAN["department_users"]),
@@ -48,6 +56,7 @@ def _record(request_type, name, response_time, exception, response, **kwargs):
     if time.monotonic() - response_time / 1000 < state["start"]:
         return
     state["samples"].append(response_time)
+    state["by_page"].setdefault(name, []).append(response_time)
     if exception is not None:
         state["errors"].append(f"{name}: {exception}"[:200])
 
@@ -58,7 +67,7 @@ def _write(environment, **kwargs):
         state["end"] = time.monotonic()
     samples = sorted(state["samples"])
 
-    def pct(p):
+    def pct(p, samples=samples):
         if not samples:
             return None
         return samples[min(len(samples) - 1, int(round(p / 100 * len(samples) + 0.5)) - 1)]
@@ -76,6 +85,15 @@ def _write(environment, **kwargs):
         "first_errors": state["errors"][:5],
         "login_errors": state["login_errors"],
         "signed_in": state["ready"],
+        "pages": {
+            name: {
+                "requests": len(times),
+                "p50": pct(50, sorted(times)),
+                "p95": pct(95, sorted(times)),
+                "mean": sum(times) / len(times),
+            }
+            for name, times in state["by_page"].items()
+        },
     }
     with open(os.environ["ZS_LOAD_OUT"], "w", encoding="utf-8") as f:
         json.dump(result, f, ensure_ascii=False)

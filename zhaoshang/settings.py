@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz answers before sessions, host checks and redirects (see common/health.py).
     "zhaoshang.common.health.HealthCheckMiddleware",
+    # Settings rows read once per request, forgotten when it ends (common/per_request.py).
+    "zhaoshang.common.per_request.PerRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

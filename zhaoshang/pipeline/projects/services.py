@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from zhaoshang.common import per_request
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_delete, record_update
 from zhaoshang.org import roles
@@ -451,12 +452,19 @@ def member_remove(*, actor: User, member: ProjectMember) -> None:
 def config_update(*, actor: User, data: dict[str, Any]) -> PipelineConfig:
     """The office edits the thresholds, lapse days and ledger cycle. The levels of all
     projects follow new thresholds at once, so lists never mix old and new rules."""
+    # Read afresh: the request's memo may hold the row a form has already been bound to
+    # (a bound ModelForm writes its values into its instance), and the audit line compares
+    # the stored values with the new ones.
+    per_request.forget(PipelineConfig.CURRENT)
     config = PipelineConfig.current()
     if data.get("very_major_threshold", config.very_major_threshold) < data.get(
         "major_threshold", config.major_threshold
     ):
         raise ValidationError({"very_major_threshold": "特别重大项目标准不能低于重大项目标准。"})
-    record_update(config, actor=actor, data=data)
+    try:
+        record_update(config, actor=actor, data=data)
+    finally:
+        per_request.forget(PipelineConfig.CURRENT)
     relevel_projects(config)
     return config
 

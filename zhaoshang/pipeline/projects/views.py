@@ -3,6 +3,7 @@ the overdue ledger, open problems, the funnel and the settings. Views are thin: 
 queries.py, writes in services.py and workflow.py."""
 
 import datetime as dt
+from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.context_processors import PermWrapper
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports, formats
@@ -81,30 +83,67 @@ def kanban(request):
     return render_list(request, "pipeline/projects/kanban.html", context, region="board")
 
 
+# A kanban card, as kanban.html printed it. 160 cards of a dozen values each cost the
+# template engine about half of the page's CPU (one variable lookup and escape at a time);
+# filled in Python, with every value escaped, the board prints the same HTML in a tenth of
+# that. Change the card's markup here.
+_CARD = """    <div class="zs-kcard">
+      <a class="title" href="{url}">{name}</a>
+      {level}
+      {overdue}
+      <div class="text-muted">{enterprise}</div>
+      <div>{amount}</div>
+      <div class="text-muted">{department}{industry}</div>
+      {moves}
+    </div>
+"""
+_CARD_LEVEL = '<span class="badge text-bg-danger">{}</span>'
+_CARD_OVERDUE = '<span class="badge text-bg-warning">台账逾期</span>'
+_CARD_MOVES = """
+      <div class="dropdown mt-1"><button class="btn btn-outline-primary btn-sm py-0 dropdown-toggle" data-bs-toggle="dropdown" type="button">推进</button>
+        <ul class="dropdown-menu">{}</ul></div>
+      """
+_CARD_MOVE = '<li><a class="dropdown-item" href="{}">{}</a></li>'
+
+
 def _shape_cards(columns, may_move):
-    """Give each card row what its card prints: the link, the level, the overdue mark,
-    the amount, the unit line and the moves it offers. 160 cards: each link is built from
-    one reversed prefix, each label looked up once, so the template only prints."""
+    """Give each card its HTML (``_CARD``): the link, the level, the overdue mark, the
+    amount, the unit line and the moves it offers. Each link is built from one reversed
+    prefix and each label looked up once; every value is escaped."""
     base = reverse("pipeline:project_detail", args=[0])[: -len("0/")]
     levels = dict(MajorLevel.choices)
     overdue = queries.overdue_test()
     for col in columns:
         for c in col["cards"]:
             pk = c["pk"]
-            c["url"] = f"{base}{pk}/"
-            c["level"] = levels[c["major_level"]] if c["major_level"] else ""
-            c["overdue"] = overdue(c["stage"], c["last_ledger_on"], c["created_at"])
             if c["agreed_investment"] is not None:
-                c["amount"] = f"协议 {formats.wan_text(c['agreed_investment'])}"
+                amount = f"协议 {formats.wan_text(c['agreed_investment'])}"
             else:
-                c["amount"] = f"预计 {formats.wan_text(c['estimated_investment'])}"
-            c["moves"] = (
-                [
-                    (m.label, f"{base}{pk}/move/?to={to}&next=kanban")
+                amount = f"预计 {formats.wan_text(c['estimated_investment'])}"
+            moves = ""
+            if may_move:
+                moves = "".join(
+                    _CARD_MOVE.format(
+                        escape(f"{base}{pk}/move/?to={to}&next=kanban"), escape(m.label)
+                    )
                     for to, m in workflow.moves_from(c["stage"], c["stage_before_hold"])
-                ]
-                if may_move
-                else []
+                )
+            level = levels[c["major_level"]] if c["major_level"] else ""
+            industry = c["key_industry__name"]
+            c["html"] = mark_safe(  # noqa: S308 -- every value below is escaped
+                _CARD.format(
+                    url=escape(f"{base}{pk}/"),
+                    name=escape(c["name"]),
+                    level=_CARD_LEVEL.format(escape(level)) if level else "",
+                    overdue=_CARD_OVERDUE
+                    if overdue(c["stage"], c["last_ledger_on"], c["created_at"])
+                    else "",
+                    enterprise=escape(c["enterprise__name"]),
+                    amount=escape(amount),
+                    department=escape(c["department__name"]),
+                    industry=f" · {escape(industry)}" if industry else "",
+                    moves=_CARD_MOVES.format(moves) if moves else "",
+                )
             )
 
 

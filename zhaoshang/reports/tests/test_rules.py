@@ -269,3 +269,18 @@ def test_a_past_months_tables_show_the_state_at_the_months_end(units, build, ent
     assert set(major) == {signed.name, "十二月登记的重大项目"}
     assert (major[signed.name]["stage"], major[signed.name]["unit"]) == ("落地", "区金融局")
     assert major[signed.name]["problems"] == ["十二月提出"]
+
+
+def test_a_units_own_and_reassigned_signings_of_one_month_add_up(units, build):
+    """A unit's dashboard reads its own projects and the reassigned ones apart (speed):
+    both kinds signed in one month count together, with their amounts."""
+    keji, chentang = units["科技局"], units["陈塘科技商务区"]
+    build(keji, signed_on=dt.date(2026, 3, 10), amount=100)
+    moved = build(chentang, signed_on=dt.date(2026, 3, 20), amount=50)
+    reassign(moved, keji, at_local(dt.date(2026, 3, 1)))
+    gone = build(keji, signed_on=dt.date(2026, 3, 25), amount=7)
+    reassign(gone, chentang, at_local(dt.date(2026, 3, 2)))
+    assert figure("signed_projects", 2026, 3, unit=keji) == 2
+    assert figure("signed_projects", 2026, 3, unit=chentang) == 1
+    own = rules.UnitFacts(dt.date(2026, 1, 1), dt.date(2026, 12, 31), unit=keji.pk)
+    assert own.signed[(keji.pk, (2026, 3))][:2] == [2, Decimal(150 * 10000)]
