@@ -8,9 +8,10 @@ from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from zhaoshang.common import deadlines
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_delete, record_update
-from zhaoshang.reference.calendar import add_working_days, time_limit_error
+from zhaoshang.reference.calendar import time_limit_error
 
 from ..models import (
     FundsEntry,
@@ -195,12 +196,6 @@ def funds_entry_delete(*, actor, entry):
 
 
 # --- Problems -----------------------------------------------------------------------------
-ESCALATION = {
-    Problem.Level.UNIT: Problem.Level.OFFICE,
-    Problem.Level.OFFICE: Problem.Level.JOINT_MEETING,
-}
-
-
 def _step(problem, kind, actor, note="", from_level="", to_level="", to_status=""):
     return ProblemStep.objects.create(
         problem=problem,
@@ -239,8 +234,7 @@ def problem_raise(
             "title": title,
             "description": description,
             "owner_department": owner_department,
-            "deadline_days": deadline_days,
-            "due_on": add_working_days(today, deadline_days),
+            **deadlines.clock_fields(problem_workflow.PROBLEM_CLOCK, today, deadline_days),
             "created_by": actor,
         },
     )
@@ -277,31 +271,20 @@ def problem_reply(*, actor, problem, note, version=None):
     return _step(problem, ProblemStep.Kind.REPLY, actor, note)
 
 
-@transaction.atomic
 def problem_escalate(*, actor, problem, note, version=None, deadline_days=None, today=None):
-    """责任单位 → 招商办协调 → 联席会议; each step restarts the deadline."""
-    to_level = ESCALATION.get(problem.level)
-    if to_level is None:
-        raise ValidationError("该问题已提交联席会议，不能再升级。")
-    if not note.strip():
-        raise ValidationError({"note": "请说明升级原因。"})
-    if to_level == Problem.Level.JOINT_MEETING and not actor.has_perm(
-        "pipeline.coordinate_pipeline"
-    ):
-        raise ValidationError("只有招商办可以将问题提交联席会议。")
-    today = today or timezone.localdate()
-    days = deadline_days or problem.deadline_days
-    if error := time_limit_error(days):
-        raise ValidationError({"deadline_days": error})
-    from_level = problem.level
-    _problem_change(
+    """责任单位 → 招商办协调 → 联席会议; each step restarts the deadline (the engine
+    service tickets share, common/deadlines.py)."""
+    if problem.status != Problem.Status.OPEN:
+        raise ValidationError(CLOSED_MESSAGE)
+    return deadlines.escalate(
+        problem_workflow.PROBLEM_CLOCK,
         problem,
         actor=actor,
-        data={"level": to_level, "deadline_days": days, "due_on": add_working_days(today, days)},
+        note=note,
+        deadline_days=deadline_days,
+        today=today,
         version=version,
-        detail=f"问题升级至{Problem.Level(to_level).label}",
     )
-    return _step(problem, ProblemStep.Kind.ESCALATE, actor, note, from_level, to_level)
 
 
 # Status moves go through the one table in problem_workflow; these name them for views,
