@@ -111,7 +111,7 @@ def load_demo_aftercare(*, departments):
         visit=done,
         visited_on=quarter_start,
         met_with="张总经理",
-        findings="研发团队扩充，外地引进的两名博士需要人才公寓；拟新建第二条算力服务器产线。",
+        findings="研发团队扩充，外地引进的两名博士需要人才公寓。",
     )
     services.visit_finding_to_ticket(
         actor=kejiju,
@@ -119,14 +119,6 @@ def load_demo_aftercare(*, departments):
         ticket_type=types["人才住房"],
         title="引进博士人才公寓两套",
         description="外地引进两名博士，申请区人才公寓。",
-    )
-    services.expansion_record(
-        actor=kejiju,
-        enterprise=shuzhi,
-        kind="expansive",
-        estimated_investment=Decimal("30000000"),
-        description="新建第二条算力服务器产线，预计新增投资3000万元。",
-        visit=done,
     )
     jinggong = enterprises[0][0]
     old = services.visit_plan(
@@ -141,7 +133,17 @@ def load_demo_aftercare(*, departments):
         visit=old,
         visited_on=quarter_start - dt.timedelta(days=40),
         met_with="刘厂长",
-        findings="生产正常，无诉求。",
+        findings="生产正常；企业计划新上一条精密数控生产线。",
+    )
+    # The expansion is 区工业和信息化局's: a negotiating project of that unit.
+    services.expansion_record(
+        actor=office,
+        enterprise=jinggong,
+        kind="productive",
+        estimated_investment=Decimal("30000000"),
+        description="新上一条精密数控生产线，预计新增投资3000万元。",
+        department=departments["区工业和信息化局"],
+        visit=old,
     )
     for enterprise, unit, _ in enterprises[1:3]:
         services.visit_plan(

@@ -335,10 +335,11 @@ class Expansion(models.Model):
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="expansions"
     )
+    # The expansion is what the project is: it goes with the project.
     project = models.OneToOneField(
         "pipeline.Project",
         verbose_name="推进项目",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="expansion",
     )
     created_by = models.ForeignKey(

@@ -5,6 +5,7 @@ expansion. Thin: reads in queries.py, writes in services.py and workflow.py."""
 import datetime as dt
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,9 +40,17 @@ COORDINATE = "aftercare.coordinate_aftercare"
 
 
 def _choices():
+    # Units and ticket types kept a minute in the cache, so a list page does not spend
+    # two queries on its filter lists (as the project list does).
+    lists = cache.get("zs:aftercare-filters")
+    if lists is None:
+        lists = {
+            "departments": list(units().values_list("pk", "name")),
+            "types": list(TicketType.objects.values_list("pk", "name")),
+        }
+        cache.set("zs:aftercare-filters", lists, 60)
     return {
-        "departments": list(units().values_list("pk", "name")),
-        "types": list(TicketType.objects.values_list("pk", "name")),
+        **lists,
         "statuses": Ticket.Status.choices,
         "levels": TICKET_CLOCK.chain,
         "status_labels": dict(Ticket.Status.choices),
