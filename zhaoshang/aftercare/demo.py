@@ -204,3 +204,9 @@ def load_demo_aftercare(*, departments):
         title="规上工业企业纳统申报",
         today=today - dt.timedelta(days=2),
     )
+    # The demo's messages are of past events: read already, so every inbox starts empty.
+    from zhaoshang.notifications.models import Notification
+
+    Notification.objects.filter(kind__in=["aftercare_ticket"], read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

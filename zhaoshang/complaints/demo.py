@@ -77,3 +77,10 @@ def load_demo_complaints(*, departments):
         handling="经核查属实，责成相关单位实行一次性告知，对经办人员批评教育。",
     )
     services.typical_case_publish(actor=jiwei, case=case, today=today - dt.timedelta(days=45))
+    # The demo's messages are of past events: read already, so every inbox starts empty.
+    from zhaoshang.notifications.models import Notification
+
+    Notification.objects.filter(
+        kind__in=["complaint_received", "complaint_task", "complaint_task_reported"],
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())

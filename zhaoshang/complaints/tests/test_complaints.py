@@ -70,7 +70,13 @@ def test_the_department_complained_about_never_learns_who_complained(demo, clien
     ):
         response = c.get(url)
         assert response.status_code == 200, url
-        assert not _clean(response.content.decode()), url
+        # The search box and the export link show back what the clerk typed; nothing
+        # else may name it.
+        html = response.content.decode()
+        typed = url.partition("?q=")[2]
+        if typed:
+            html = html.replace(f'value="{typed}"', "").replace(f"q={typed}", "")
+        assert not _clean(html), url
     assert task.reference in c.get("/complaints/tasks/").content.decode()
     assert "没有交办事项" in c.get(f"/complaints/tasks/?q={NAME}").content.decode()
     # The export.
