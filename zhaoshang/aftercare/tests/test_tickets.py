@@ -159,6 +159,8 @@ def test_a_visit_finding_becomes_a_ticket_in_one_step_and_coverage_counts_the_qu
     )
     assert "天津越秀医疗器械有限公司" not in {k.enterprise.name for k in not_visited}
     assert KeyEnterprise.objects.count() == counts["total"]
+    assert counts["visited"] == sum(visited.values()) >= 1
+    assert counts["not_visited"] == counts["total"] - counts["visited"]
 
 
 def test_an_expansion_becomes_a_pipeline_project_of_the_local_enterprise(demo, client_for):
