@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # Shared helpers; an app so that its template tags (zs_format) load everywhere.
+    "zhaoshang.common",
     "zhaoshang.audit",
     "zhaoshang.org",
     "zhaoshang.reference",
@@ -88,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A NUL in a page's parameters is refused before any view reads it (PostgreSQL
+    # cannot compare it): common/middleware.py.
+    "zhaoshang.common.middleware.NulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -8,12 +8,13 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from zhaoshang.api.params import RecordId
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 
 from . import queries
 
 router = Router(tags=["企业服务"])
-VIEW = "aftercare.view_aftercare"
+VIEW = roles.VIEW_AFTERCARE
 PAGE_SIZE = 50
 
 

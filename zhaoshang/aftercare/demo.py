@@ -11,6 +11,7 @@ from stdnum.cn import uscc
 
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.services import enterprise_create
+from zhaoshang.org import roles
 from zhaoshang.org.models import User
 
 from . import services
@@ -50,7 +51,7 @@ def _worker(unit):
         (
             u
             for u in User.objects.filter(department=unit, is_active=True)
-            if u.has_perm("aftercare.manage_aftercare")
+            if u.has_perm(roles.MANAGE_AFTERCARE)
         ),
         None,
     )

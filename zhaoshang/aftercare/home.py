@@ -2,12 +2,13 @@
 
 from django.utils import timezone
 
+from zhaoshang.org import roles
 from zhaoshang.org.home import card
 
 from . import queries
 
 
-@card("aftercare.view_aftercare", order=35)
+@card(roles.VIEW_AFTERCARE, order=35)
 def overdue_tickets(user):
     today = timezone.localdate()
     rows, total = queries.overdue_for_unit(user, today)

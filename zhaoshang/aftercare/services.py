@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from zhaoshang.common import deadlines
 from zhaoshang.common.records import record_create, record_delete, record_update
-from zhaoshang.org.models import Department, User
+from zhaoshang.notifications.recipients import permission_holders, recipients_in_unit
+from zhaoshang.org.models import Department
 from zhaoshang.org.roles import COORDINATE_AFTERCARE, MANAGE_AFTERCARE
 
 from . import workflow
@@ -36,16 +37,12 @@ def config_update(*, actor, visit_interval_months):
 
 
 # --- Tickets ----------------------------------------------------------------------------------
-def _people(unit, perm=MANAGE_AFTERCARE):
-    return [u for u in User.objects.filter(department=unit, is_active=True) if u.has_perm(perm)]
+def _people(unit):
+    return recipients_in_unit(unit, permission=MANAGE_AFTERCARE)
 
 
 def _office_people():
-    return [
-        u
-        for u in User.objects.filter(is_active=True, department__kind=Department.Kind.OFFICE)
-        if u.has_perm(COORDINATE_AFTERCARE)
-    ]
+    return permission_holders(COORDINATE_AFTERCARE)
 
 
 def _tell(people, *, title, body, ticket, actor=None):
@@ -200,7 +197,7 @@ def ticket_escalate(*, actor, ticket, note, version=None, deadline_days=None, to
 def tell_escalation(ticket, step):
     """Who hears of an escalation: the responsible unit always, the office from the
     office level on."""
-    people = _people(ticket.department) + _office_people()
+    people = list({u.pk: u for u in _people(ticket.department) + _office_people()}.values())
     label = TICKET_CLOCK.label(step.to_level)
     _tell(
         people,

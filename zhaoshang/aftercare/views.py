@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports
 from zhaoshang.common.replica import reads_replica
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.calendar import fallback_notice
 
 from . import queries, services
@@ -34,9 +35,9 @@ from .forms import (
 from .models import AftercareConfig, Ticket, TicketType, Visit
 from .workflow import TICKET_CLOCK, TICKETS
 
-VIEW = "aftercare.view_aftercare"
-MANAGE = "aftercare.manage_aftercare"
-COORDINATE = "aftercare.coordinate_aftercare"
+VIEW = roles.VIEW_AFTERCARE
+MANAGE = roles.MANAGE_AFTERCARE
+COORDINATE = roles.COORDINATE_AFTERCARE
 
 
 def _choices():

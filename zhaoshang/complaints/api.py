@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 from ninja import Router, Schema
 
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 
 from . import queries
@@ -41,7 +42,7 @@ class ComplaintOut(Schema):
 @router.get(
     "/tasks", response=list[ComplaintTaskOut], summary="交办本单位的投诉核查事项（最近 200 条）"
 )
-@require("complaints.answer_complaint_task")
+@require(roles.ANSWER_COMPLAINT_TASK)
 def list_tasks(request, q: str = "", status: str = ""):
     rows = queries.task_rows(request.user, {"q": q, "status": status})[:200]
     return [
@@ -60,7 +61,7 @@ def list_tasks(request, q: str = "", status: str = ""):
 @router.get(
     "/", response=list[ComplaintOut], summary="投诉清单（纪检监察部门与区领导，最近 200 条）"
 )
-@require("complaints.view_complaint")
+@require(roles.VIEW_COMPLAINT)
 def list_complaints(request, q: str = "", status: str = ""):
     qs = queries.filtered(request.user, {"q": q, "status": status}, timezone.localdate())
     return [

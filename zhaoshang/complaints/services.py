@@ -9,7 +9,8 @@ from django.utils import timezone
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common import deadlines
-from zhaoshang.org.models import Department, User
+from zhaoshang.notifications.recipients import permission_holders, recipients_in_unit
+from zhaoshang.org.models import Department
 from zhaoshang.org.roles import ANSWER_COMPLAINT_TASK, HANDLE_COMPLAINT
 
 from . import workflow
@@ -27,11 +28,7 @@ def _discipline_unit():
 
 
 def _handlers():
-    return [
-        u
-        for u in User.objects.filter(is_active=True, department__kind=Department.Kind.DISCIPLINE)
-        if u.has_perm(HANDLE_COMPLAINT)
-    ]
+    return permission_holders(HANDLE_COMPLAINT)
 
 
 def _notify(people, *, title, body, url, kind, actor=None):
@@ -211,11 +208,7 @@ def complaint_assign(*, actor, complaint, department, brief, days=None, today=No
         changes={"department": [None, department.name], "due_on": [None, str(task.due_on)]},
         detail=f"投诉核查交办 {task.reference}",
     )
-    people = [
-        u
-        for u in User.objects.filter(department=department, is_active=True)
-        if u.has_perm(ANSWER_COMPLAINT_TASK)
-    ]
+    people = recipients_in_unit(department, permission=ANSWER_COMPLAINT_TASK)
     _notify(
         people,
         title=f"纪检监察部门交办核查事项 {task.reference}",

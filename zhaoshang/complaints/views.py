@@ -14,17 +14,18 @@ from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common import exports
 from zhaoshang.common.forms import StyledFormMixin
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.models import Department
-from zhaoshang.org.views import form_errors_to
 
 from . import queries, services
 from .models import Complaint, ComplaintTask, TypicalCase
 from .workflow import COMPLAINT_CLOCK, COMPLAINTS
 
-VIEW = "complaints.view_complaint"
-HANDLE = "complaints.handle_complaint"
-TASKS = "complaints.answer_complaint_task"
+VIEW = roles.VIEW_COMPLAINT
+HANDLE = roles.HANDLE_COMPLAINT
+TASKS = roles.ANSWER_COMPLAINT_TASK
 
 
 class ComplaintForm(StyledFormMixin, forms.Form):
