@@ -66,7 +66,8 @@ def ticket_list(request):
     if request.GET.get("export") == "xlsx":
         return exports.respond(request, "aftercare.tickets", request.GET)
     qs = queries.filtered(request.user, request.GET, today)
-    page = paginate(request, queries.list_order(qs, request.GET).values(*queries.LIST_VALUES))
+    rows = queries.list_order(qs, request.GET).values(*queries.LIST_VALUES)
+    page = paginate(request, rows, count=qs.count())
     return render(
         request,
         "aftercare/ticket_list.html",
