@@ -1,17 +1,20 @@
-"""View helpers every app shares, and the shared pages: the page that follows a large
-export in the worker, and its download, for the user who asked only (anyone else is told
-there is no such export). An app imports what views share from here, never from another
-app's views (a guard test, ``tests/test_code_rules.py``)."""
+"""View helpers every app shares, and the shared pages: a list page's answer to its filter
+(``render_list``), and the page that follows a large export in the worker, and its
+download, for the user who asked only (anyone else is told there is no such export). An
+app imports what views share from here, never from another app's views (a guard test,
+``tests/test_code_rules.py``)."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 
 from zhaoshang.org.access import require
 
 from . import exports
 from . import imports as import_files
 from .forms import ImportUploadForm
+from .templatetags.zs_ui import is_fragment
 
 
 def form_errors_to(form, exc):
@@ -72,6 +75,17 @@ def token_import_page(request, *, columns, dry_run, commit, template, done, done
     except import_files.ImportFileError as exc:
         form.add_error(None, str(exc))
     return render(request, template, context)
+
+
+def render_list(request, template, context, *, region="results"):
+    """A list page, or for its filter's htmx request the region the filter swaps (the
+    ``{% partialdef %}`` of that name, ``<div id="results">`` by default: see
+    ``templatetags/zs_ui.py``). The answer varies with HX-Request: the browser caches a
+    pushed URL's fragment and must not show it for a full load of that URL."""
+    fragment = is_fragment(request)
+    response = render(request, f"{template}#{region}" if fragment else template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _own_job(request, token):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports
 from zhaoshang.common import imports as import_files
-from zhaoshang.common.views import form_errors_to, token_import_page
+from zhaoshang.common.views import form_errors_to, render_list, token_import_page
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.roles import MANAGE_CALENDAR, MANAGE_REFERENCE, VIEW_REFERENCE
 
@@ -75,7 +75,7 @@ def industry_list(request):
     sections = queries.industry_tree(q)
     if request.GET.get("export") == "xlsx":
         return exports.respond(request, "reference.industries", request.GET)
-    return render(request, "reference/industry_list.html", {"sections": sections, "q": q})
+    return render_list(request, "reference/industry_list.html", {"sections": sections, "q": q})
 
 
 @exports.register("reference.key_industries", object_type="reference.keyindustry")
@@ -214,7 +214,7 @@ def region_list(request):
         "areas": queries.economic_areas(),
         "kinds": Region.Kind.choices,
     }
-    return render(request, "reference/region_list.html", context)
+    return render_list(request, "reference/region_list.html", context)
 
 
 CARRIER_FILTERS = ("kind", "zone", "industry", "vacant", "reserve", "q")
@@ -268,7 +268,7 @@ def carrier_list(request):
         "industries": KeyIndustry.objects.all(),
         "summary": queries.carrier_summary(),
     }
-    return render(request, "reference/carrier_list.html", context)
+    return render_list(request, "reference/carrier_list.html", context)
 
 
 @require(VIEW)

@@ -689,20 +689,17 @@ def expected(persona, allowed, overrides, anonymous_default=302):
 def personas(demo, client_for):
     from django.test import Client
 
-    from zhaoshang.org.demo import USERS
-
     clients = {"anonymous": Client()}
     for role in ROLES:
         clients[role] = client_for(role)
-    other = next(u for u, _, unit, _, r in USERS if unit == "友谊路街道")
-    from zhaoshang.org.models import User
-
+    # A clerk of another unit (a street) than department_staff's.
     c = Client()
-    c.force_login(User.objects.get(username=other))
+    c.force_login(demo["street_staff"])
     clients["other_unit"] = c
     return clients
 
 
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open
 def test_pages(demo, personas):
     failures = []
     for name, row in TABLE.items():
@@ -722,6 +719,7 @@ def test_pages(demo, personas):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open
 def test_api(demo, personas):
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.reference.models import Carrier
@@ -758,6 +756,7 @@ def test_api(demo, personas):
 KEY_PERSONAS = {"department_staff": "区科技局", "other_unit": "友谊路街道"}
 
 
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open
 def test_api_with_keys(demo):
     from django.test import Client
 

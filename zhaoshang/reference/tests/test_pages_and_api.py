@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from zhaoshang.audit.models import AuditEvent
+from zhaoshang.org.models import Department
 from zhaoshang.reference.models import Carrier, Industry, KeyIndustry, Region, Zone
 from zhaoshang.reference.services import load_demo_reference
 
@@ -225,7 +226,15 @@ def test_api_needs_login(db, client):
 
 
 def test_home_cards(demo, client_for):
-    page = client_for("ref_finance").get("/").content.decode()
+    from django.test import Client
+
+    from zhaoshang.org.tests.factories import UserFactory
+
+    finance_clerk = Client()  # 区金融局 owns 科技金融
+    finance_clerk.force_login(
+        UserFactory(department=Department.objects.get(name="区金融局"), role="department_staff")
+    )
+    page = finance_clerk.get("/").content.decode()
     assert "招商载体" in page
     assert "本单位主管产业" in page and "科技金融" in page
     page = client_for("office_staff").get("/").content.decode()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from zhaoshang.assessment.models import Target
-from zhaoshang.reports.demo import add_funds
+from zhaoshang.pipeline.tests.factories import add_funds
 from zhaoshang.reports.models import ExchangeRate
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_the_records_behind_a_figure_are_exactly_the_counted_rows_and_scoped(
 
 
 def test_funds_records_follow_the_unit_on_the_day_of_receipt(units, build, client_for):
-    from zhaoshang.reports.demo import at_local, reassign
+    from zhaoshang.pipeline.tests.factories import at_local, reassign
 
     keji, chentang = units["科技局"], units["陈塘科技商务区"]
     p = build(keji, signed_on=this_year(1, 5))
