@@ -3,6 +3,7 @@ dashboard's figures, visit coverage of key enterprises, the calendar of planned 
 
 import calendar as cal
 import datetime as dt
+from typing import Any
 
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, Sum
 
@@ -26,11 +27,11 @@ LIST_VALUES = [
 ]
 
 
-def tickets(user):
+def tickets(user: Any) -> Any:
     return Ticket.objects.for_user(user)
 
 
-def ticket_for(user, pk):
+def ticket_for(user: Any, pk: Any) -> Any:
     return (
         tickets(user)
         .select_related("enterprise", "ticket_type", "department", "street", "visit", "created_by")
@@ -39,11 +40,11 @@ def ticket_for(user, pk):
     )
 
 
-def steps_of(ticket):
+def steps_of(ticket: Any) -> Any:
     return ticket.steps.select_related("actor", "department").order_by("at", "id")
 
 
-def filtered(user, params, today):
+def filtered(user: Any, params: Any, today: Any) -> Any:
     """The ticket list's filters: status, overdue, unit, type, level, a reference or
     words of the title or enterprise."""
     qs = tickets(user)
@@ -63,7 +64,7 @@ def filtered(user, params, today):
     return qs
 
 
-def list_order(qs, params):
+def list_order(qs: Any, params: Any) -> Any:
     # Open and overdue lists by deadline; everything else newest first. Both orders
     # follow an index (status, due_on) / the key.
     if params.get("overdue") == "1" or params.get("status") == S.OPEN:
@@ -71,14 +72,14 @@ def list_order(qs, params):
     return qs.order_by("-id")
 
 
-def overdue_for_unit(user, today, limit=5):
+def overdue_for_unit(user: Any, today: Any, limit: Any = 5) -> Any:
     """The home page's list: the user's own unit's open tickets past their deadline."""
     qs = tickets(user).filter(department_id=user.department_id, status=S.OPEN, due_on__lt=today)
     return list(qs.order_by("due_on", "id").values(*LIST_VALUES)[:limit]), qs.count()
 
 
 # --- The dashboard ---------------------------------------------------------------------------
-def period(params, today):
+def period(params: Any, today: Any) -> Any:
     """The year the dashboard counts (answered tickets by answer date)."""
     year = params.get("year", "")
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
@@ -109,7 +110,7 @@ def _stats(qs, key):
     return [_rates(r) for r in qs.values(key).annotate(**FIGURES).order_by(key)]
 
 
-def dashboard(user, params, today):
+def dashboard(user: Any, params: Any, today: Any) -> Any:
     """On-time rate, average handling days (working days) and satisfaction by unit and by
     type for tickets answered in the year; open and overdue counts now."""
     year, first, last = period(params, today)
@@ -146,15 +147,15 @@ def dashboard(user, params, today):
 
 
 # --- Visits ------------------------------------------------------------------------------------
-def visits(user):
+def visits(user: Any) -> Any:
     return Visit.objects.for_user(user)
 
 
-def visit_for(user, pk):
+def visit_for(user: Any, pk: Any) -> Any:
     return visits(user).select_related("enterprise", "department").filter(pk=pk).first()
 
 
-def current_period(today, months):
+def current_period(today: Any, months: Any) -> Any:
     """The visiting period ``today`` falls in: periods of ``months`` months from January
     (3 months: the quarter)."""
     start_month = (today.month - 1) // months * months + 1
@@ -164,7 +165,7 @@ def current_period(today, months):
     return first, last
 
 
-def coverage(user, today, params=None):
+def coverage(user: Any, today: Any, params: Any = None) -> Any:
     """Each key enterprise the user may see, with whether a done visit falls in the
     current period and the last visit date; returns (rows, period, counts)."""
     params = params or {}
@@ -192,7 +193,7 @@ def coverage(user, today, params=None):
     return qs.order_by("department_id", "pk"), (first, last, months), counts
 
 
-def last_visits(enterprise_ids):
+def last_visits(enterprise_ids: Any) -> Any:
     """{enterprise id: date of its last done visit} for a page of enterprises."""
     return dict(
         Visit.objects.filter(enterprise_id__in=enterprise_ids, status=Visit.Status.DONE)
@@ -202,7 +203,7 @@ def last_visits(enterprise_ids):
     )
 
 
-def planned_in_month(user, year, month):
+def planned_in_month(user: Any, year: Any, month: Any) -> Any:
     """The planned visits of a month by day, for the calendar."""
     first = dt.date(year, month, 1)
     last = dt.date(year, month, cal.monthrange(year, month)[1])
@@ -219,13 +220,13 @@ def planned_in_month(user, year, month):
     return [[(d, d.month == month, by_day.get(d, [])) for d in week] for week in weeks]
 
 
-def expansions(user):
+def expansions(user: Any) -> Any:
     return Expansion.objects.for_user(user).select_related(
         "enterprise", "department", "project", "visit", "ticket"
     )
 
 
-def expansion_project_ids(user):
+def expansion_project_ids(user: Any) -> Any:
     """Pipeline projects that are expansions of landed enterprises (the reports count
     them as such)."""
     return expansions(user).values_list("project_id", flat=True)

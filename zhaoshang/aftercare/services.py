@@ -2,6 +2,8 @@
 answer, rate, reopen), key enterprises, visits (plan, record, finding → ticket) and
 expansion intentions (→ a pipeline project through the pipeline's project service)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +23,7 @@ S = Ticket.Status
 
 # --- Ticket types and settings (the office) ------------------------------------------------
 @transaction.atomic
-def ticket_type_save(*, actor, data, ticket_type=None):
+def ticket_type_save(*, actor: Any, data: Any, ticket_type: Any = None) -> Any:
     deadlines.check_days(data.get("deadline_days"))
     if ticket_type is None:
         return record_create(TicketType, actor=actor, data=data)
@@ -29,7 +31,7 @@ def ticket_type_save(*, actor, data, ticket_type=None):
 
 
 @transaction.atomic
-def config_update(*, actor, visit_interval_months):
+def config_update(*, actor: Any, visit_interval_months: Any) -> Any:
     if not 1 <= (visit_interval_months or 0) <= 12:
         raise ValidationError({"visit_interval_months": "走访频次应为每 1 至 12 个月至少一次。"})
     config = AftercareConfig.current()
@@ -72,20 +74,20 @@ def _step(ticket, kind, actor, note="", **extra):
 @transaction.atomic
 def ticket_raise(
     *,
-    actor,
-    enterprise,
-    ticket_type,
-    title,
-    description="",
-    department=None,
-    street=None,
-    deadline_days=None,
-    contact_name="",
-    contact_phone="",
-    source=Ticket.Source.STAFF,
-    visit=None,
-    today=None,
-):
+    actor: Any,
+    enterprise: Any,
+    ticket_type: Any,
+    title: Any,
+    description: Any = "",
+    department: Any = None,
+    street: Any = None,
+    deadline_days: Any = None,
+    contact_name: Any = "",
+    contact_phone: Any = "",
+    source: Any = Ticket.Source.STAFF,
+    visit: Any = None,
+    today: Any = None,
+) -> Any:
     """Register a request: the type's default unit and time limit unless given; the
     deadline counts from ``today`` in working days. The responsible unit is told."""
     if not (title or "").strip():
@@ -138,7 +140,7 @@ def _open_only(ticket):
 
 
 @transaction.atomic
-def ticket_progress(*, actor, ticket, note, version=None):
+def ticket_progress(*, actor: Any, ticket: Any, note: Any, version: Any = None) -> Any:
     """A note of what was done so far; bumps the version, so two clerks are told."""
     if not (note or "").strip():
         raise ValidationError({"note": "请填写办理进展。"})
@@ -148,7 +150,9 @@ def ticket_progress(*, actor, ticket, note, version=None):
 
 
 @transaction.atomic
-def ticket_transfer(*, actor, ticket, department, note, version=None, today=None):
+def ticket_transfer(
+    *, actor: Any, ticket: Any, department: Any, note: Any, version: Any = None, today: Any = None
+) -> Any:
     """The office hands a ticket to another unit (the default unit was wrong): a new
     deadline from today."""
     if not actor.has_perm(COORDINATE_AFTERCARE):
@@ -181,7 +185,15 @@ def ticket_transfer(*, actor, ticket, department, note, version=None, today=None
     return step
 
 
-def ticket_escalate(*, actor, ticket, note, version=None, deadline_days=None, today=None):
+def ticket_escalate(
+    *,
+    actor: Any,
+    ticket: Any,
+    note: Any,
+    version: Any = None,
+    deadline_days: Any = None,
+    today: Any = None,
+) -> Any:
     """责任单位 → 区招商办协调 → 联席会议 by hand; the beat job does it when overdue."""
     return deadlines.escalate(
         TICKET_CLOCK,
@@ -194,7 +206,7 @@ def ticket_escalate(*, actor, ticket, note, version=None, deadline_days=None, to
     )
 
 
-def tell_escalation(ticket, step):
+def tell_escalation(ticket: Any, step: Any) -> Any:
     """Who hears of an escalation: the responsible unit always, the office from the
     office level on."""
     people = list({u.pk: u for u in _people(ticket.department) + _office_people()}.values())
@@ -208,13 +220,17 @@ def tell_escalation(ticket, step):
     )
 
 
-def ticket_answer(*, actor, ticket, answer, version=None, today=None):
+def ticket_answer(
+    *, actor: Any, ticket: Any, answer: Any, version: Any = None, today: Any = None
+) -> Any:
     return workflow.ticket_move(
         actor=actor, ticket=ticket, to_status=S.ANSWERED, note=answer, version=version, today=today
     )
 
 
-def ticket_rate(*, actor, ticket, rating, note="", version=None, today=None):
+def ticket_rate(
+    *, actor: Any, ticket: Any, rating: Any, note: Any = "", version: Any = None, today: Any = None
+) -> Any:
     """The enterprise's rating (taken by phone or on the portal). 不满意 with a reason
     sends it back to work (``ticket_reopen``); any rating may close it."""
     return workflow.ticket_move(
@@ -228,13 +244,17 @@ def ticket_rate(*, actor, ticket, rating, note="", version=None, today=None):
     )
 
 
-def ticket_reopen(*, actor, ticket, note, version=None, today=None):
+def ticket_reopen(
+    *, actor: Any, ticket: Any, note: Any, version: Any = None, today: Any = None
+) -> Any:
     return workflow.ticket_move(
         actor=actor, ticket=ticket, to_status=S.OPEN, note=note, version=version, today=today
     )
 
 
-def ticket_close(*, actor, ticket, note, version=None, today=None):
+def ticket_close(
+    *, actor: Any, ticket: Any, note: Any, version: Any = None, today: Any = None
+) -> Any:
     return workflow.ticket_move(
         actor=actor, ticket=ticket, to_status=S.CLOSED, note=note, version=version, today=today
     )
@@ -242,7 +262,9 @@ def ticket_close(*, actor, ticket, note, version=None, today=None):
 
 # --- Key enterprises and visits --------------------------------------------------------------
 @transaction.atomic
-def key_enterprise_add(*, actor, enterprise, department, street=None, since=None):
+def key_enterprise_add(
+    *, actor: Any, enterprise: Any, department: Any, street: Any = None, since: Any = None
+) -> Any:
     if KeyEnterprise.objects.filter(enterprise=enterprise).exists():
         raise ValidationError({"enterprise": f"“{enterprise.name}”已是重点服务企业。"})
     return record_create(
@@ -258,7 +280,15 @@ def key_enterprise_add(*, actor, enterprise, department, street=None, since=None
 
 
 @transaction.atomic
-def visit_plan(*, actor, enterprise, planned_on, visitors, purpose="", department=None):
+def visit_plan(
+    *,
+    actor: Any,
+    enterprise: Any,
+    planned_on: Any,
+    visitors: Any,
+    purpose: Any = "",
+    department: Any = None,
+) -> Any:
     if not (visitors or "").strip():
         raise ValidationError({"visitors": "请填写走访人员。"})
     return record_create(
@@ -276,7 +306,16 @@ def visit_plan(*, actor, enterprise, planned_on, visitors, purpose="", departmen
 
 
 @transaction.atomic
-def visit_record(*, actor, visit, visited_on, met_with, findings, visitors=None, version=None):
+def visit_record(
+    *,
+    actor: Any,
+    visit: Any,
+    visited_on: Any,
+    met_with: Any,
+    findings: Any,
+    visitors: Any = None,
+    version: Any = None,
+) -> Any:
     """The visit took place: when, whom they met, what they found."""
     if visit.status == Visit.Status.CANCELLED:
         raise ValidationError("该走访已取消，不能登记走访情况。")
@@ -298,7 +337,7 @@ def visit_record(*, actor, visit, visited_on, met_with, findings, visitors=None,
 
 
 @transaction.atomic
-def visit_cancel(*, actor, visit, version=None):
+def visit_cancel(*, actor: Any, visit: Any, version: Any = None) -> Any:
     if visit.status != Visit.Status.PLANNED:
         raise ValidationError("只有计划中的走访可以取消。")
     return record_update(
@@ -306,7 +345,15 @@ def visit_cancel(*, actor, visit, version=None):
     )
 
 
-def visit_finding_to_ticket(*, actor, visit, ticket_type, title, description="", street=None):
+def visit_finding_to_ticket(
+    *,
+    actor: Any,
+    visit: Any,
+    ticket_type: Any,
+    title: Any,
+    description: Any = "",
+    street: Any = None,
+) -> Any:
     """A finding of a done visit becomes a ticket in one step, linked to the visit."""
     if visit.status != Visit.Status.DONE:
         raise ValidationError("请先登记走访情况，再将发现的问题转为诉求。")
@@ -329,15 +376,15 @@ def visit_finding_to_ticket(*, actor, visit, ticket_type, title, description="",
 @transaction.atomic
 def expansion_record(
     *,
-    actor,
-    enterprise,
-    kind,
-    estimated_investment,
-    description,
-    department=None,
-    visit=None,
-    ticket=None,
-):
+    actor: Any,
+    enterprise: Any,
+    kind: Any,
+    estimated_investment: Any,
+    description: Any,
+    department: Any = None,
+    visit: Any = None,
+    ticket: Any = None,
+) -> Any:
     """An expansion intention of a landed enterprise: a project in the pipeline for it
     (through the pipeline's project service, stage 洽谈: the enterprise is already here
     and talking), and this row, which marks the project as an expansion for the reports."""
@@ -386,7 +433,7 @@ def expansion_record(
 
 
 # --- Reminders ---------------------------------------------------------------------------------
-def remind_overdue(today):
+def remind_overdue(today: Any) -> Any:
     """One message per responsible unit listing its overdue tickets (the engine's list)."""
     from zhaoshang.reference.calendar import fallback_notice
 
@@ -418,7 +465,7 @@ def remind_overdue(today):
 
 
 # --- Merging two enterprises ---------------------------------------------------------------------
-def aftercare_enterprise_merge(*, actor, survivor, duplicate):
+def aftercare_enterprise_merge(*, actor: Any, survivor: Any, duplicate: Any) -> Any:
     """The duplicate's tickets, visits and expansions become the survivor's, each with
     its audit line; its key-enterprise entry moves unless the survivor has one."""
     from zhaoshang.audit.models import AuditEvent

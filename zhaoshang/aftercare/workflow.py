@@ -10,6 +10,7 @@ a ticket keeps its clock.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -87,7 +88,7 @@ TICKETS = Workflow(
 )
 
 
-def working_days_between(start, end):
+def working_days_between(start: Any, end: Any) -> Any:
     """Working days after ``start`` up to and including ``end`` (0 on the same day)."""
     import datetime as dt
 
@@ -101,15 +102,15 @@ def working_days_between(start, end):
 
 def ticket_move(
     *,
-    actor,
-    ticket,
-    to_status,
-    note="",
-    rating=None,
-    expected_status=None,
-    version=None,
-    today=None,
-):
+    actor: Any,
+    ticket: Any,
+    to_status: Any,
+    note: Any = "",
+    rating: Any = None,
+    expected_status: Any = None,
+    version: Any = None,
+    today: Any = None,
+) -> Any:
     """Move ``ticket`` to ``to_status``; returns the TicketStep. An answer records when
     and whether on time; a rating closes it; a reopen restarts the deadline from today."""
     today = today or timezone.localdate()

@@ -3,6 +3,8 @@ discipline office and leaders), then through ``for_user``; a department reads th
 given to it, and from them only the task's own columns (``TASK_VALUES``): never the
 complaint's content, complainant, contact or number."""
 
+from typing import Any
+
 from django.db.models import Q
 
 from zhaoshang.org.roles import VIEW_COMPLAINT
@@ -24,17 +26,17 @@ TASK_VALUES = [
 ]
 
 
-def complaints(user):
+def complaints(user: Any) -> Any:
     if not user.has_perm(VIEW_COMPLAINT):
         return Complaint.objects.none()
     return Complaint.objects.for_user(user)
 
 
-def complaint_for(user, pk):
+def complaint_for(user: Any, pk: Any) -> Any:
     return complaints(user).select_related("handling_unit").filter(pk=pk).first()
 
 
-def filtered(user, params, today):
+def filtered(user: Any, params: Any, today: Any) -> Any:
     qs = complaints(user)
     if (status := params.get("status", "")) in Complaint.Status.values:
         qs = qs.filter(status=status)
@@ -50,12 +52,12 @@ def filtered(user, params, today):
     return qs.order_by("-id")
 
 
-def tasks(user):
+def tasks(user: Any) -> Any:
     """The tasks given to the user's units (data scope of the task's department)."""
     return ComplaintTask.objects.for_user(user)
 
 
-def task_rows(user, params=None):
+def task_rows(user: Any, params: Any = None) -> Any:
     params = params or {}
     qs = tasks(user)
     if (status := params.get("status", "")) in ComplaintTask.Status.values:
@@ -66,11 +68,11 @@ def task_rows(user, params=None):
     return qs.order_by("-id").values(*TASK_VALUES)
 
 
-def task_for(user, pk):
+def task_for(user: Any, pk: Any) -> Any:
     return tasks(user).filter(pk=pk).values(*TASK_VALUES, "version").first()
 
 
-def published_cases():
+def published_cases() -> Any:
     """The portal's typical cases: published only, anonymised text only (no link back
     to the complaint)."""
     return (
@@ -80,7 +82,7 @@ def published_cases():
     )
 
 
-def cases(user):
+def cases(user: Any) -> Any:
     if not user.has_perm(VIEW_COMPLAINT):
         return TypicalCase.objects.none()
     return TypicalCase.objects.filter(complaint__in=complaints(user)).select_related("complaint")

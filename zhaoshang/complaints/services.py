@@ -2,6 +2,8 @@
 never leave the complaint row: not into a task, a notification, an audit line or a
 typical case (``typical_case_save`` refuses a write-up that names them)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -51,14 +53,14 @@ def _required(**fields):
 @transaction.atomic
 def complaint_submit(
     *,
-    actor,
-    complainant_name,
-    contact,
-    enterprise_name,
-    content,
-    source,
-    today=None,
-):
+    actor: Any,
+    complainant_name: Any,
+    contact: Any,
+    enterprise_name: Any,
+    content: Any,
+    source: Any,
+    today: Any = None,
+) -> Any:
     """Register a complaint with the discipline office; the clock to accept it starts.
     Returns the complaint with its reference number (TS + year + number)."""
     _required(complainant_name=complainant_name, contact=contact, content=content)
@@ -101,8 +103,13 @@ def complaint_submit(
 
 
 def complaint_submit_public(
-    *, complainant_name, contact, enterprise_name, content, source="portal"
-):
+    *,
+    complainant_name: Any,
+    contact: Any,
+    enterprise_name: Any,
+    content: Any,
+    source: Any = "portal",
+) -> Any:
     """The portal's entry point: an investor's complaint, registered with no signed-in
     actor. Returns the complaint; ``complaint.number`` is the reference to show them."""
     return complaint_submit(
@@ -115,13 +122,15 @@ def complaint_submit_public(
     )
 
 
-def complaint_accept(*, actor, complaint, version=None, today=None):
+def complaint_accept(*, actor: Any, complaint: Any, version: Any = None, today: Any = None) -> Any:
     return workflow.complaint_move(
         actor=actor, complaint=complaint, to_status=S.ACCEPTED, version=version, today=today
     )
 
 
-def complaint_reject(*, actor, complaint, reason, version=None, today=None):
+def complaint_reject(
+    *, actor: Any, complaint: Any, reason: Any, version: Any = None, today: Any = None
+) -> Any:
     return workflow.complaint_move(
         actor=actor,
         complaint=complaint,
@@ -132,7 +141,9 @@ def complaint_reject(*, actor, complaint, reason, version=None, today=None):
     )
 
 
-def complaint_conclude(*, actor, complaint, result, version=None, today=None):
+def complaint_conclude(
+    *, actor: Any, complaint: Any, result: Any, version: Any = None, today: Any = None
+) -> Any:
     return workflow.complaint_move(
         actor=actor,
         complaint=complaint,
@@ -143,7 +154,9 @@ def complaint_conclude(*, actor, complaint, result, version=None, today=None):
     )
 
 
-def complaint_rate(*, actor, complaint, rating, version=None, today=None):
+def complaint_rate(
+    *, actor: Any, complaint: Any, rating: Any, version: Any = None, today: Any = None
+) -> Any:
     return workflow.complaint_move(
         actor=actor,
         complaint=complaint,
@@ -154,7 +167,9 @@ def complaint_rate(*, actor, complaint, rating, version=None, today=None):
     )
 
 
-def complaint_reinvestigate(*, actor, complaint, reason, version=None, today=None):
+def complaint_reinvestigate(
+    *, actor: Any, complaint: Any, reason: Any, version: Any = None, today: Any = None
+) -> Any:
     return workflow.complaint_move(
         actor=actor,
         complaint=complaint,
@@ -165,14 +180,18 @@ def complaint_reinvestigate(*, actor, complaint, reason, version=None, today=Non
     )
 
 
-def complaint_escalate(*, actor, complaint, note, version=None, today=None):
+def complaint_escalate(
+    *, actor: Any, complaint: Any, note: Any, version: Any = None, today: Any = None
+) -> Any:
     return deadlines.escalate(
         COMPLAINT_CLOCK, complaint, actor=actor, note=note, version=version, today=today
     )
 
 
 @transaction.atomic
-def complaint_assign(*, actor, complaint, department, brief, days=None, today=None):
+def complaint_assign(
+    *, actor: Any, complaint: Any, department: Any, brief: Any, days: Any = None, today: Any = None
+) -> Any:
     """Give ``department`` a brief to check (written by the discipline office for that
     department, without the complainant). The department is told of the brief only."""
     if not actor.has_perm(HANDLE_COMPLAINT):
@@ -221,7 +240,9 @@ def complaint_assign(*, actor, complaint, department, brief, days=None, today=No
 
 
 @transaction.atomic
-def task_report(*, actor, task, findings, version=None, today=None):
+def task_report(
+    *, actor: Any, task: Any, findings: Any, version: Any = None, today: Any = None
+) -> Any:
     """The department reports what it found; the discipline office is told."""
     if not actor.has_perm(ANSWER_COMPLAINT_TASK) or actor.department_id != task.department_id:
         raise ValidationError("只有承办单位可以报送核查情况。")
@@ -268,7 +289,9 @@ def task_report(*, actor, task, findings, version=None, today=None):
 
 # --- Typical cases ------------------------------------------------------------------------------
 @transaction.atomic
-def typical_case_save(*, actor, complaint, title, summary, handling, case=None):
+def typical_case_save(
+    *, actor: Any, complaint: Any, title: Any, summary: Any, handling: Any, case: Any = None
+) -> Any:
     """Write a closed complaint up as a typical case. Refused while it names the
     complainant, their contact or their enterprise: a case is published anonymised."""
     if complaint.status != S.CLOSED:
@@ -297,7 +320,7 @@ def typical_case_save(*, actor, complaint, title, summary, handling, case=None):
 
 
 @transaction.atomic
-def typical_case_publish(*, actor, case, publish=True, today=None):
+def typical_case_publish(*, actor: Any, case: Any, publish: Any = True, today: Any = None) -> Any:
     today = today or timezone.localdate()
     TypicalCase.objects.filter(pk=case.pk).update(
         published=publish, published_on=today if publish else None

@@ -8,6 +8,7 @@ when they are not satisfied (a new clock). Every move is the discipline office's
 区领导督办 through the deadline engine (``common/deadlines.py``)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -68,7 +69,16 @@ COMPLAINTS = Workflow(
 )
 
 
-def complaint_move(*, actor, complaint, to_status, note="", rating=None, version=None, today=None):
+def complaint_move(
+    *,
+    actor: Any,
+    complaint: Any,
+    to_status: Any,
+    note: Any = "",
+    rating: Any = None,
+    version: Any = None,
+    today: Any = None,
+) -> Any:
     today = today or timezone.localdate()
     note = (note or "").strip()
 
