@@ -207,7 +207,7 @@ def planned_in_month(user: Any, year: Any, month: Any) -> Any:
     """The planned visits of a month by day, for the calendar."""
     first = dt.date(year, month, 1)
     last = dt.date(year, month, cal.monthrange(year, month)[1])
-    by_day = {}
+    by_day: dict[dt.date, list[dict]] = {}
     for v in (
         visits(user)
         .filter(planned_on__gte=first, planned_on__lte=last)
