@@ -10,7 +10,7 @@ import pytest
 from zhaoshang.aftercare.models import Ticket
 from zhaoshang.conftest import HOME, login, submit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_district")]
 
 
 def _shot(page, name):

@@ -20,7 +20,9 @@ from zhaoshang.pipeline.models import Problem, Project
 from zhaoshang.pipeline.projects import services as project_services
 from zhaoshang.reference.services import calendar_day_set
 
-pytestmark = pytest.mark.django_db
+# These tests stand on the demo district: its ticket types, units, key enterprises and
+# the landed enterprises its aftercare loader adds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 
 NOTICE = "国务院办公厅关于2027年部分节假日安排的通知"
 

@@ -16,7 +16,9 @@ from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.org.models import Department
 from zhaoshang.pipeline.models import Project, Stage
 
-pytestmark = pytest.mark.django_db
+# These tests stand on the demo district: its ticket types, units, key enterprises and
+# the landed enterprises its aftercare loader adds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 
 SHUZHI = "天津河西数智科技有限公司"
 

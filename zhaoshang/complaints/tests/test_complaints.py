@@ -17,7 +17,9 @@ from zhaoshang.complaints import queries, services
 from zhaoshang.complaints.models import Complaint
 from zhaoshang.notifications.models import Notification, WebhookDelivery
 
-pytestmark = pytest.mark.django_db
+# These tests stand on the demo district: its ticket types, units, key enterprises and
+# the landed enterprises its aftercare loader adds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 
 NAME, PHONE, FIRM = "欧阳保密", "13912345678", "天津隐名保密科技有限公司"
 CONTENT = "区科技局某科员办理补贴时暗示需要好处费"
