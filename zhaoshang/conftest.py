@@ -238,3 +238,44 @@ def login(page, username, password=PASSWORD):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     submit(page)
+
+
+class _JobImports:
+    """An import of ``common/imports.JobImport`` (carriers, targets) run as a clerk runs
+    it: upload on ``url``, dry run with the guessed (or a given) mapping, commit. The
+    worker's task runs when the request's transaction commits (eager in tests)."""
+
+    def __init__(self, captures):
+        self.captures = captures
+
+    def upload(self, client, url, upload):
+        from django.urls import reverse
+
+        from zhaoshang.common import imports
+
+        response = client.post(url, {"file": upload})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        kind = next(k for k in imports.KINDS.values() if reverse(k.list_url) == url)
+        return kind.job_model.objects.order_by("-pk").first()
+
+    def check(self, client, url, job, mapping=None):
+        mapping = job.mapping if mapping is None else mapping
+        form = {"action": "check", **{f"col{i}": key for i, key in mapping.items()}}
+        with self.captures(execute=True):
+            client.post(f"{url}{job.pk}/", form)
+        job.refresh_from_db()
+        return job
+
+    def run(self, client, url, upload):
+        return self.check(client, url, self.upload(client, url, upload))
+
+    def commit(self, client, url, job):
+        with self.captures(execute=True):
+            client.post(f"{url}{job.pk}/", {"action": "commit"})
+        job.refresh_from_db()
+        return job
+
+
+@pytest.fixture
+def job_imports(django_capture_on_commit_callbacks):
+    return _JobImports(django_capture_on_commit_callbacks)

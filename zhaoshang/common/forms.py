@@ -84,6 +84,6 @@ class AttachmentField(forms.FileField):
 
 
 class ImportUploadForm(StyledFormMixin, forms.Form):
-    """The upload of a one-step import (carriers, targets): the file, nothing else."""
+    """The upload of an import (carriers, targets): the file, nothing else."""
 
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label="Excel 或 CSV 文件（.xlsx 或 .csv，CSV 可为 UTF-8 或 GBK 编码）")

@@ -30,8 +30,8 @@ def _htmx_gets(page, path):
     return sent
 
 
-def test_a_list_filter_sends_one_request_and_keeps_the_filter(demo, page):
-    login(page, "zhaoshangban")
+def test_a_list_filter_sends_one_request_and_keeps_the_filter(demo_district, demo, page):
+    login(page, demo["office_staff"].username)
     page.wait_for_url(HOME)
     page.goto("/pipeline/projects/")
     sent = _htmx_gets(page, "/pipeline/projects/")
@@ -68,8 +68,8 @@ def test_a_list_filter_sends_one_request_and_keeps_the_filter(demo, page):
     assert "q=%E6%99%BA%E7%AE%97" in page.get_attribute("#zs-export", "href")
 
 
-def test_add_anyway_only_beside_listed_duplicates(demo, page):
-    login(page, "kejiju")
+def test_add_anyway_only_beside_listed_duplicates(demo_district, demo, page):
+    login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
     checks = []
     page.on(
@@ -108,7 +108,7 @@ PAGES = [
 ]
 
 
-def test_no_page_breaks_the_content_policy(demo, page, tmp_path):
+def test_no_page_breaks_the_content_policy(demo_district, demo, page, tmp_path):
     from zhaoshang.pipeline.models import Project
 
     shots = Path(os.environ.get("ZS_SCREENSHOT_DIR") or tmp_path)
@@ -119,7 +119,7 @@ def test_no_page_breaks_the_content_policy(demo, page, tmp_path):
             refused.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None
         ),
     )
-    login(page, "zhaoshangban")
+    login(page, demo["office_staff"].username)
     page.wait_for_url(HOME)
     project = Project.objects.exclude(stage="lead").order_by("pk").first()
     page.set_viewport_size({"width": 1440, "height": 1000})

@@ -53,7 +53,7 @@ def pages(demo, clients):
                 yield role, url, response
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open, as the sweep
 def test_no_id_twice_on_any_page_and_one_filter_convention(demo, client_for):
     clients = {role: client_for(role) for role in READERS}
     duplicates, filters, checked, dashes = [], [], set(), []

@@ -129,42 +129,38 @@ def xlsx(rows, header=("年度", "单位", "签约项目（个）", "协议投�
     return SimpleUploadedFile("目标任务.xlsx", out.getvalue())
 
 
-def test_an_import_with_bad_rows_names_row_and_column_and_saves_nothing(demo, client_for):
+def test_an_import_with_bad_rows_names_row_and_column_and_saves_nothing(
+    demo, client_for, job_imports
+):
     office = client_for("office_staff")
-    response = office.post(
-        "/assessment/targets/import/",
-        {
-            "file": xlsx(
-                [
-                    [2026, "区科技局", 6, 50000],
-                    [2026, "区不存在局", 3, 100],
-                    [2026, "金融局", -2, 100],
-                    [2026, "科技局", 1, 1],
-                ]
-            )
-        },
-    )
-    errors = [(e.row, e.column) for e in response.context["result"].errors]
+    url = "/assessment/targets/import/"
+    rows = [
+        [2026, "区科技局", 6, 50000],
+        [2026, "区不存在局", 3, 100],
+        [2026, "金融局", -2, 100],
+        [2026, "科技局", 1, 1],
+    ]
+    job = job_imports.run(office, url, xlsx(rows))
+    errors = [(row, column) for row, column, _ in job.errors]
     assert (3, "单位") in errors  # no such unit
     assert (4, "签约项目（个）") in errors  # negative count
     assert (5, "单位") in errors  # 科技局 again (by its short name)
-    page = response.content.decode()
+    page = office.get(f"{url}{job.pk}/").content.decode()
     assert "找不到单位“区不存在局”" in page and "与第 2 行重复" in page
-    assert 'name="token"' not in page  # no 确认导入 button
+    assert 'value="commit"' not in page  # no 确认导入 button
     assert not Target.objects.exists()
 
 
-def test_an_import_commits_once_and_a_rerun_changes_nothing(demo, client_for):
+def test_an_import_commits_once_and_a_rerun_changes_nothing(demo, client_for, job_imports):
     office = client_for("office_staff")
+    url = "/assessment/targets/import/"
     rows = [[2026, "区科技局", 6, 50000], [2026, "友谊路街", 2, 8000]]
-    token = office.post("/assessment/targets/import/", {"file": xlsx(rows)}).context["token"]
-    assert office.post("/assessment/targets/import/", {"token": token}).status_code == 302
+    job_imports.commit(office, url, job_imports.run(office, url, xlsx(rows)))
     assert Target.objects.get(department=unit("友谊路街道")).agreed_investment == wan(8000)
     events = AuditEvent.objects.count()
-    again = office.post("/assessment/targets/import/", {"file": xlsx(rows)})
-    assert [action for _, action, *_ in again.context["plan"]] == ["unchanged", "unchanged"]
-    token = again.context["token"]
-    office.post("/assessment/targets/import/", {"token": token})
+    again = job_imports.run(office, url, xlsx(rows))
+    assert again.summary == {"create": 0, "update": 0, "unchanged": 2}
+    job_imports.commit(office, url, again)
     assert Target.objects.count() == 2
     # Only the import's own summary line is added; no target changed.
     assert AuditEvent.objects.count() == events + 1

@@ -53,14 +53,14 @@ def test_register_push_and_accept_from_the_inbox(demo, key_industries, page):
     assert OwnerChange.objects.filter(project=lead, kind="push").count() == 1
 
 
-def test_registration_names_the_following_unit_just_set(demo, page):
+def test_registration_names_the_following_unit_just_set(demo_district, demo, page):
     """The office sets an enterprise's following unit (跟进单位) on its page; registering
     a lead for it, the page must not say that no unit follows it."""
     from zhaoshang.org.models import Department
 
     enterprise = enterprise_create(actor=None, data={"name": "天津跟进单位测试科技有限公司"})
     kejiju = Department.objects.get(name="区科技局")
-    login(page, "zhaoshangban")
+    login(page, demo["office_staff"].username)
     page.wait_for_url(HOME)
     page.goto(f"/enterprises/{enterprise.pk}/edit/")
     page.select_option("select[name=department]", value=str(kejiju.pk))
