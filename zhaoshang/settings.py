@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "zhaoshang.assessment",
     "zhaoshang.reports",
     "zhaoshang.notifications",
+    # Aftercare: service tickets, visits, expansion (issue 13); complaints, typical cases.
+    "zhaoshang.aftercare",
+    "zhaoshang.complaints",
     "zhaoshang.api",
     "ninja",
 ]
@@ -409,6 +412,16 @@ CELERY_BEAT_SCHEDULE = {
     # Projects: overdue ledgers and problems, reminded every working morning.
     "pipeline-overdue-reminders": {
         "task": "zhaoshang.pipeline.projects.tasks.remind_overdue",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # Problems, service tickets and complaints past their deadline go one level up (the
+    # deadline engine, common/deadlines.py), before the morning's reminders.
+    "deadlines-escalate-overdue": {
+        "task": "zhaoshang.common.tasks.escalate_overdue",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    "aftercare-overdue-reminders": {
+        "task": "zhaoshang.aftercare.tasks.remind_overdue",
         "schedule": crontab(hour=8, minute=30),
     },
     # The working calendar: from 1 November, remind the administrators to enter next

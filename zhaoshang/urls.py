@@ -11,6 +11,9 @@ urlpatterns = [
     # Targets, the monthly report and dashboards (issue 5).
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("reports/", include("zhaoshang.reports.urls")),
+    # Aftercare (issue 13): service tickets, visits, expansion; complaints.
+    path("aftercare/", include("zhaoshang.aftercare.urls")),
+    path("complaints/", include("zhaoshang.complaints.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
     # Large exports written by the worker: progress and the download.
     path("exports/", include("zhaoshang.common.urls")),

@@ -153,3 +153,10 @@ api.add_router("/approvals", approvals_router)
 from zhaoshang.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/reports", reports_router)
+
+# --- Aftercare: service tickets; complaints (a department's tasks only) ---
+from zhaoshang.aftercare.api import router as aftercare_router  # noqa: E402
+from zhaoshang.complaints.api import router as complaints_router  # noqa: E402
+
+api.add_router("/aftercare", aftercare_router)
+api.add_router("/complaints", complaints_router)

@@ -68,6 +68,10 @@ DEMO_STEPS = [
     "zhaoshang.reports.demo.load_demo_reports",
     # Last: the loaders above write funds and owner rows directly, with past dates.
     "zhaoshang.reports.demo.recount_demo_funds",
+    # Aftercare (issue 13): ticket types, key enterprises, visits, tickets (an expansion
+    # adds one negotiating project, with no funds); complaints and a typical case.
+    "zhaoshang.aftercare.demo.load_demo_aftercare",
+    "zhaoshang.complaints.demo.load_demo_complaints",
 ]
 
 

@@ -40,6 +40,16 @@ VIEW_UNIT_DASHBOARD = "reports.view_unit_dashboard"
 VIEW_TARGET = "assessment.view_target"
 MANAGE_TARGET = "assessment.manage_target"
 REPORT_READ = [VIEW_REPORT, VIEW_ISSUED_REPORT, VIEW_TARGET]
+# Aftercare (issue 13): service tickets, visits, expansion; complaints.
+VIEW_AFTERCARE = "aftercare.view_aftercare"
+MANAGE_AFTERCARE = "aftercare.manage_aftercare"
+COORDINATE_AFTERCARE = "aftercare.coordinate_aftercare"
+AFTERCARE_WORK = [VIEW_AFTERCARE, MANAGE_AFTERCARE]
+# Complaints are the discipline office's; leaders read them. A department sees only what
+# it is assigned (``ANSWER_COMPLAINT_TASK``), never the complaint or who made it.
+HANDLE_COMPLAINT = "complaints.handle_complaint"
+VIEW_COMPLAINT = "complaints.view_complaint"
+ANSWER_COMPLAINT_TASK = "complaints.answer_complaint_task"
 UNIT_REPORTS = [VIEW_ISSUED_REPORT, VIEW_UNIT_DASHBOARD, VIEW_TARGET]
 
 # What every promotion user may read.
@@ -75,6 +85,9 @@ BUILTIN_ROLES = [
             *REPORT_READ,
             ISSUE_REPORT,
             MANAGE_TARGET,
+            *AFTERCARE_WORK,
+            COORDINATE_AFTERCARE,
+            ANSWER_COMPLAINT_TASK,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -83,7 +96,14 @@ BUILTIN_ROLES = [
         "单位负责人",
         "business",
         "unit_and_below",
-        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_WEBHOOK, *UNIT_REPORTS],
+        [
+            *PROMOTION_READ,
+            *PROMOTION_WORK,
+            MANAGE_WEBHOOK,
+            *UNIT_REPORTS,
+            *AFTERCARE_WORK,
+            ANSWER_COMPLAINT_TASK,
+        ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
     RoleSpec(
@@ -91,7 +111,7 @@ BUILTIN_ROLES = [
         "单位工作人员",
         "business",
         "unit",
-        [*PROMOTION_READ, *PROMOTION_WORK, *UNIT_REPORTS],
+        [*PROMOTION_READ, *PROMOTION_WORK, *UNIT_REPORTS, *AFTERCARE_WORK, ANSWER_COMPLAINT_TASK],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
     RoleSpec(
@@ -99,7 +119,7 @@ BUILTIN_ROLES = [
         "区领导",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ],
+        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_COMPLAINT],
         "领导小组成员：查阅全部数据",
     ),
     RoleSpec(
@@ -107,7 +127,7 @@ BUILTIN_ROLES = [
         "督查人员",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ],
+        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE],
         "区委督查室：督查事项",
     ),
     RoleSpec(
@@ -123,15 +143,16 @@ BUILTIN_ROLES = [
         "税务人员",
         "business",
         "unit",
-        [*PROMOTION_READ],
-        "区税务局：报送企业税收数据",
+        # Tax registration and tax tickets are the tax office's to answer.
+        [*PROMOTION_READ, *AFTERCARE_WORK, ANSWER_COMPLAINT_TASK],
+        "区税务局：报送企业税收数据，办理涉税企业诉求",
     ),
     RoleSpec(
         "discipline",
         "纪检监察人员",
         "business",
         "all",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, HANDLE_COMPLAINT, VIEW_COMPLAINT],
         "区纪委监委：受理投资者投诉",
     ),
     RoleSpec(

@@ -45,5 +45,14 @@ class PipelineConfig(AppConfig):
         workflow.register_check(Stage.SIGNED, approval_services.terms_unapproved)
         project_demo.register_before_signing(approval_demo.demo_admit_before_signing)
 
+        # Problems keep their deadlines and escalate through the engine service tickets
+        # share (common/deadlines.py): the beat job escalates them when overdue, and a
+        # calendar edit recounts them.
+        from zhaoshang.common import deadlines
+
+        from .projects.problem_workflow import PROBLEM_CLOCK
+
+        deadlines.register(PROBLEM_CLOCK)
+
         # Merging two enterprises moves their projects through the pipeline's own rules.
         register_merge(Project, lead_services.projects_enterprise_merge)

@@ -100,6 +100,7 @@ def calendar_day_set(
         day = record_update(existing, actor=actor, data=data, detail=detail)
         action = "update"
     calendar.invalidate(date.year)
+    _recount(date.year)
     return day, action
 
 
@@ -109,6 +110,15 @@ def calendar_day_delete(*, actor: User, day: CalendarDay) -> None:
     year = day.date.year
     record_delete(day, actor=actor, detail="删除工作日历日期")
     calendar.invalidate(year)
+    _recount(year)
+
+
+def _recount(year):
+    # Deadlines counted Monday to Friday (or on the old entries) are counted again from
+    # their stored clock start once the edit commits: problems, tickets, complaints.
+    from zhaoshang.common import deadlines
+
+    deadlines.recount_after_commit(year)
 
 
 def _user(actor):

@@ -262,6 +262,47 @@ def api_key(demo):
     return {"pk": key.pk}
 
 
+# --- Aftercare (issue 13): tickets, visits, expansion; complaints ---
+# Tickets are read by the responsible unit, the street of the enterprise (a street-level
+# service centre: 友谊路街道's clerk reads 区科技局's ticket of an enterprise in its street)
+# and all-scope readers. Complaints: the discipline office and leaders only; a
+# department reads the tasks given to it.
+AFTERCARE_READERS = {
+    "office_staff",
+    "department_staff",
+    "department_head",
+    "leader",
+    "supervision",
+    "tax",
+}
+AFTERCARE_WORKERS = {"office_staff", "department_staff", "department_head", "tax"}
+COMPLAINT_READERS = {"discipline", "leader"}
+AFTERCARE_POST_ONLY = dict.fromkeys(AFTERCARE_WORKERS | {"other_unit"}, 405)
+
+
+def kejiju_ticket(demo):
+    from zhaoshang.aftercare.models import Ticket
+
+    ticket = Ticket.objects.filter(
+        department=demo["department_staff"].department, street__name="友谊路街道"
+    ).order_by("pk")
+    return {"pk": ticket.values_list("pk", flat=True).first()}
+
+
+def kejiju_visit(demo):
+    from zhaoshang.aftercare.models import Visit
+
+    visits = Visit.objects.filter(department=demo["department_staff"].department).order_by("pk")
+    return {"pk": visits.values_list("pk", flat=True).first()}
+
+
+def kejiju_task(demo):
+    from zhaoshang.complaints.models import ComplaintTask
+
+    tasks = ComplaintTask.objects.filter(department=demo["department_staff"].department)
+    return {"pk": tasks.order_by("pk").values_list("pk", flat=True).first()}
+
+
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
 # Roles not listed get 403; anonymous gets a redirect to login (302) unless stated.
 # "other_unit" is a department clerk of 友谊路街道 reading records of 区科技局.
@@ -521,6 +562,46 @@ TABLE = {
     "reports:office_dashboard": (None, {"office_staff"}, {}),
     "reports:unit_dashboard": (None, UNIT_REPORTERS, {}),
     "reports:rate_list": (None, REPORT_READERS, {}),
+    # Aftercare (issue 13): tickets, visits, expansion.
+    "aftercare:ticket_list": (None, AFTERCARE_READERS, {}),
+    "aftercare:ticket_create": (None, AFTERCARE_WORKERS, {}),
+    "aftercare:ticket_detail": (
+        kejiju_ticket,
+        AFTERCARE_READERS,
+        {"department_head": 404, "tax": 404},
+    ),
+    "aftercare:ticket_action": (kejiju_ticket, set(), AFTERCARE_POST_ONLY),
+    "aftercare:ticket_expansion": (kejiju_ticket, set(), AFTERCARE_POST_ONLY),
+    "aftercare:dashboard": (None, AFTERCARE_READERS, {}),
+    "aftercare:type_list": (None, {"office_staff"}, {}),
+    "aftercare:type_create": (None, {"office_staff"}, {}),
+    "aftercare:type_edit": (first("aftercare.TicketType"), {"office_staff"}, {}),
+    "aftercare:coverage": (None, AFTERCARE_READERS, {}),
+    "aftercare:key_enterprise_add": (None, set(), {"office_staff": 405}),
+    "aftercare:visit_list": (None, AFTERCARE_READERS, {}),
+    "aftercare:visit_create": (None, set(), AFTERCARE_POST_ONLY),
+    "aftercare:visit_calendar": (None, AFTERCARE_READERS, {}),
+    "aftercare:visit_detail": (
+        kejiju_visit,
+        AFTERCARE_READERS,
+        {"department_head": 404, "tax": 404, "other_unit": 404},
+    ),
+    "aftercare:visit_action": (kejiju_visit, set(), AFTERCARE_POST_ONLY),
+    "aftercare:expansion_list": (None, AFTERCARE_READERS, {}),
+    # Complaints: the discipline office handles, leaders read; units get their tasks.
+    "complaints:complaint_list": (None, COMPLAINT_READERS, {}),
+    "complaints:complaint_create": (None, {"discipline"}, {}),
+    "complaints:complaint_detail": (first("complaints.Complaint"), COMPLAINT_READERS, {}),
+    "complaints:complaint_action": (first("complaints.Complaint"), set(), {"discipline": 405}),
+    "complaints:case_edit": (first("complaints.Complaint"), set(), {"discipline": 405}),
+    "complaints:case_list": (None, {"discipline"}, {}),
+    "complaints:case_publish": (first("complaints.TypicalCase"), set(), {"discipline": 405}),
+    "complaints:task_list": (None, AFTERCARE_WORKERS, {}),
+    "complaints:task_detail": (
+        kejiju_task,
+        {"office_staff", "department_staff"},
+        {"department_head": 404, "tax": 404, "other_unit": 404},
+    ),
     # API keys for other systems: accounts, so the system administrator's.
     "apikeys:key_list": (None, {"system_admin"}, {}),
     "apikeys:key_create": (None, {"system_admin"}, {}),
@@ -578,6 +659,14 @@ API_TABLE = {
     "/api/reports/issued/{issued_id}": (REPORT_READERS | UNIT_REPORTERS, {}),
     "/api/reports/dashboard": (REPORT_READERS, {}),
     "/api/reports/dashboard/unit": (UNIT_REPORTERS, {}),
+    # Aftercare and complaints: the same readers as their pages.
+    "/api/aftercare/tickets": (AFTERCARE_READERS, {}),
+    "/api/aftercare/tickets/{ticket_id}": (
+        AFTERCARE_READERS,
+        {"department_head": 404, "tax": 404},
+    ),
+    "/api/complaints/": (COMPLAINT_READERS, {}),
+    "/api/complaints/tasks": (AFTERCARE_WORKERS, {}),
 }
 
 
@@ -673,6 +762,7 @@ def test_api(demo, personas):
         "evaluation_id": kejiju_evaluation(demo)["pk"],
         "approval_id": kejiju_approval(None)(demo)["pk"],
         "issued_id": issued_report(demo)["pk"],
+        "ticket_id": kejiju_ticket(demo)["pk"],
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():
@@ -722,6 +812,7 @@ def test_api_with_keys(demo):
         "evaluation_id": kejiju_evaluation(demo)["pk"],
         "approval_id": kejiju_approval(None)(demo)["pk"],
         "issued_id": issued_report(demo)["pk"],
+        "ticket_id": kejiju_ticket(demo)["pk"],
     }
     machine = Client()
     failures = []

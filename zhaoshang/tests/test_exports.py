@@ -38,6 +38,13 @@ LIST_EXPORTS = {
     "pipeline.evaluations": ("pipeline:evaluation_list", "office_staff", {}),
     "pipeline.terms": ("pipeline:terms_list", "office_staff", {}),
     "assessment.targets": ("assessment:target_list", "office_staff", {"year": "2026"}),
+    # Aftercare (issue 13) and complaints.
+    "aftercare.tickets": ("aftercare:ticket_list", "department_staff", {"status": "open"}),
+    "aftercare.dashboard": ("aftercare:dashboard", "office_staff", {"year": "2026"}),
+    "aftercare.coverage": ("aftercare:coverage", "office_staff", {}),
+    "aftercare.visits": ("aftercare:visit_list", "office_staff", {"status": "done"}),
+    "complaints.complaints": ("complaints:complaint_list", "discipline", {}),
+    "complaints.tasks": ("complaints:task_list", "department_staff", {}),
     "reports.records": (
         "reports:records",
         "office_staff",

@@ -544,6 +544,10 @@ class Problem(Versioned):
         related_name="owned_problems",
     )
     deadline_days = models.PositiveIntegerField("办理时限（工作日）")
+    # The day the current deadline's clock started (raised, escalated, reopened): the
+    # deadline is counted again from it when the office enters that year's holidays
+    # (common/deadlines.py, the engine problems share with service tickets).
+    deadline_started_on = models.DateField("期限起算日", null=True)
     due_on = models.DateField("办结期限")
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True

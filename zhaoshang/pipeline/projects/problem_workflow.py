@@ -10,8 +10,11 @@ reason and a new deadline in working days from the working calendar.
 ``UPDATE … WHERE pk = … AND status = <the status the user saw>`` (and the version the
 user's page was built on, when given), so of two people acting on the same problem at
 once exactly one update matches; only the winner writes the ``ProblemStep`` row (who,
-when, from, to, why) and the audit line. Escalation (责任单位 → 招商办 → 联席会议) moves
-the level of an open problem, not its status, and stays in ``services.problem_escalate``.
+when, from, to, why) and the audit line.
+
+Deadlines and escalation (责任单位 → 招商办 → 联席会议, by hand or automatically when
+overdue) are the engine's that service tickets and complaints share
+(``common/deadlines.py``); ``PROBLEM_CLOCK`` tells it where a problem keeps its clock.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils import timezone
 
+from zhaoshang.common import deadlines
 from zhaoshang.common.workflow import Move, MoveConflict, MoveRefused, Workflow
-from zhaoshang.org.roles import MANAGE_PIPELINE
-from zhaoshang.reference.calendar import add_working_days, time_limit_error
+from zhaoshang.org.roles import COORDINATE_PIPELINE, MANAGE_PIPELINE
+from zhaoshang.reference.calendar import time_limit_error
 
 from ..models import PipelineConfig, Problem, ProblemStep
 
@@ -155,8 +160,7 @@ def problem_move(
             updates |= {
                 "resolution": "",
                 "resolved_on": None,
-                "deadline_days": days,
-                "due_on": add_working_days(today, days),
+                **deadlines.clock_fields(PROBLEM_CLOCK, today, days),
             }
         return updates
 
@@ -171,3 +175,38 @@ def problem_move(
         detail=lambda m: f"问题{m.move.label}：{m.note}",
     )
     return moved.history
+
+
+# --- The problem's clock in the deadline engine (common/deadlines.py) ----------------------
+def _escalation_step(problem, *, actor, note, from_level, to_level, automatic):
+    return ProblemStep.objects.create(
+        problem=problem,
+        kind=ProblemStep.Kind.ESCALATE,
+        from_level=from_level,
+        to_level=to_level,
+        note=note,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _may_raise_to(actor, level):
+    # By hand, only the office puts a problem before the joint meeting; the beat job
+    # does it for an overdue one.
+    if level == Problem.Level.JOINT_MEETING and not (
+        actor is not None and actor.has_perm(COORDINATE_PIPELINE)
+    ):
+        return "只有招商办可以将问题提交联席会议。"
+    return None
+
+
+PROBLEM_CLOCK = deadlines.Clock(
+    name="pipeline.problem",
+    model=Problem,
+    noun="问题",
+    chain=tuple(Problem.Level.choices),
+    open_q=Q(status=S.OPEN),
+    history=_escalation_step,
+    may_raise_to=_may_raise_to,
+    unit_field="owner_department",
+    closed_message="该问题已办结，不能再办理；如需继续，请先“重新打开”。",
+)

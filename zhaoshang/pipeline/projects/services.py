@@ -12,11 +12,10 @@ from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
-from zhaoshang.common import per_request
+from zhaoshang.common import deadlines, per_request
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_delete, record_update
-from zhaoshang.org import roles
-from zhaoshang.reference.calendar import add_working_days, time_limit_error
+from zhaoshang.reference.calendar import time_limit_error
 
 from ..models import (
     FundsEntry,
@@ -224,12 +223,6 @@ def funds_entry_delete(*, actor: User, entry: FundsEntry) -> None:
 
 
 # --- Problems -----------------------------------------------------------------------------
-ESCALATION: dict[str, str] = {
-    Problem.Level.UNIT: Problem.Level.OFFICE,
-    Problem.Level.OFFICE: Problem.Level.JOINT_MEETING,
-}
-
-
 def _step(problem, kind, actor, note="", from_level="", to_level="", to_status=""):
     return ProblemStep.objects.create(
         problem=problem,
@@ -268,8 +261,7 @@ def problem_raise(
             "title": title,
             "description": description,
             "owner_department": owner_department,
-            "deadline_days": deadline_days,
-            "due_on": add_working_days(today, deadline_days),
+            **deadlines.clock_fields(problem_workflow.PROBLEM_CLOCK, today, deadline_days),
             "created_by": actor,
         },
     )
@@ -311,11 +303,11 @@ def problem_reply(
 def problem_may_escalate(problem: Problem, actor: User) -> bool:
     """Whether ``actor`` may escalate ``problem`` one level: not past the joint meeting,
     and to the joint meeting only the office. The project page offers 升级 by this answer;
-    ``problem_escalate`` refuses by the same rule."""
-    to_level = ESCALATION.get(problem.level)
-    return to_level is not None and (
-        to_level != Problem.Level.JOINT_MEETING or actor.has_perm(roles.COORDINATE_PIPELINE)
-    )
+    ``problem_escalate`` refuses by the same rule (the deadline engine's, with the
+    problem's clock: common/deadlines.py)."""
+    clock = problem_workflow.PROBLEM_CLOCK
+    to_level = clock.next_level(problem.level)
+    return to_level is not None and clock.may_raise_to(actor, to_level) is None
 
 
 def problem_overdue(problem: Problem, today: dt.date) -> bool:
@@ -323,7 +315,6 @@ def problem_overdue(problem: Problem, today: dt.date) -> bool:
     return problem.status == Problem.Status.OPEN and problem.due_on < today
 
 
-@transaction.atomic
 def problem_escalate(
     *,
     actor: User,
@@ -333,27 +324,19 @@ def problem_escalate(
     deadline_days: int | None = None,
     today: dt.date | None = None,
 ) -> ProblemStep:
-    """责任单位 → 招商办协调 → 联席会议; each step restarts the deadline."""
-    to_level = ESCALATION.get(problem.level)
-    if to_level is None:
-        raise ValidationError("该问题已提交联席会议，不能再升级。")
-    if not note.strip():
-        raise ValidationError({"note": "请说明升级原因。"})
-    if not problem_may_escalate(problem, actor):
-        raise ValidationError("只有招商办可以将问题提交联席会议。")
-    today = today or timezone.localdate()
-    days = deadline_days or problem.deadline_days
-    if error := time_limit_error(days):
-        raise ValidationError({"deadline_days": error})
-    from_level = problem.level
-    _problem_change(
+    """责任单位 → 招商办协调 → 联席会议; each step restarts the deadline (the engine
+    service tickets share, common/deadlines.py)."""
+    if problem.status != Problem.Status.OPEN:
+        raise ValidationError(CLOSED_MESSAGE)
+    return deadlines.escalate(
+        problem_workflow.PROBLEM_CLOCK,
         problem,
         actor=actor,
-        data={"level": to_level, "deadline_days": days, "due_on": add_working_days(today, days)},
+        note=note,
+        deadline_days=deadline_days,
+        today=today,
         version=version,
-        detail=f"问题升级至{Problem.Level(to_level).label}",
     )
-    return _step(problem, ProblemStep.Kind.ESCALATE, actor, note, from_level, to_level)
 
 
 # Status moves go through the one table in problem_workflow; these name them for views,

@@ -13,8 +13,8 @@ from zhaoshang.org import roles
 from zhaoshang.org.models import User
 from zhaoshang.reference.calendar import fallback_notice, is_working_day
 
-from ..models import Problem, Project, ProjectImport
-from . import queries
+from ..models import Project, ProjectImport
+from . import problem_workflow, queries
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def overdue_by_unit(today=None):
     ):
         out[p.department]["ledgers"].append(p)
     for q in (
-        Problem.objects.filter(status=Problem.Status.OPEN, due_on__lt=today)
+        problem_workflow.PROBLEM_CLOCK.overdue(today)
         .select_related("owner_department", "project")
         .order_by("owner_department_id", "due_on", "id")
     ):
