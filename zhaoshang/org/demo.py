@@ -68,6 +68,9 @@ DEMO_STEPS = [
     "zhaoshang.reports.demo.load_demo_reports",
     # Last: the loaders above write funds and owner rows directly, with past dates.
     "zhaoshang.reports.demo.recount_demo_funds",
+    # The opportunity and policy libraries and the portal (issue 14): after the reports,
+    # since its bulletin is generated from their funds sums.
+    "zhaoshang.portal.demo.load_demo_portal",
 ]
 
 

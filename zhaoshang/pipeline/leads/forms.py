@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from zhaoshang.common.forms import StyledFormMixin
 from zhaoshang.enterprises.forms import AmountField
+from zhaoshang.opportunities import queries as opportunity_queries
 from zhaoshang.reference.models import Industry, KeyIndustry, Region
 
 from ..models import Method, Project, ReferrerKind
@@ -40,6 +41,7 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
             "referrer_name",
             "investor_origin",
             "capital_source",
+            "opportunity",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -61,6 +63,9 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
             self.fields[name].widget.attrs["form"] = "lead-form"
         for name in ("industry", "key_industry", "origin_region"):
             self.fields[name].empty_label = "请选择"
+        # The promotion project (招商项目库) the lead came from, when it came from one.
+        self.fields["opportunity"].queryset = opportunity_queries.choices_for_lead()
+        self.fields["opportunity"].empty_label = "（不是来自招商项目库）"
         # Often unknown at first contact: the model's defaults (内资, 民资) apply.
         for name in ("investor_origin", "capital_source"):
             self.fields[name].required = False
@@ -78,6 +83,7 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         "referrer_name",
         "investor_origin",
         "capital_source",
+        "opportunity",
     )
 
     def enterprise_fields(self):
