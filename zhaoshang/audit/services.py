@@ -5,6 +5,7 @@ import datetime
 import decimal
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .context import current_ip
@@ -23,6 +24,8 @@ def _plain(value):
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
+    if isinstance(value, FieldFile):  # an uploaded document: the audit line names it
+        return value.name or ""
     return value
 
 

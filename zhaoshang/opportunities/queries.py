@@ -6,12 +6,12 @@ from django.db.models import Count, Q
 
 from zhaoshang.pipeline.models import SIGNED_STAGES
 
-from .models import Opportunity, Status
+from .models import PUBLIC_STATUSES, Opportunity, Status
 
 
 def for_list(user, *, q="", status="", key_industry=""):
     qs = (
-        Opportunity.objects.for_user(user)
+        readable(user)
         .select_related("department", "key_industry", "zone", "carrier")
         .annotate(
             lead_count=Count("projects", distinct=True),
@@ -31,9 +31,19 @@ def for_list(user, *, q="", status="", key_industry=""):
 
 
 def readable(user):
-    return Opportunity.objects.for_user(user).select_related(
+    """What a staff user may open: their scope's opportunities, and every published one
+    (it is on the portal anyway)."""
+    if not user.has_perm("opportunities.view_opportunities"):
+        return Opportunity.objects.none()
+    own = Opportunity.objects.for_user(user).values("pk")
+    return Opportunity.objects.filter(Q(pk__in=own) | Q(status__in=PUBLIC_STATUSES)).select_related(
         "department", "key_industry", "zone", "carrier", "industry"
     )
+
+
+def editable(user):
+    """What a staff user may change: their scope's opportunities only."""
+    return Opportunity.objects.for_user(user).select_related("department")
 
 
 def counts(opportunity):

@@ -62,7 +62,7 @@ def opportunity_create(request):
 
 @require(MANAGE)
 def opportunity_edit(request, pk):
-    item = get_object_or_404(queries.readable(request.user), pk=pk)
+    item = get_object_or_404(queries.editable(request.user), pk=pk)
     form = OpportunityForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +128,7 @@ def opportunity_status(request, pk):
 @require_POST
 @require(MANAGE)
 def document_add(request, pk):
-    item = get_object_or_404(queries.readable(request.user), pk=pk)
+    item = get_object_or_404(queries.editable(request.user), pk=pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         services.opportunity_document_add(
