@@ -3,128 +3,14 @@ confidential records finds none of them; English pages; pages cached; fixed quer
 
 import datetime as dt
 import re
-from collections import deque
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+
+from .conftest import SECRETS
+from .crawl import crawl
 
 pytestmark = pytest.mark.django_db
-
-SECRETS = [
-    "机密储备项目甲",
-    "机密撤回项目乙",
-    "内部测算表丙",
-    "机密政策草稿丁",
-    "津河西科〔2026〕99号",
-    "机密线索戊",
-    "机密企业己有限公司",
-    "机密草稿导语庚",
-    "机密咨询内容辛",
-    "13912345678",
-    "机密台账记录壬",
-]
-
-
-@pytest.fixture
-def confidential(demo):
-    """One of every kind of record the portal must never show, beside the demo's
-    published ones."""
-    from zhaoshang.enterprises.models import Enterprise
-    from zhaoshang.opportunities import services as opportunities
-    from zhaoshang.opportunities.models import Opportunity
-    from zhaoshang.opportunities.models import Status as OS
-    from zhaoshang.pipeline.models import LedgerEntry, Project, Stage
-    from zhaoshang.policies import services as policies
-    from zhaoshang.portal.models import Submission
-    from zhaoshang.reports import services as reports
-
-    office, clerk = demo["office_staff"], demo["department_staff"]
-    data = {"summary": "内部", "investment": Decimal(1), "cooperation": ["sole"]}
-    internal = opportunities.opportunity_create(actor=clerk, data={"name": SECRETS[0], **data})
-    withdrawn = opportunities.opportunity_create(actor=office, data={"name": SECRETS[1], **data})
-    opportunities.opportunity_move(actor=office, opportunity=withdrawn, to_status=OS.PUBLISHED)
-    withdrawn.refresh_from_db()
-    opportunities.opportunity_move(
-        actor=office, opportunity=withdrawn, to_status=OS.WITHDRAWN, note="暂缓"
-    )
-    published = Opportunity.objects.public().order_by("pk").first()
-    opportunities.opportunity_document_add(
-        actor=office,
-        opportunity=published,
-        title=SECRETS[2],
-        file=SimpleUploadedFile("测算.pdf", b"%PDF-1.4 x"),
-        public=False,
-    )
-    draft = policies.policy_create(
-        actor=clerk,
-        data={
-            "title": SECRETS[3],
-            "doc_number": SECRETS[4],
-            "measures": "草稿",
-            "valid_from": dt.date(2026, 1, 1),
-        },
-    )
-    enterprise = Enterprise.objects.create(name=SECRETS[6], dedupe_key=SECRETS[6])
-    project = Project.objects.filter(stage=Stage.SIGNED).order_by("pk").first()
-    Project.objects.filter(pk=project.pk).update(name=SECRETS[5], enterprise=enterprise)
-    LedgerEntry.objects.create(
-        project=project,
-        occurred_on=dt.date(2026, 11, 2),
-        content=SECRETS[10],
-        department=clerk.department,
-    )
-    # A monthly report and a bulletin issued with the project in them (named inside),
-    # and a draft bulletin.
-    signed_on = Project.objects.get(pk=project.pk).signed_on
-    reports.report_issue(actor=office, year=signed_on.year, month=signed_on.month)
-    from zhaoshang.reports.models import Bulletin
-
-    Bulletin.objects.filter(year=signed_on.year, period=signed_on.month, kind="month").delete()
-    issued = reports.bulletin_generate(
-        actor=office, kind="month", year=signed_on.year, period=signed_on.month
-    )
-    assert SECRETS[5] in str(issued.data)
-    reports.bulletin_issue(actor=office, bulletin=issued, version=issued.version)
-    quarter = reports.bulletin_generate(
-        actor=office, kind="quarter", year=signed_on.year, period=(signed_on.month - 1) // 3 + 1
-    )
-    reports.bulletin_lead_update(
-        actor=office, bulletin=quarter, lead=SECRETS[7], version=quarter.version
-    )
-    Submission.objects.create(
-        kind="enquiry",
-        reference="ZX20261101-SECRET",
-        name="某人",
-        contact=SECRETS[9],
-        enterprise_name="某公司",
-        content=SECRETS[8],
-    )
-    return {"internal": internal, "withdrawn": withdrawn, "draft": draft, "quarter": quarter}
-
-
-def crawl(client, starts, limit=400):
-    """Every page reachable from ``starts`` by the portal's own links (and its forms'
-    GET filters), as an anonymous visitor."""
-    seen, bodies, queue = set(), {}, deque(starts)
-    while queue and len(seen) < limit:
-        url = queue.popleft()
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-            bodies[url] = response.status_code
-            continue
-        html = response.content.decode()
-        bodies[url] = html
-        for href in re.findall(r'href="([^"#]+)"', html):
-            href = href.replace("&amp;", "&")
-            if href.startswith("?"):
-                href = url.split("?")[0] + href
-            if href.startswith("/portal/") and "/captcha/" not in href:
-                queue.append(href)
-    return bodies
 
 
 def test_a_crawl_of_the_whole_portal_finds_no_confidential_record(confidential, client):
