@@ -118,7 +118,9 @@ def generate(args):
     through = Policy.industries.through
     ids = list(Policy.objects.values_list("pk", flat=True))
     through.objects.bulk_create(
-        [through(policy_id=pk, keyindustry_id=rng.choice(keys)) for pk in ids], batch_size=10000
+        [through(policy_id=pk, keyindustry_id=rng.choice(keys)) for pk in ids],
+        batch_size=10000,
+        ignore_conflicts=True,  # the demo's own policies already name theirs
     )
     carriers = [
         Carrier(

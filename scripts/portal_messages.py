@@ -135,6 +135,18 @@ EN = {
     "平方公里": "km²",
     "主导产业": "Leading industries",
     "同一网络地址提交过于频繁，请一小时后再试；如情况紧急，请拨打页面下方的招商热线。": "Too many submissions from your network address; please try again in an hour, or call the hotline below if it is urgent.",
+    # Labels of statuses, kinds and area units shown through {% translate variable %}.
+    "发布": "Open",
+    "洽谈中": "In talks",
+    "已落地": "Landed",
+    "现行": "In force",
+    "修订": "Revised",
+    "废止": "Repealed",
+    "楼宇": "Building",
+    "园区": "Park",
+    "土地": "Land",
+    "平方米": "m²",
+    "亩": "mu",
     # Units of the results table (reports' KIND_UNIT), translated in portal_tags.unit_of.
     "个": "projects",
     "万美元": "×10,000 USD",

@@ -11,8 +11,10 @@ The portal process connects as this role (portal_settings). It may:
 Everything else — projects, leads, enterprises, users, sessions, the audit trail — is
 not granted, so a query for it fails with "permission denied".
 
-Row security applies to this role only: the staff system's role owns the tables and
-is not subject to it (no FORCE)."""
+Row security, once enabled on a table, hides every row from every role that is not its
+owner unless a policy lets it through; the staff system may run as a role that does not
+own the tables (docs/deployment.md, "PostgreSQL roles"), so each table also gets a policy
+that lets every role but the portal's see and change all rows."""
 
 from psycopg import sql
 
@@ -43,6 +45,7 @@ READ = [
 CAPTCHA = "captcha_captchastore"
 SUBMISSIONS = "portal_submission"
 POLICY_NAME = "portal_published"
+STAFF_POLICY = "staff_all_rows"
 
 
 def statements(role):
@@ -62,6 +65,11 @@ def statements(role):
             sql.SQL("CREATE POLICY {} ON {} FOR SELECT TO {} USING ({})").format(
                 sql.Identifier(POLICY_NAME), t, r, sql.SQL(condition)
             ),
+            sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(STAFF_POLICY), t),
+            sql.SQL(
+                "CREATE POLICY {} ON {} FOR ALL TO PUBLIC "
+                "USING (current_user <> {}) WITH CHECK (current_user <> {})"
+            ).format(sql.Identifier(STAFF_POLICY), t, sql.Literal(role), sql.Literal(role)),
         ]
     for table in READ:
         out.append(sql.SQL("GRANT SELECT ON {} TO {}").format(sql.Identifier(table), r))

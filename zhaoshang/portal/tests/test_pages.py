@@ -136,3 +136,24 @@ def test_pages_work_on_a_phone(demo, client):
     assert (
         "<script" not in html
     )  # no script: nothing to load on a slow line, nothing to go stale in the cache
+
+
+def test_the_english_catalogue_is_compiled_and_complete():
+    """Every string the portal marks has its English, and the committed .mo matches the
+    table (a fresh checkout needs no gettext tools)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    run = subprocess.run(
+        [sys.executable, "scripts/portal_messages.py", "--check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_english_statuses(demo, client):
+    assert "In force" in client.get("/portal/en/policies/").content.decode()

@@ -77,3 +77,23 @@ def test_the_portal_process_reads_published_rows_only_and_inserts_enquiries(
         process_waiting_submissions()
     submission.refresh_from_db()
     assert submission.lead is not None and submission.lead.pooled_at is not None
+
+    # The staff system run as a role that does not own the tables (docs/deployment.md,
+    # "PostgreSQL roles") still sees every row: row security hides rows from the portal only.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = 'zs_app_test'")
+        if cursor.fetchone() is None:
+            cursor.execute("CREATE ROLE zs_app_test LOGIN")
+        cursor.execute(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO zs_app_test"
+        )
+        cursor.execute("SET ROLE zs_app_test")
+        try:
+            cursor.execute("SELECT count(*) FROM policies_policy")
+            staff_sees = cursor.fetchone()[0]
+            cursor.execute("UPDATE policies_policy SET title = title WHERE status = 'draft'")
+            updated = cursor.rowcount
+        finally:
+            cursor.execute("RESET ROLE")
+    assert staff_sees == Policy.objects.count()
+    assert updated == Policy.objects.filter(status="draft").count() > 0
