@@ -157,3 +157,11 @@ def test_the_english_catalogue_is_compiled_and_complete():
 
 def test_english_statuses(demo, client):
     assert "In force" in client.get("/portal/en/policies/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/portal/policies/", "/portal/opportunities/", "/portal/en/policies/"]
+)
+def test_a_search_with_a_nul_character_is_refused(demo, client, path):
+    response = client.get(path, {"q": "金融\x00"})
+    assert response.status_code == 400 and "参数“q”" in response.content.decode()
