@@ -183,3 +183,23 @@ def test_a_complaint_reaches_the_discipline_office_once_installed(
             "source": "portal",
         }
     ]
+
+
+def test_an_enquiry_the_library_refuses_goes_to_the_office_by_hand(demo, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from zhaoshang.pipeline.leads import services as lead_services
+    from zhaoshang.portal.services import submission_process, submission_submit
+
+    submission = submission_submit(kind="enquiry", data=ENQUIRY, address="10.0.0.9")
+
+    def refuse(**kwargs):
+        raise ValidationError("企业名称不符合要求")
+
+    monkeypatch.setattr(lead_services, "lead_from_enquiry", refuse)
+    submission_process(submission.pk)
+    submission.refresh_from_db()
+    assert submission.processed_at is not None and "企业名称不符合要求" in submission.result
+    assert Notification.objects.filter(
+        recipient=demo["office_staff"], title__contains="需人工处理"
+    ).exists()
