@@ -126,16 +126,24 @@ def submission_process(submission_id, *, now=None):
             lines.append(f"咨询的招商项目：{submission.opportunity}。")
         lines.append(f"咨询内容：{submission.content}")
         data = {"description": "\n".join(lines), "opportunity": submission.opportunity}
-        project, created = lead_from_enquiry(
-            enterprise_name=submission.enterprise_name,
-            data=data,
-            reference=submission.reference,
-            now=now,
-        )
-        submission.lead = project
-        submission.result = (
-            "已生成公海线索" if created else f"企业已有线索“{project.name}”，已转告跟进单位"
-        )
+        try:
+            with transaction.atomic():
+                project, created = lead_from_enquiry(
+                    enterprise_name=submission.enterprise_name,
+                    data=data,
+                    reference=submission.reference,
+                    now=now,
+                )
+        except ValidationError as exc:
+            # A name the enterprise library refuses: the office reads the enquiry itself
+            # instead of the sweep retrying it every minute.
+            _tell_office_unprocessed(submission, "；".join(exc.messages))
+            submission.result = f"未能自动生成线索：{'；'.join(exc.messages)}"[:200]
+        else:
+            submission.lead = project
+            submission.result = (
+                "已生成公海线索" if created else f"企业已有线索“{project.name}”，已转告跟进单位"
+            )
     else:
         if not complaints_enabled():
             return submission  # kept until complaints are installed
@@ -157,6 +165,19 @@ def submission_process(submission_id, *, now=None):
         detail=f"处理门户{submission.get_kind_display()}：{submission.result}",
     )
     return submission
+
+
+def _tell_office_unprocessed(submission, reason):
+    from zhaoshang.notifications.services import notify
+    from zhaoshang.pipeline.leads.services import office_unit, unit_users
+
+    notify(
+        recipients=unit_users(office_unit()),
+        title=f"门户投资咨询 {submission.reference} 需人工处理",
+        body=f"{reason}\n{submission.enterprise_name}：{submission.content}"[:1000],
+        url="/portal-admin/submissions/",
+        kind="portal_enquiry",
+    )
 
 
 def submissions_waiting(limit=200):

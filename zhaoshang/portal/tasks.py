@@ -2,7 +2,11 @@
 service; the sweep runs every minute (beat) and catches what the portal could not queue
 (a portal run apart from the staff system queues nothing)."""
 
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -17,4 +21,7 @@ def process_waiting_submissions():
     from .services import submission_process, submissions_waiting
 
     for pk in submissions_waiting():
-        submission_process(pk)
+        try:
+            submission_process(pk)
+        except Exception:  # one bad row must not hold up the others; retried next minute
+            logger.exception("门户提交 %s 处理失败", pk)
