@@ -189,7 +189,7 @@ def measure(args):
                     [],
                 ),
                 (
-                    f"SELECT * FROM policies_policy WHERE {public_pol} ORDER BY valid_from DESC, id DESC LIMIT 6",
+                    f"SELECT id, title, doc_number, status, valid_from, valid_until, department_id FROM policies_policy WHERE {public_pol} ORDER BY valid_from DESC, id DESC LIMIT 6",
                     [],
                 ),
                 (
@@ -235,7 +235,7 @@ def measure(args):
             [
                 (f"SELECT count(*) FROM policies_policy WHERE {public_pol}", []),
                 (
-                    f"SELECT * FROM policies_policy WHERE {public_pol} ORDER BY valid_from DESC, id DESC LIMIT 20",
+                    f"SELECT id, title, doc_number, status, valid_from, valid_until, department_id FROM policies_policy WHERE {public_pol} ORDER BY valid_from DESC, id DESC LIMIT 20",
                     [],
                 ),
             ],
@@ -250,7 +250,7 @@ def measure(args):
                     ["k"],
                 ),
                 (
-                    f"SELECT p.* FROM policies_policy p JOIN policies_policy_industries i "
+                    f"SELECT p.id, p.title, p.doc_number, p.status, p.valid_from, p.valid_until, p.department_id FROM policies_policy p JOIN policies_policy_industries i "
                     f"ON i.policy_id = p.id WHERE p.{public_pol} AND i.keyindustry_id = %s "
                     "ORDER BY p.valid_from DESC, p.id DESC LIMIT 20",
                     ["k"],

@@ -109,6 +109,18 @@ class Opportunity(Versioned):
             # The portal's list: public rows, newest first, optionally of one industry.
             models.Index(fields=["status", "-id"], name="opportunity_status_id"),
             models.Index(fields=["key_industry", "status", "-id"], name="opportunity_ki_status"),
+            # The portal's lists: public rows only, newest first, whole or of one industry;
+            # their counts read these small indexes alone.
+            models.Index(
+                fields=["-id"],
+                condition=models.Q(status__in=["published", "negotiating", "landed"]),
+                name="opportunity_public_id",
+            ),
+            models.Index(
+                fields=["key_industry", "-id"],
+                condition=models.Q(status__in=["published", "negotiating", "landed"]),
+                name="opportunity_public_ki",
+            ),
             models.Index(fields=["department", "-id"], name="opportunity_dept_id"),
         ]
         constraints = [

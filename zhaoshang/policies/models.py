@@ -102,6 +102,13 @@ class Policy(Versioned):
         ordering = ["-valid_from", "-id"]
         indexes = [
             models.Index(fields=["status", "-valid_from", "-id"], name="policy_status_from"),
+            # The portal's list, newest first: read in index order and stopped after a page
+            # (with three public statuses the index above would need a sort of them all).
+            models.Index(
+                fields=["-valid_from", "-id"],
+                condition=models.Q(status__in=["current", "revised", "repealed"]),
+                name="policy_public_from",
+            ),
             models.Index(fields=["department", "-id"], name="policy_dept_id"),
         ]
         constraints = [

@@ -6,11 +6,13 @@ entry) and carry no inline script, so a cached body never needs a fresh CSP nonc
 two forms are not cached (each has its own CSRF token and CAPTCHA). The language is the
 URL's, not the browser's: the staff system stays Chinese whatever the portal does."""
 
+import hashlib
 import mimetypes
 from functools import wraps
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -58,8 +60,26 @@ def portal_page(cached=True):
     return decorator
 
 
+class CountedPaginator(Paginator):
+    """A paginator whose total is kept in the cache as long as a page is: counting 50,000
+    published rows on every request costs more than the page itself, and "共 N 条" may be
+    as old as the cached pages are."""
+
+    @property
+    def count(self):
+        if not hasattr(self, "_zs_count"):
+            sql, params = self.object_list.query.sql_with_params()
+            key = "zs:portal-count:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
+            value = cache.get(key)
+            if value is None:
+                value = self.object_list.count()
+                cache.set(key, value, settings.ZS_PORTAL_CACHE_SECONDS or 60)
+            self._zs_count = value
+        return self._zs_count
+
+
 def _page(request, qs):
-    page = Paginator(qs, queries.PAGE).get_page(request.GET.get("page"))
+    page = CountedPaginator(qs, queries.PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     page.querystring = query.urlencode()
