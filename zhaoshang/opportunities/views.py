@@ -3,6 +3,7 @@ the form, the page with its status moves and documents. Thin: reads in queries.p
 writes in services.py and workflow.py."""
 
 import mimetypes
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zhaoshang.common import exports
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.models import KeyIndustry
@@ -24,14 +26,55 @@ VIEW = "opportunities.view_opportunities"
 MANAGE = "opportunities.manage_opportunities"
 
 
+def _filters(params):
+    return {
+        "q": (params.get("q") or "").strip()[:50],
+        "status": params.get("status", ""),
+        "key_industry": params.get("key_industry", ""),
+    }
+
+
+@exports.register("opportunities.library", object_type="opportunities.opportunity")
+def opportunity_table(user, params):
+    """The filtered library with its leads and signings, every row."""
+    qs = queries.for_list(user, **_filters(params))
+    headers = [
+        "项目名称",
+        "重点产业",
+        "功能区",
+        "载体 / 地块",
+        "投资规模（万元）",
+        "合作方式",
+        "责任单位",
+        "状态",
+        "来源线索",
+        "其中签约",
+    ]
+    rows = (
+        [
+            o.name,
+            o.key_industry.name if o.key_industry else "",
+            o.zone.name if o.zone else "",
+            o.carrier.name if o.carrier else "",
+            (o.investment / 10000).quantize(Decimal("0.01")),
+            "、".join(o.cooperation_labels),
+            o.department.name,
+            o.get_status_display(),
+            o.lead_count,
+            o.signed_count,
+        ]
+        for o in qs.iterator(chunk_size=2000)
+    )
+    return exports.Table("招商项目库", [("招商项目", headers, rows)], count=qs.count())
+
+
 @require(VIEW)
 def opportunity_list(request):
-    q = (request.GET.get("q") or "").strip()[:50]
-    status = request.GET.get("status", "")
-    key_industry = request.GET.get("key_industry", "")
-    page = paginate(
-        request, queries.for_list(request.user, q=q, status=status, key_industry=key_industry)
-    )
+    if request.GET.get("export") == "xlsx":
+        return exports.respond(request, "opportunities.library", request.GET)
+    filters = _filters(request.GET)
+    q, status, key_industry = filters["q"], filters["status"], filters["key_industry"]
+    page = paginate(request, queries.for_list(request.user, **filters))
     return render(
         request,
         "opportunities/opportunity_list.html",

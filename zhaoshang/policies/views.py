@@ -11,6 +11,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zhaoshang.common import exports
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.models import KeyIndustry
@@ -31,11 +32,57 @@ def _mine(request, pk):
     return get_object_or_404(Policy.objects.for_user(request.user), pk=pk)
 
 
+def _filters(params):
+    return {
+        "q": (params.get("q") or "").strip()[:50],
+        "industry": params.get("industry", ""),
+        "status": params.get("status", ""),
+    }
+
+
+@exports.register("policies.library", object_type="policies.policy")
+def policy_table(user, params):
+    """The filtered policy list, every row, with the three parts in full."""
+    qs = queries.for_list(user, **_filters(params)).prefetch_related("industries")
+    headers = [
+        "政策名称",
+        "文号",
+        "主管部门",
+        "适用产业",
+        "生效日期",
+        "有效期至",
+        "版本",
+        "状态",
+        "扶持办法",
+        "实施细则",
+        "政策解读",
+    ]
+    rows = (
+        [
+            p.title,
+            p.doc_number,
+            p.department.name,
+            "、".join(k.name for k in p.industries.all()),
+            p.valid_from,
+            p.valid_until,
+            f"第{p.edition}版",
+            p.get_status_display(),
+            p.measures,
+            p.rules,
+            p.explanation,
+        ]
+        for p in qs
+    )
+    return exports.Table("政策库", [("政策", headers, rows)], count=qs.count())
+
+
 @require(VIEW)
 def policy_list(request):
-    q = (request.GET.get("q") or "").strip()[:50]
-    industry, status = request.GET.get("industry", ""), request.GET.get("status", "")
-    page = paginate(request, queries.for_list(request.user, q=q, industry=industry, status=status))
+    if request.GET.get("export") == "xlsx":
+        return exports.respond(request, "policies.library", request.GET)
+    filters = _filters(request.GET)
+    q, industry, status = filters["q"], filters["industry"], filters["status"]
+    page = paginate(request, queries.for_list(request.user, **filters))
     return render(
         request,
         "policies/policy_list.html",

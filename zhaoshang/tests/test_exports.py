@@ -38,6 +38,12 @@ LIST_EXPORTS = {
     "pipeline.evaluations": ("pipeline:evaluation_list", "office_staff", {}),
     "pipeline.terms": ("pipeline:terms_list", "office_staff", {}),
     "assessment.targets": ("assessment:target_list", "office_staff", {"year": "2026"}),
+    "opportunities.library": (
+        "opportunities:opportunity_list",
+        "office_staff",
+        {"status": "published"},
+    ),
+    "policies.library": ("policies:policy_list", "department_staff", {"status": "current"}),
     "reports.records": (
         "reports:records",
         "office_staff",
