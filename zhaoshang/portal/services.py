@@ -227,3 +227,29 @@ def profile_save(*, actor, data):
     if current is None:
         return record_create(Profile, actor=actor, data=data)
     return record_update(current, actor=actor, data=data)
+
+
+def showcases_enterprise_merge(*, actor, survivor, duplicate):
+    """The enterprise library's merge hook: the duplicate's consent to be shown moves to
+    the survivor, unless the survivor has its own, which stays (the duplicate's goes)."""
+    from zhaoshang.common.records import record_delete
+
+    mine = Showcase.objects.filter(enterprise=duplicate).first()
+    if mine is None:
+        return {Showcase._meta.verbose_name: 0}
+    if Showcase.objects.filter(enterprise=survivor).exists():
+        record_delete(
+            mine,
+            actor=actor,
+            detail=f"企业合并：“{duplicate.name}”并入“{survivor.name}”，保留后者的展示",
+        )
+        return {Showcase._meta.verbose_name: 0}
+    Showcase.objects.filter(pk=mine.pk).update(enterprise=survivor)
+    audit_record(
+        AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=mine,
+        changes={"enterprise": [duplicate.name, survivor.name]},
+        detail=f"企业合并：“{duplicate.name}”并入“{survivor.name}”",
+    )
+    return {Showcase._meta.verbose_name: 1}

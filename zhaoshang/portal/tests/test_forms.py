@@ -203,3 +203,24 @@ def test_an_enquiry_the_library_refuses_goes_to_the_office_by_hand(demo, monkeyp
     assert Notification.objects.filter(
         recipient=demo["office_staff"], title__contains="需人工处理"
     ).exists()
+
+
+def test_a_merged_enterprise_keeps_its_consent_to_be_shown(demo):
+    import datetime as dt
+
+    from zhaoshang.enterprises.models import Enterprise
+    from zhaoshang.enterprises.services import enterprise_merge
+    from zhaoshang.portal.models import Showcase
+
+    survivor = Enterprise.objects.create(name="合并存续有限公司", dedupe_key="合并存续")
+    duplicate = Enterprise.objects.create(
+        name="合并存续（天津）有限公司", dedupe_key="合并存续天津"
+    )
+    Showcase.objects.create(
+        enterprise=duplicate,
+        display_name="合并存续",
+        summary="已落户",
+        consent_on=dt.date(2026, 1, 5),
+    )
+    enterprise_merge(actor=demo["office_staff"], survivor=survivor, duplicate=duplicate)
+    assert Showcase.objects.get(display_name="合并存续").enterprise == survivor
