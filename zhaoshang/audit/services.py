@@ -8,6 +8,8 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from zhaoshang.common import formats
+
 from .context import current_ip
 from .models import AuditEvent
 
@@ -90,6 +92,6 @@ def audit_purge_expired(*, now=None):
             Action.PURGE,
             username="system",
             object_type=AuditEvent._meta.label_lower,
-            detail=f"清理 {cutoff:%Y年%m月%d日} 之前的审计记录 {removed} 条（保留 {days} 天）",
+            detail=f"清理 {formats.cn_date(cutoff)} 之前的审计记录 {removed} 条（保留 {days} 天）",
         )
     return removed

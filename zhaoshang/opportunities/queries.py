@@ -4,6 +4,7 @@ projects that name it."""
 
 from django.db.models import Count, Q
 
+from zhaoshang.org import roles
 from zhaoshang.pipeline.models import SIGNED_STAGES
 
 from .models import PUBLIC_STATUSES, Opportunity, Status
@@ -33,7 +34,7 @@ def for_list(user, *, q="", status="", key_industry=""):
 def readable(user):
     """What a staff user may open: their scope's opportunities, and every published one
     (it is on the portal anyway)."""
-    if not user.has_perm("opportunities.view_opportunities"):
+    if not user.has_perm(roles.VIEW_OPPORTUNITIES):
         return Opportunity.objects.none()
     own = Opportunity.objects.for_user(user).values("pk")
     return Opportunity.objects.filter(Q(pk__in=own) | Q(status__in=PUBLIC_STATUSES)).select_related(

@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.models import KeyIndustry
 
 from . import queries, services
@@ -22,8 +23,8 @@ from .forms import DocumentForm, MoveForm, OpportunityForm
 from .models import Status
 from .workflow import OPPORTUNITIES, opportunity_move
 
-VIEW = "opportunities.view_opportunities"
-MANAGE = "opportunities.manage_opportunities"
+VIEW = roles.VIEW_OPPORTUNITIES
+MANAGE = roles.MANAGE_OPPORTUNITIES
 
 
 def _filters(params):

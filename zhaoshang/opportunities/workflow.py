@@ -5,11 +5,12 @@ the office may withdraw a published one (撤回, off the portal) and put it back
 is the office's: what the district offers publicly is decided in one place."""
 
 from zhaoshang.common.workflow import Move, Workflow
+from zhaoshang.org import roles
 
 from .models import Opportunity, OpportunityStep, Status
 
-MANAGE = "opportunities.manage_opportunities"
-PUBLISH = "opportunities.publish_opportunities"
+MANAGE = roles.MANAGE_OPPORTUNITIES
+PUBLISH = roles.PUBLISH_OPPORTUNITIES
 
 
 def _own(actor, record):

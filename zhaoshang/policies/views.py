@@ -12,17 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.models import KeyIndustry
 
 from . import queries, services
 from .forms import AttachmentForm, NoteForm, PolicyForm
 from .models import Status
 
-VIEW = "policies.view_policies"
-MANAGE = "policies.manage_policies"
-PUBLISH = "policies.publish_policies"
+VIEW = roles.VIEW_POLICIES
+MANAGE = roles.MANAGE_POLICIES
+PUBLISH = roles.PUBLISH_POLICIES
 
 
 def _mine(request, pk):

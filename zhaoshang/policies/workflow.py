@@ -3,10 +3,11 @@
 same transaction (services.policy_publish)."""
 
 from zhaoshang.common.workflow import Move, Workflow
+from zhaoshang.org import roles
 
 from .models import Policy, PolicyStep, Status
 
-PUBLISH = "policies.publish_policies"
+PUBLISH = roles.PUBLISH_POLICIES
 
 S = Status
 TRANSITIONS = {

@@ -168,11 +168,13 @@ def submission_process(submission_id, *, now=None):
 
 
 def _tell_office_unprocessed(submission, reason):
+    from zhaoshang.notifications.recipients import recipients_in_unit
     from zhaoshang.notifications.services import notify
-    from zhaoshang.pipeline.leads.services import office_unit, unit_users
+    from zhaoshang.org import roles
+    from zhaoshang.pipeline.leads.services import office_unit
 
     notify(
-        recipients=unit_users(office_unit()),
+        recipients=recipients_in_unit(office_unit(), permission=roles.VIEW_PIPELINE),
         title=f"门户投资咨询 {submission.reference} 需人工处理",
         body=f"{reason}\n{submission.enterprise_name}：{submission.content}"[:1000],
         url="/portal-admin/submissions/",

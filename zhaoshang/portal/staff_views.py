@@ -7,16 +7,17 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zhaoshang.common.views import form_errors_to
 from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.pipeline.models import LANDED_STAGES
 
 from . import services
 from .models import Profile, Showcase, Submission
 from .staff_forms import ProfileForm, ShowcaseForm
 
-MANAGE = "portal.manage_portal"
+MANAGE = roles.MANAGE_PORTAL
 
 
 @require(MANAGE)

@@ -12,11 +12,12 @@ from decimal import Decimal
 
 from django.apps import apps
 
+from zhaoshang.common import formats
 from zhaoshang.org.models import Department
 from zhaoshang.org.queries import district_name, report_issuer
 from zhaoshang.pipeline.models import Project
 
-from . import monthly, rules
+from . import rules
 
 SECTIONS = []
 
@@ -41,7 +42,8 @@ def period_bounds(kind, year, period):
 
 
 def wan(amount):
-    return str(monthly.wan(amount))
+    """Yuan → "1234.50" (万, no separators): the snapshot keeps plain numbers."""
+    return str(formats.wan(amount))
 
 
 def _shown_enterprises():

@@ -1,5 +1,5 @@
 """Template helpers of the portal: links in the page's language, and figures written as
-the staff reports write them (the reports' own filters, not copies)."""
+the staff pages write them (``common/formats.py``, not copies)."""
 
 from django import template
 from django.urls import reverse
@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhaoshang.common import formats
 from zhaoshang.org.queries import district_name as _district_name
-from zhaoshang.reports.exports import KIND_UNIT
-from zhaoshang.reports.templatetags import reports_tags
 
 register = template.Library()
 
@@ -26,17 +25,17 @@ def district_name():
     return _district_name()
 
 
-register.filter("wan", lambda value: reports_tags.wan(value))
+register.filter("wan", formats.wan_number)
 
 
 @register.simple_tag
 def figure(value, kind):
-    return reports_tags.shown(value, kind)
+    return formats.figure_text(value, kind)
 
 
 @register.simple_tag
 def unit_of(kind):
-    return _(KIND_UNIT.get(kind, ""))
+    return _(formats.KIND_UNIT.get(kind, ""))
 
 
 @register.simple_tag
@@ -45,7 +44,7 @@ def cndate(value):
         value = timezone.localtime(value).date()
     if get_language() == "en" and value:
         return f"{value:%Y-%m-%d}"
-    return reports_tags.cn_date(value)
+    return formats.cn_date(value)
 
 
 @register.simple_tag
