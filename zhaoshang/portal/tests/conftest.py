@@ -127,3 +127,10 @@ def confidential(demo):
         content=SECRETS[8],
     )
     return {"internal": internal, "withdrawn": withdrawn, "draft": draft, "quarter": quarter}
+
+
+@pytest.fixture
+def demo(demo_district):
+    """The portal's tests read the demo district's published records, so they stand on
+    the whole demo district, not on the personas alone."""
+    return demo_district
