@@ -79,6 +79,12 @@ INSTALLED_APPS = [
     "zhaoshang.complaints",
     "zhaoshang.api",
     "ninja",
+    # The opportunity library, the policy library and the public portal (issue 14).
+    "zhaoshang.opportunities",
+    "zhaoshang.policies",
+    "zhaoshang.portal",
+    # The portal's CAPTCHA: images drawn on the server with its bundled font, no service.
+    "captcha",
 ]
 
 MIDDLEWARE = [
@@ -445,7 +451,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhaoshang.pipeline.leads.tasks.lapse_leads",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Portal enquiries and complaints not yet turned into leads and complaints (a portal
+    # run as its own process queues nothing; the broker may have been down).
+    "portal-submissions": {
+        "task": "zhaoshang.portal.tasks.process_waiting_submissions",
+        "schedule": crontab(minute="*"),
+    },
 }
+
+# --- The public portal (zhaoshang/portal; docs/deployment.md "The portal apart") -------
+# Seconds a portal page is cached (per view and language). Published content changes a
+# few times a day; a minute's delay is what a visitor may see.
+ZS_PORTAL_CACHE_SECONDS = int(env("ZS_PORTAL_CACHE_SECONDS", "60"))
+# Enquiries (and complaints) per client address per hour.
+ZS_PORTAL_RATE_LIMIT = int(env("ZS_PORTAL_RATE_LIMIT", "5"))
+# True only in the portal's own process (zhaoshang/portal_settings.py): it queues no job.
+ZS_PORTAL_ONLY = False
+CAPTCHA_LENGTH = 4
+CAPTCHA_IMAGE_SIZE = (120, 40)
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_TIMEOUT = 10  # minutes
+# Letters and digits that do not look alike (no 0/O, 1/I/l).
+CAPTCHA_CHALLENGE_FUNCT = "zhaoshang.portal.captcha.challenge"
 
 # --- E-mail (notifications use it when configured) ------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

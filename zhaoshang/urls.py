@@ -20,6 +20,13 @@ urlpatterns = [
     # API keys for other systems (the system administrator's pages; zhaoshang/api).
     path("org/api-keys/", include("zhaoshang.api.urls")),
     path("api/", api.urls),
+    # The opportunity library and the policy library (staff pages; issue 14).
+    path("opportunities/", include("zhaoshang.opportunities.urls")),
+    path("policies/", include("zhaoshang.policies.urls")),
+    # The public portal (anonymous; Chinese and English) and its CAPTCHA images.
+    path("portal/", include("zhaoshang.portal.urls")),
+    path("portal/captcha/", include("captcha.urls")),
+    path("portal-admin/", include("zhaoshang.portal.staff_urls")),
 ]
 
 handler403 = "zhaoshang.common.errors.forbidden"

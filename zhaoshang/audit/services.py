@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from zhaoshang.common import formats
@@ -32,6 +33,8 @@ def _plain(value):
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
+    if isinstance(value, FieldFile):  # an uploaded document: the audit line names it
+        return value.name or ""
     return value
 
 

@@ -72,6 +72,9 @@ DEMO_STEPS = [
     # adds one negotiating project, with no funds); complaints and a typical case.
     "zhaoshang.aftercare.demo.load_demo_aftercare",
     "zhaoshang.complaints.demo.load_demo_complaints",
+    # The opportunity and policy libraries and the portal (issue 14): after the reports,
+    # since its bulletin is generated from their funds sums.
+    "zhaoshang.portal.demo.load_demo_portal",
 ]
 
 

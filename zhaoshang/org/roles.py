@@ -39,6 +39,14 @@ ISSUE_REPORT = "reports.issue_report"
 VIEW_UNIT_DASHBOARD = "reports.view_unit_dashboard"
 VIEW_TARGET = "assessment.view_target"
 MANAGE_TARGET = "assessment.manage_target"
+# The opportunity library, the policy library and the portal (issue 14).
+VIEW_OPPORTUNITIES = "opportunities.view_opportunities"
+MANAGE_OPPORTUNITIES = "opportunities.manage_opportunities"
+PUBLISH_OPPORTUNITIES = "opportunities.publish_opportunities"
+VIEW_POLICIES = "policies.view_policies"
+MANAGE_POLICIES = "policies.manage_policies"
+PUBLISH_POLICIES = "policies.publish_policies"
+MANAGE_PORTAL = "portal.manage_portal"
 REPORT_READ = [VIEW_REPORT, VIEW_ISSUED_REPORT, VIEW_TARGET]
 # Aftercare (issue 13): service tickets, visits, expansion; complaints.
 VIEW_AFTERCARE = "aftercare.view_aftercare"
@@ -53,9 +61,23 @@ ANSWER_COMPLAINT_TASK = "complaints.answer_complaint_task"
 UNIT_REPORTS = [VIEW_ISSUED_REPORT, VIEW_UNIT_DASHBOARD, VIEW_TARGET]
 
 # What every promotion user may read.
-PROMOTION_READ = [VIEW_REFERENCE, VIEW_DEPARTMENT, VIEW_ENTERPRISES, VIEW_PIPELINE]
-# What a unit that promotes (department, street, zone) may do with enterprises.
-PROMOTION_WORK = [MANAGE_ENTERPRISES, IMPORT_ENTERPRISES, MANAGE_PIPELINE]
+PROMOTION_READ = [
+    VIEW_REFERENCE,
+    VIEW_DEPARTMENT,
+    VIEW_ENTERPRISES,
+    VIEW_PIPELINE,
+    VIEW_OPPORTUNITIES,
+    VIEW_POLICIES,
+]
+# What a unit that promotes (department, street, zone) may do with enterprises; it keeps
+# its own promotion projects and drafts its own policies ("一产业一部门一政策").
+PROMOTION_WORK = [
+    MANAGE_ENTERPRISES,
+    IMPORT_ENTERPRISES,
+    MANAGE_PIPELINE,
+    MANAGE_OPPORTUNITIES,
+    MANAGE_POLICIES,
+]
 
 
 @dataclass(frozen=True)
@@ -88,6 +110,10 @@ BUILTIN_ROLES = [
             *AFTERCARE_WORK,
             COORDINATE_AFTERCARE,
             ANSWER_COMPLAINT_TASK,
+            # What the district offers and publishes is decided in one place.
+            PUBLISH_OPPORTUNITIES,
+            PUBLISH_POLICIES,
+            MANAGE_PORTAL,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),

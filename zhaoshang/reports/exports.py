@@ -334,3 +334,74 @@ def docx_bytes(data, *, issued_on=None, version=None):
     buffer = BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def bulletin_docx_bytes(bulletin):
+    """The bulletin as the office sends it: 简报 masthead (期号, issuer, date), the lead
+    paragraph, then each part; the lists name every project (the Word bulletin goes to
+    leaders; the portal page names only the enterprises that agreed to be shown)."""
+    data = bulletin.data
+    doc = Document()
+    section = doc.sections[0]
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.6))
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(head.add_run("招商工作简报"), 26, bold=True, name="方正小标宋简体")
+    number = doc.add_paragraph()
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    issued = bulletin.issued_at or bulletin.created_at
+    from django.utils import timezone
+
+    day = timezone.localtime(issued).date() if issued else None
+    _font(number.add_run(f"{bulletin.year}年第{bulletin.number or '（待编）'}期"), 14)
+    meta = doc.add_paragraph()
+    _font(meta.add_run(f"{data['issuer']}　　　　{formats.cn_date(day) if day else ''}"), 14)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run(bulletin.title), 18, bold=True, name="方正小标宋简体")
+
+    def heading(text):
+        p = doc.add_paragraph()
+        _font(p.add_run(text), 16, bold=True, name="黑体")
+
+    def body(text):
+        p = doc.add_paragraph()
+        p.paragraph_format.first_line_indent = Pt(32)
+        p.paragraph_format.line_spacing = Pt(28)
+        _font(p.add_run(text), 16)
+
+    body(bulletin.lead)
+    parts = [
+        ("一、签约项目", data["signed"], "签约日期"),
+        ("二、落地项目", data["landed"], "注册日期"),
+        ("三、重大项目", data["major"], "签约日期"),
+    ]
+    for text, rows, day_label in parts:
+        heading(text)
+        if not rows:
+            body("本期无。")
+            continue
+        table = doc.add_table(rows=0, cols=5)
+        table.style = "Table Grid"
+        _add_rows(
+            table,
+            [["项目名称", "投资企业", "责任单位", day_label, "协议投资额（万元）"]],
+            bold=True,
+        )
+        _add_rows(
+            table,
+            [
+                [r["name"], r["enterprise"], r["unit"], formats.cn_date(r["on"]), r["amount_wan"]]
+                for r in rows
+            ],
+        )
+    heading("四、到位资金")
+    body(f"内资到位{data['funds_domestic_wan']}万元，外资到位{data['funds_foreign_wan']}万元。")
+    for n, part in enumerate(data.get("sections", []), start=5):
+        heading(f"{'五六七八九十'[n - 5] if n - 5 < 6 else n}、{part['title']}")
+        for paragraph in part["paragraphs"]:
+            body(paragraph)
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

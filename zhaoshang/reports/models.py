@@ -99,3 +99,60 @@ class FundsMonth(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.year}年{self.month}月 {self.currency} {self.source}"
+
+
+class Bulletin(models.Model):
+    """招商工作简报 for a month or a quarter (M23 with M16): generated from the records
+    (``bulletins.bulletin_data``) with a lead paragraph the office may edit, then issued
+    as a Word document and a portal page. Issuing freezes it: ``data`` and ``lead`` never
+    change again (the services refuse, and the update that issues matches only a draft),
+    so what went out stays what went out, as an issued monthly report does."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", "月度"
+        QUARTER = "quarter", "季度"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        ISSUED = "issued", "已发布"
+
+    kind = models.CharField("周期", max_length=8, choices=Kind.choices)
+    year = models.PositiveIntegerField("年度")
+    period = models.PositiveSmallIntegerField("月份或季度")
+    number = models.PositiveIntegerField("期号", null=True, blank=True)
+    title = models.CharField("标题", max_length=200)
+    lead = models.TextField("导语")
+    data = models.JSONField("简报数据")
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "招商工作简报"
+        verbose_name_plural = "招商工作简报"
+        ordering = ["-year", "-period", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "period"], name="bulletin_period"),
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                condition=models.Q(number__isnull=False),
+                name="bulletin_number",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-issued_at"], name="bulletin_status_issued")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def period_label(self):
+        if self.kind == self.Kind.QUARTER:
+            return f"{self.year}年第{'一二三四'[self.period - 1]}季度"
+        return f"{self.year}年{self.period}月"

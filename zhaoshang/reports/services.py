@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.common.records import record_create, record_update
+from zhaoshang.common.records import StaleEditError, record_create, record_update
 from zhaoshang.pipeline.models import Project
 
 from . import rules
@@ -236,3 +236,130 @@ def funds_month_drift() -> list[tuple[Any, Any, Any]]:
         for key in sorted(stored.keys() | fresh.keys())
         if stored.get(key) != fresh.get(key)
     ]
+
+
+# --- Work bulletins (招商工作简报) -----------------------------------------------------------
+def _bulletin_frozen(bulletin):
+    return ValidationError(f"“{bulletin.title}”已于发布时冻结，不能再修改或重新生成。")
+
+
+def bulletin_generate(*, actor, kind, year, period, today=None):
+    """A draft bulletin for the period, generated from the records. Refused for a period
+    not yet begun, and when the period already has one (refresh that one instead)."""
+    from django.utils import timezone
+
+    from . import bulletins
+    from .models import Bulletin
+
+    today = today or timezone.localdate()
+    if kind not in Bulletin.Kind.values:
+        raise ValidationError({"kind": "请选择月度或季度。"})
+    try:
+        start, _end = bulletins.period_bounds(kind, int(year), int(period))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"period": str(exc) if str(exc) else "期间不正确。"}) from exc
+    if start > today:
+        raise ValidationError({"period": "该期间尚未开始，不能生成简报。"})
+    existing = Bulletin.objects.filter(kind=kind, year=year, period=period).first()
+    if existing is not None:
+        raise ValidationError(
+            f"{existing.period_label}的简报已存在（{existing.get_status_display()}），请打开该简报。"
+        )
+    data = to_json(bulletins.bulletin_data(kind, int(year), int(period)))
+    try:
+        with transaction.atomic():
+            bulletin = Bulletin.objects.create(
+                kind=kind,
+                year=year,
+                period=period,
+                title=f"{data['district']}招商工作简报（{data['label']}）",
+                lead=bulletins.default_lead(data),
+                data=data,
+                created_by=actor,
+            )
+            audit_record(
+                AuditEvent.Action.CREATE, actor=actor, obj=bulletin, detail=f"生成{bulletin}"
+            )
+    except IntegrityError as exc:
+        raise ValidationError("该期简报刚刚已由他人生成，请刷新页面。") from exc
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_refresh(*, actor, bulletin, version):
+    """Regenerate a draft's figures from the records as they are now (the lead stays)."""
+    from . import bulletins
+    from .models import Bulletin
+
+    data = to_json(bulletins.bulletin_data(bulletin.kind, bulletin.year, bulletin.period))
+    rows = Bulletin.objects.filter(pk=bulletin.pk, status=Bulletin.Status.DRAFT, version=version)
+    if not rows.update(data=data, version=F("version") + 1):
+        _refuse_bulletin_write(bulletin)
+    bulletin.refresh_from_db()
+    audit_record(AuditEvent.Action.UPDATE, actor=actor, obj=bulletin, detail="按最新数据重新生成")
+    return bulletin
+
+
+def _refuse_bulletin_write(bulletin):
+    from .models import Bulletin
+
+    current = Bulletin.objects.filter(pk=bulletin.pk).values_list("status", flat=True).first()
+    if current == Bulletin.Status.ISSUED:
+        raise _bulletin_frozen(bulletin)
+    raise StaleEditError()
+
+
+@transaction.atomic
+def bulletin_lead_update(*, actor, bulletin, lead, version):
+    from .models import Bulletin
+
+    lead = (lead or "").strip()
+    if not lead:
+        raise ValidationError({"lead": "导语不能为空。"})
+    if len(lead) > 2000:
+        raise ValidationError({"lead": f"导语过长（{len(lead)}字），请控制在2000字以内。"})
+    before = bulletin.lead
+    rows = Bulletin.objects.filter(pk=bulletin.pk, status=Bulletin.Status.DRAFT, version=version)
+    if not rows.update(lead=lead, version=F("version") + 1):
+        _refuse_bulletin_write(bulletin)
+    bulletin.refresh_from_db()
+    audit_record(
+        AuditEvent.Action.UPDATE, actor=actor, obj=bulletin, changes={"lead": [before, lead]}
+    )
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_issue(*, actor, bulletin, version):
+    """Freeze and number the bulletin (期号: the year's next), as one conditional update
+    on the draft the user saw."""
+    from django.utils import timezone
+
+    from .models import Bulletin
+
+    number = (Bulletin.objects.filter(year=bulletin.year).aggregate(n=Max("number"))["n"] or 0) + 1
+    try:
+        with transaction.atomic():
+            rows = Bulletin.objects.filter(
+                pk=bulletin.pk, status=Bulletin.Status.DRAFT, version=version
+            )
+            done = rows.update(
+                status=Bulletin.Status.ISSUED,
+                number=number,
+                issued_by=actor,
+                issued_at=timezone.now(),
+                version=F("version") + 1,
+            )
+    except IntegrityError as exc:  # another bulletin took the number meanwhile
+        raise ValidationError("期号冲突：刚刚有其他简报发布，请重试。") from exc
+    if not done:
+        _refuse_bulletin_write(bulletin)
+    bulletin.refresh_from_db()
+    audit_record(
+        AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=bulletin,
+        changes={"status": ["草稿", "已发布"]},
+        detail=f"发布{bulletin}（第{number}期）",
+    )
+    return bulletin

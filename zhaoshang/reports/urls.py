@@ -14,4 +14,8 @@ urlpatterns = [
     path("dashboard/office/", views.office_dashboard, name="office_dashboard"),
     path("dashboard/unit/", views.unit_dashboard, name="unit_dashboard"),
     path("rates/", views.rate_list, name="rate_list"),
+    path("bulletins/", views.bulletin_list, name="bulletin_list"),
+    path("bulletins/generate/", views.bulletin_generate, name="bulletin_generate"),
+    path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),
+    path("bulletins/<int:pk>/action/", views.bulletin_action, name="bulletin_action"),
 ]

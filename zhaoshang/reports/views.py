@@ -340,3 +340,86 @@ def rate_list(request):
             "post": request.POST,
         },
     )
+
+
+# --- Work bulletins (招商工作简报) -----------------------------------------------------------
+@require(VIEW_ISSUED)
+def bulletin_list(request):
+    from .models import Bulletin
+
+    today = timezone.localdate()
+    page = paginate(request, Bulletin.objects.select_related("issued_by"), per_page=24)
+    return render(
+        request,
+        "reports/bulletin_list.html",
+        {
+            "page": page,
+            "kinds": Bulletin.Kind.choices,
+            "year": today.year,
+            "years": range(today.year - 3, today.year + 1),
+        },
+    )
+
+
+@require_POST
+@require(ISSUE)
+def bulletin_generate(request):
+    try:
+        bulletin = services.bulletin_generate(
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            year=int(request.POST.get("year") or 0),
+            period=int(request.POST.get("period") or 0),
+        )
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", ["期间不正确。"])))
+        return redirect("reports:bulletin_list")
+    messages.success(request, f"已生成{bulletin}（草稿），请核对导语后发布。")
+    return redirect("reports:bulletin_detail", pk=bulletin.pk)
+
+
+@require(VIEW_ISSUED)
+def bulletin_detail(request, pk):
+    from .models import Bulletin
+
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    if request.GET.get("export") == "docx":
+        name = f"{bulletin.title}.docx"
+        common_exports.audit_document(
+            actor=request.user,
+            object_type="reports.bulletin",
+            filename=name,
+            params={"bulletin": bulletin.pk},
+        )
+        return common_exports.attachment(exports.bulletin_docx_bytes(bulletin), name, DOCX)
+    return render(request, "reports/bulletin_detail.html", {"item": bulletin})
+
+
+@require_POST
+@require(ISSUE)
+def bulletin_action(request, pk):
+    from .models import Bulletin
+
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    action = request.POST.get("action")
+    version = int(request.POST.get("version") or 0)
+    try:
+        if action == "lead":
+            services.bulletin_lead_update(
+                actor=request.user,
+                bulletin=bulletin,
+                lead=request.POST.get("lead", ""),
+                version=version,
+            )
+            messages.success(request, "导语已保存。")
+        elif action == "refresh":
+            services.bulletin_refresh(actor=request.user, bulletin=bulletin, version=version)
+            messages.success(request, "已按最新数据重新生成。")
+        elif action == "issue":
+            services.bulletin_issue(actor=request.user, bulletin=bulletin, version=version)
+            messages.success(request, f"已发布第{bulletin.number}期，门户网站同步公开。")
+        else:
+            messages.error(request, "未知的操作。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("reports:bulletin_detail", pk=pk)

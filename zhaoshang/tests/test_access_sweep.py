@@ -303,6 +303,173 @@ def kejiju_task(demo):
     return {"pk": tasks.order_by("pk").values_list("pk", flat=True).first()}
 
 
+# --- The opportunity and policy libraries, bulletins and the portal (issue 14) ---------
+# 区科技局's clerk keeps an internal opportunity and a draft policy: readable by the
+# scope-all roles and 区科技局 itself; 区商务局's head, the tax clerk and 友谊路街道 get 404.
+SCOPE_ALL = {"office_staff", "leader", "supervision", "finance", "discipline"}
+KEJIJU_ONLY = {"department_head": 404, "tax": 404, "other_unit": 404}
+
+
+def _pdf(name="说明.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")
+
+
+def kejiju_opportunity(demo):
+    from decimal import Decimal
+
+    from zhaoshang.opportunities import services
+    from zhaoshang.opportunities.models import Opportunity
+
+    existing = Opportunity.objects.filter(name="科技局内部储备项目").first()
+    if existing is not None:
+        return {"pk": existing.pk}
+    item = services.opportunity_create(
+        actor=demo["department_staff"],
+        data={
+            "name": "科技局内部储备项目",
+            "summary": "内部",
+            "investment": Decimal(1),
+            "cooperation": ["sole"],
+        },
+    )
+    return {"pk": item.pk}
+
+
+def kejiju_opportunity_document(demo):
+    from zhaoshang.opportunities import services
+    from zhaoshang.opportunities.models import Opportunity
+
+    item = Opportunity.objects.get(pk=kejiju_opportunity(demo)["pk"])
+    doc = services.opportunity_document_add(
+        actor=demo["department_staff"], opportunity=item, title="说明", file=_pdf()
+    )
+    return {"pk": item.pk, "doc_pk": doc.pk}
+
+
+def kejiju_policy(demo):
+    import datetime as dt
+
+    from zhaoshang.policies import services
+    from zhaoshang.policies.models import Policy
+
+    existing = Policy.objects.filter(doc_number="津河西科〔2026〕1号").first()
+    if existing is not None:
+        return {"pk": existing.pk}
+    policy = services.policy_create(
+        actor=demo["department_staff"],
+        data={
+            "title": "科技局政策草稿",
+            "doc_number": "津河西科〔2026〕1号",
+            "measures": "草稿",
+            "valid_from": dt.date(2026, 1, 1),
+        },
+    )
+    return {"pk": policy.pk}
+
+
+def kejiju_policy_attachment(demo):
+    from zhaoshang.policies import services
+    from zhaoshang.policies.models import Policy
+
+    policy = Policy.objects.get(pk=kejiju_policy(demo)["pk"])
+    attachment = services.policy_attachment_add(
+        actor=demo["department_staff"], policy=policy, title="附件", file=_pdf()
+    )
+    return {"pk": policy.pk, "file_pk": attachment.pk}
+
+
+def public_opportunity(demo):
+    from zhaoshang.opportunities.models import Opportunity
+
+    return {"pk": Opportunity.objects.public().order_by("pk").first().pk}
+
+
+def public_opportunity_document(demo):
+    from zhaoshang.opportunities import services
+    from zhaoshang.opportunities.models import Opportunity
+
+    item = Opportunity.objects.public().order_by("pk").first()
+    doc = services.opportunity_document_add(
+        actor=demo["office_staff"], opportunity=item, title="项目建议书", file=_pdf()
+    )
+    return {"pk": item.pk, "doc_pk": doc.pk}
+
+
+def public_policy(demo):
+    from zhaoshang.policies.models import Policy
+
+    return {"pk": Policy.objects.public().order_by("pk").first().pk}
+
+
+def public_policy_attachment(demo):
+    from zhaoshang.policies import services
+    from zhaoshang.policies.models import Policy
+
+    policy = Policy.objects.public().order_by("pk").first()
+    attachment = services.policy_attachment_add(
+        actor=demo["office_staff"], policy=policy, title="申报表", file=_pdf()
+    )
+    return {"pk": policy.pk, "file_pk": attachment.pk}
+
+
+def issued_bulletin(demo):
+    from zhaoshang.reports.models import Bulletin
+
+    return {"pk": Bulletin.objects.filter(status="issued").order_by("pk").first().pk}
+
+
+def captcha_key(demo):
+    from captcha.models import CaptchaStore
+
+    return {"key": CaptchaStore.generate_key()}
+
+
+def showcase(demo):
+    from zhaoshang.portal.models import Showcase
+
+    return {"pk": Showcase.objects.order_by("pk").first().pk}
+
+
+PUBLIC = {"anonymous": 200, "*": 200}
+
+
+def _complaints_status():
+    from django.apps import apps
+
+    status = 200 if apps.is_installed("zhaoshang.complaints") else 404
+    return {"anonymous": status, "*": status}
+
+
+def portal_rows():
+    """The portal's pages in both languages: public, 200 for everyone (the complaint
+    form and the cases only once complaints are installed)."""
+    pages = {
+        "home": None,
+        "zones": None,
+        "carriers": None,
+        "opportunity_list": None,
+        "opportunity_detail": public_opportunity,
+        "opportunity_file": public_opportunity_document,
+        "policy_list": None,
+        "policy_detail": public_policy,
+        "policy_file": public_policy_attachment,
+        "enterprises": None,
+        "results": None,
+        "bulletin_list": None,
+        "bulletin_detail": issued_bulletin,
+        "enquiry": None,
+    }
+    rows = {}
+    for suffix in ("", "_en"):
+        for name, maker in pages.items():
+            rows[f"portal:{name}{suffix}"] = (maker, set(), PUBLIC)
+        for name in ("cases", "complaint"):
+            rows[f"portal:{name}{suffix}"] = (None, set(), _complaints_status())
+    return rows
+
+
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
 # Roles not listed get 403; anonymous gets a redirect to login (302) unless stated.
 # "other_unit" is a department clerk of 友谊路街道 reading records of 区科技局.
@@ -610,6 +777,50 @@ TABLE = {
     "api:api-root": None,  # ninja's root has no page of its own
     "api:openapi-json": (None, EVERYONE, {}),
     "api:openapi-view": (None, EVERYONE, {}),
+    # The opportunity library, the policy library, bulletins and the portal (issue 14).
+    "opportunities:opportunity_list": (None, BUSINESS, {}),
+    "opportunities:opportunity_create": (None, WORKERS, {}),
+    "opportunities:opportunity_detail": (kejiju_opportunity, BUSINESS, KEJIJU_ONLY),
+    "opportunities:opportunity_edit": (
+        kejiju_opportunity,
+        {"office_staff", "department_staff"},
+        {"department_head": 404, "other_unit": 404},
+    ),
+    "opportunities:opportunity_status": (kejiju_opportunity, set(), {"*": 405, "anonymous": 405}),
+    "opportunities:document_add": (kejiju_opportunity, set(), {"*": 405, "anonymous": 405}),
+    "opportunities:document_download": (kejiju_opportunity_document, BUSINESS, KEJIJU_ONLY),
+    "policies:policy_list": (None, BUSINESS, {}),
+    "policies:policy_create": (None, WORKERS, {}),
+    "policies:policy_detail": (kejiju_policy, BUSINESS, KEJIJU_ONLY),
+    "policies:policy_edit": (
+        kejiju_policy,
+        {"office_staff", "department_staff"},
+        {"department_head": 404, "other_unit": 404},
+    ),
+    "policies:policy_revise": (
+        kejiju_policy,
+        {"office_staff", "department_staff"},
+        {"department_head": 404, "other_unit": 404},
+    ),
+    "policies:policy_publish": (kejiju_policy, set(), {"*": 405, "anonymous": 405}),
+    "policies:policy_repeal": (kejiju_policy, set(), {"*": 405, "anonymous": 405}),
+    "policies:attachment_add": (kejiju_policy, set(), {"*": 405, "anonymous": 405}),
+    "policies:attachment_download": (kejiju_policy_attachment, BUSINESS, KEJIJU_ONLY),
+    "reports:bulletin_list": (None, REPORT_READERS | UNIT_REPORTERS, {}),
+    "reports:bulletin_generate": (None, set(), {"*": 405, "anonymous": 405}),
+    "reports:bulletin_detail": (issued_bulletin, REPORT_READERS | UNIT_REPORTERS, {}),
+    "reports:bulletin_action": (issued_bulletin, set(), {"*": 405, "anonymous": 405}),
+    "portal_admin:profile": (None, {"office_staff"}, {}),
+    "portal_admin:showcase_list": (None, {"office_staff"}, {}),
+    "portal_admin:showcase_remove": (showcase, set(), {"*": 405, "anonymous": 405}),
+    "portal_admin:submission_list": (None, {"office_staff"}, {}),
+    **portal_rows(),
+    # The CAPTCHA's image is public; audio needs flite (not installed: 404), refresh
+    # answers only an XMLHttpRequest.
+    "captcha-image": (captcha_key, set(), PUBLIC),
+    "captcha-image-2x": (captcha_key, set(), PUBLIC),
+    "captcha-audio": (captcha_key, set(), {"anonymous": 404, "*": 404}),
+    "captcha-refresh": (None, set(), {"anonymous": 404, "*": 404}),
 }
 
 # API endpoints by path (ninja names them after their functions).

@@ -45,6 +45,12 @@ LIST_EXPORTS = {
     "aftercare.visits": ("aftercare:visit_list", "office_staff", {"status": "done"}),
     "complaints.complaints": ("complaints:complaint_list", "discipline", {}),
     "complaints.tasks": ("complaints:task_list", "department_staff", {}),
+    "opportunities.library": (
+        "opportunities:opportunity_list",
+        "office_staff",
+        {"status": "published"},
+    ),
+    "policies.library": ("policies:policy_list", "department_staff", {"status": "current"}),
     "reports.records": (
         "reports:records",
         "office_staff",

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from zhaoshang.common.forms import EMPTY_CHOICE, StyledFormMixin
 from zhaoshang.enterprises.forms import AmountField
+from zhaoshang.opportunities import queries as opportunity_queries
 from zhaoshang.reference.models import Industry, KeyIndustry, Region
 
 from ..models import Method, Project, ReferrerKind
@@ -40,6 +41,7 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
             "referrer_name",
             "investor_origin",
             "capital_source",
+            "opportunity",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -59,6 +61,9 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         # The new-enterprise inputs sit in the left column, outside the <form>.
         for name in self.ENTERPRISE_FIELDS:
             self.fields[name].widget.attrs["form"] = "lead-form"
+        # The promotion project (招商项目库) the lead came from, when it came from one.
+        self.fields["opportunity"].queryset = opportunity_queries.choices_for_lead()
+        self.fields["opportunity"].empty_label = "（不是来自招商项目库）"
         # Often unknown at first contact: the model's defaults (内资, 民资) apply.
         for name in ("investor_origin", "capital_source"):
             self.fields[name].required = False
@@ -76,6 +81,7 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         "referrer_name",
         "investor_origin",
         "capital_source",
+        "opportunity",
     )
 
     def enterprise_fields(self):

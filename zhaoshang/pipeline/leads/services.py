@@ -35,7 +35,15 @@ from zhaoshang.notifications.services import notify
 from zhaoshang.org import roles
 from zhaoshang.org.models import Department
 
-from ..models import ACTIVE_STAGES, LeadPush, OwnerChange, PipelineConfig, Project, Stage
+from ..models import (
+    ACTIVE_STAGES,
+    LeadPush,
+    Method,
+    OwnerChange,
+    PipelineConfig,
+    Project,
+    Stage,
+)
 from ..projects import funds
 from ..projects import services as project_services
 from .workflow import may_act_for, push_move
@@ -224,6 +232,7 @@ LEAD_FIELDS = [
     "referrer_kind",
     "investor_origin",
     "capital_source",
+    "opportunity",
 ]
 
 
@@ -264,6 +273,60 @@ def lead_register(
         data["name"] = f"{enterprise.name}投资项目"
     data["enterprise"] = enterprise
     return project_services.project_create(actor=actor, data=data, occurred_on=today)
+
+
+@transaction.atomic
+def lead_from_enquiry(*, enterprise_name, data, reference, now=None):
+    """An investor's enquiry from the portal (投资咨询) becomes a lead in the office's pool,
+    method online (网上招商), with no registering user: any unit may claim it as it may any
+    pooled lead. The enterprise is the library's when one of the same name exists
+    (名称相同), else a new record. When a unit already holds that enterprise, or its lead
+    waits in the pool, no second lead is made: the holder (and the office) are told of
+    the enquiry instead. The office is notified either way. Returns (project, created)."""
+    now = now or timezone.now()
+    office = office_unit()
+    name = (enterprise_name or "").strip()
+    same = next(
+        (c.enterprise for c in enterprise_services.find_duplicates(name) if c.reason == "名称相同"),
+        None,
+    )
+    enterprise = same or enterprise_services.enterprise_create(
+        actor=None, data={"name": name}, confirm_duplicates=True
+    )
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    body = (data.get("description") or "")[:500]
+    existing = holding(enterprise) or (
+        Project.objects.pooled().filter(enterprise=enterprise).order_by("id").first()
+    )
+    if existing is not None:
+        notify(
+            recipients=recipients_in_unit(
+                office, existing.department, permission=roles.VIEW_PIPELINE
+            ),
+            title=f"门户投资咨询 {reference}：{enterprise.name}（已有线索“{existing.name}”）",
+            body=body,
+            url=lead_url(existing),
+            kind="portal_enquiry",
+        )
+        return existing, False
+    fields = {k: v for k, v in data.items() if k in LEAD_FIELDS}
+    fields |= {
+        "enterprise": enterprise,
+        "name": (fields.get("name") or f"{enterprise.name}投资咨询")[:200],
+        "method": Method.ONLINE,
+        "referrer_kind": "",
+    }
+    project = project_services.project_create(actor=None, data=fields, department=office)
+    Project.objects.filter(pk=project.pk).update(pooled_at=now)
+    project.pooled_at = now
+    notify(
+        recipients=recipients_in_unit(office, permission=roles.VIEW_PIPELINE),
+        title=f"门户投资咨询 {reference}：{enterprise.name}",
+        body=body,
+        url=lead_url(project),
+        kind="portal_enquiry",
+    )
+    return project, True
 
 
 def _owner_change(*, actor, project, kind, old, new, reason, now=None):

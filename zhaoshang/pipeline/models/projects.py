@@ -318,6 +318,16 @@ class Project(Versioned):
     construction_on = models.DateField("开工日期", null=True, blank=True)
     operating_on = models.DateField("投产运营日期", null=True, blank=True)
     dropped_reason = models.TextField("终止 / 搁置原因", blank=True)
+    # The promotion project (招商项目库, M4) the lead came from: reports count leads and
+    # signings per opportunity.
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        verbose_name="来源招商项目",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
 
     # Denormalised for the overdue list and the lead lapse: the latest ledger entry.
     last_ledger_on = models.DateField("最近台账日期", null=True, blank=True, editable=False)
