@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     # Targets, the monthly report and dashboards (issue 5).
     "zhaoshang.assessment",
     "zhaoshang.reports",
+    # Agreements, incentives, disbursement and clawback (issue 12).
+    "zhaoshang.agreements",
     "zhaoshang.notifications",
     "zhaoshang.api",
     "ninja",

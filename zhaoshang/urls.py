@@ -11,6 +11,8 @@ urlpatterns = [
     # Targets, the monthly report and dashboards (issue 5).
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("reports/", include("zhaoshang.reports.urls")),
+    # Agreements, incentives, disbursement and clawback (issue 12).
+    path("agreements/", include("zhaoshang.agreements.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
     # Large exports written by the worker: progress and the download.
     path("exports/", include("zhaoshang.common.urls")),

@@ -106,3 +106,8 @@ api.add_router("/approvals", approvals_router)
 from zhaoshang.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/reports", reports_router)
+
+# --- Agreements, incentives, disbursement and clawback (issue 12) ---
+from zhaoshang.agreements.api import router as agreements_router  # noqa: E402
+
+api.add_router("/agreements", agreements_router)

@@ -115,6 +115,50 @@ NAV = [
     ),
     ("招商工作", "线索推送", "pipeline:lead_push_list", ("pipeline.view_pipeline",), "send"),
     ("招商工作", "公海", "pipeline:lead_pool", ("pipeline.view_pipeline",), "inboxes"),
+    # Agreements, incentives, disbursement and clawback (issue 12).
+    (
+        "协议兑现",
+        "协议",
+        "agreements:agreement_list",
+        ("agreements.view_agreement",),
+        "file-earmark-text",
+    ),
+    (
+        "协议兑现",
+        "奖励兑现",
+        "agreements:disbursement_list",
+        ("agreements.view_disbursement",),
+        "cash-coin",
+    ),
+    (
+        "协议兑现",
+        "待确认数据",
+        "agreements:data_queue",
+        ("agreements.confirm_operating_data",),
+        "check2-square",
+    ),
+    (
+        "协议兑现",
+        "履约台账",
+        "agreements:fulfilment",
+        ("agreements.view_agreement",),
+        "clipboard-data",
+    ),
+    (
+        "协议兑现",
+        "经营数据",
+        "agreements:data_list",
+        ("agreements.supply_operating_data",),
+        "table",
+    ),
+    (
+        "协议兑现",
+        "经营数据导入",
+        "agreements:import_list",
+        ("agreements.supply_operating_data",),
+        "upload",
+    ),
+    ("协议兑现", "兑现统计", "agreements:report", ("agreements.view_disbursement",), "bar-chart"),
     # Notifications
     ("工作台", "我的消息", "notifications:inbox", (), "bell"),
     (

@@ -28,6 +28,19 @@ VIEW_TARGET = "assessment.view_target"
 MANAGE_TARGET = "assessment.manage_target"
 REPORT_READ = [VIEW_REPORT, VIEW_ISSUED_REPORT, VIEW_TARGET]
 UNIT_REPORTS = [VIEW_ISSUED_REPORT, VIEW_UNIT_DASHBOARD, VIEW_TARGET]
+# Agreements, incentives, disbursement and clawback (issue 12). Terms and amounts are
+# confidential: the office, the responsible department, leaders and finance (amounts and
+# its step); the tax office supplies and confirms data but sees no amounts; nobody else.
+VIEW_AGREEMENT = "agreements.view_agreement"
+MANAGE_AGREEMENT = "agreements.manage_agreement"
+COMPUTE_INCENTIVE = "agreements.compute_incentive"
+SUPPLY_OPERATING_DATA = "agreements.supply_operating_data"
+CONFIRM_OPERATING_DATA = "agreements.confirm_operating_data"
+VIEW_DISBURSEMENT = "agreements.view_disbursement"
+RECORD_MEETING = "agreements.record_meeting"
+ALLOCATE_INCENTIVE = "agreements.allocate_incentive"
+PAY_INCENTIVE = "agreements.pay_incentive"
+AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
 
 # What every promotion user may read.
 PROMOTION_READ = [VIEW_REFERENCE, "org.view_department", VIEW_ENTERPRISES, VIEW_PIPELINE]
@@ -62,6 +75,11 @@ BUILTIN_ROLES = [
             *REPORT_READ,
             ISSUE_REPORT,
             MANAGE_TARGET,
+            *AGREEMENT_READ,
+            MANAGE_AGREEMENT,
+            COMPUTE_INCENTIVE,
+            SUPPLY_OPERATING_DATA,
+            RECORD_MEETING,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -70,7 +88,15 @@ BUILTIN_ROLES = [
         "单位负责人",
         "business",
         "unit_and_below",
-        [*PROMOTION_READ, *PROMOTION_WORK, MANAGE_WEBHOOK, *UNIT_REPORTS],
+        [
+            *PROMOTION_READ,
+            *PROMOTION_WORK,
+            MANAGE_WEBHOOK,
+            *UNIT_REPORTS,
+            *AGREEMENT_READ,
+            MANAGE_AGREEMENT,
+            PAY_INCENTIVE,
+        ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
     RoleSpec(
@@ -78,7 +104,14 @@ BUILTIN_ROLES = [
         "单位工作人员",
         "business",
         "unit",
-        [*PROMOTION_READ, *PROMOTION_WORK, *UNIT_REPORTS],
+        [
+            *PROMOTION_READ,
+            *PROMOTION_WORK,
+            *UNIT_REPORTS,
+            *AGREEMENT_READ,
+            MANAGE_AGREEMENT,
+            PAY_INCENTIVE,
+        ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
     RoleSpec(
@@ -86,7 +119,7 @@ BUILTIN_ROLES = [
         "区领导",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ],
+        [*PROMOTION_READ, *REPORT_READ, *AGREEMENT_READ],
         "领导小组成员：查阅全部数据",
     ),
     RoleSpec(
@@ -102,7 +135,7 @@ BUILTIN_ROLES = [
         "财政人员",
         "business",
         "all",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE],
         "区财政局：奖励资金拨付",
     ),
     RoleSpec(
@@ -110,7 +143,7 @@ BUILTIN_ROLES = [
         "税务人员",
         "business",
         "unit",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, SUPPLY_OPERATING_DATA, CONFIRM_OPERATING_DATA],
         "区税务局：报送企业税收数据",
     ),
     RoleSpec(

@@ -1,0 +1,48 @@
+"""Amounts as the incentive pages show them: yuan with two places beside 万元, from the
+Decimal or the string a calculation keeps."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from ..calculation import wan as to_wan
+
+register = template.Library()
+
+
+def _decimal(value):
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+@register.filter
+def yuan(value):
+    """ "1234567.8" → "1,234,567.80 元"; "—" when unknown."""
+    number = _decimal(value)
+    return "—" if number is None else f"{number:,.2f} 元"
+
+
+@register.filter
+def wan(value):
+    number = _decimal(value)
+    return "—" if number is None else f"{to_wan(number):,.2f} 万元"
+
+
+@register.filter
+def amount(value):
+    """An amount for a column that shows both: "123.45 万元（1,234,500.00 元）"."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return f"{to_wan(number):,.2f} 万元（{number:,.2f} 元）"
+
+
+@register.filter
+def clause_text(clause):
+    from ..clauses import describe
+
+    return describe(clause)
