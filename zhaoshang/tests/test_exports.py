@@ -38,6 +38,9 @@ LIST_EXPORTS = {
     "pipeline.evaluations": ("pipeline:evaluation_list", "office_staff", {}),
     "pipeline.terms": ("pipeline:terms_list", "office_staff", {}),
     "assessment.targets": ("assessment:target_list", "office_staff", {"year": "2026"}),
+    "agreements.agreements": ("agreements:agreement_list", "office_staff", {"kind": "investment"}),
+    "agreements.fulfilment": ("agreements:fulfilment", "office_staff", {"year": "2025"}),
+    "agreements.report": ("agreements:report", "office_staff", {"by": "department"}),
     "reports.records": (
         "reports:records",
         "office_staff",
