@@ -4,16 +4,21 @@ permission gets 403 whatever its data scope, a record outside the scope 404."""
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from ninja import Router, Schema
+from pydantic import Field
 
+from zhaoshang.api.params import RecordId
 from zhaoshang.org.access import require
 from zhaoshang.org.roles import VIEW_AGREEMENT, VIEW_DISBURSEMENT
 
 from . import queries
 
 router = Router(tags=["协议与奖励兑现"])
+Year = Annotated[int, Field(ge=2000, le=2100)]
+Limit = Annotated[int, Field(ge=1, le=200)]
 
 
 class AgreementOut(Schema):
@@ -111,9 +116,8 @@ def _out(a):
 @router.get("/", response=AgreementPageOut, summary="协议清单（按数据范围）")
 @require(VIEW_AGREEMENT)
 def list_agreements(
-    request, q: str = "", kind: str = "", after: int | None = None, limit: int = 50
+    request, q: str = "", kind: str = "", after: RecordId | None = None, limit: Limit = 50
 ):
-    limit = max(1, min(limit, 200))
     qs = queries.agreement_list(request.user, {"q": q, "kind": kind}).order_by("-id")
     if after:
         qs = qs.filter(pk__lt=after)
@@ -135,20 +139,36 @@ def _get(request, agreement_id):
     return a
 
 
-@router.get("/disbursements", response=list[DisbursementOut], summary="奖励兑现清单")
+class DisbursementPageOut(Schema):
+    items: list[DisbursementOut]
+    next_after: int | None
+
+
+@router.get("/disbursements", response=DisbursementPageOut, summary="奖励兑现清单（分页）")
 @require(VIEW_DISBURSEMENT)
-def list_disbursements(request, year: int | None = None, state: str = ""):
-    qs = queries.disbursements(request.user).order_by("-year", "-id")
+def list_disbursements(
+    request,
+    year: Year | None = None,
+    state: str = "",
+    after: RecordId | None = None,
+    limit: Limit = 50,
+):
+    qs = queries.disbursements(request.user).order_by("-id")
     if year:
         qs = qs.filter(year=year)
     if state:
         qs = qs.filter(state=state)
-    return list(qs[:500])
+    if after:
+        qs = qs.filter(pk__lt=after)
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_after": rows[-1].pk if more else None}
 
 
 @router.get("/{agreement_id}", response=AgreementDetailOut, summary="协议详情：承诺与奖励条款")
 @require(VIEW_AGREEMENT)
-def get_agreement(request, agreement_id: int):
+def get_agreement(request, agreement_id: RecordId):
     a = _get(request, agreement_id)
     return {
         **_out(a),
@@ -179,9 +199,9 @@ def get_agreement(request, agreement_id: int):
 
 @router.get("/{agreement_id}/calculations", response=list[CalculationOut], summary="奖励测算")
 @require(VIEW_DISBURSEMENT)
-def list_calculations(request, agreement_id: int):
+def list_calculations(request, agreement_id: RecordId):
     qs = queries.calculations(request.user).filter(agreement_id=agreement_id)
-    rows = list(qs.order_by("-year", "-id")[:100])
+    rows = list(qs.order_by("-year", "-id"))
     # Finance reads amounts without the agreement's terms: an agreement it may read
     # through its calculations counts as found.
     if not rows and not queries.agreements(request.user).filter(pk=agreement_id).exists():
