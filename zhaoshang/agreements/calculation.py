@@ -268,7 +268,7 @@ def _conditions(clause, year, commitments, data, missing, what, line):
         return True
     metric = clause.condition_metric
     if clause.condition_min is not None:
-        threshold, said = clause.condition_min, f"不低于 {clause.condition_min} 元"
+        threshold, said = clause.condition_min, "不低于"
     else:
         threshold = commitments.get((metric, year))
         if threshold is None:
@@ -276,13 +276,14 @@ def _conditions(clause, year, commitments, data, missing, what, line):
                 f"{what}：条件为不低于{year}年承诺的{METRIC_LABELS[metric]}，但协议未载明该年承诺"
             )
             return None
-        said = f"不低于{year}年承诺值 {threshold}"
+        said = f"不低于{year}年承诺值"
     figure = _base(data, metric, missing, f"{what}的兑现条件")
     if figure is None:
         return None
     ok = figure.value >= threshold
     line["conditions"].append(
         {
+            # The figures are shown beside the words, formatted by the page.
             "text": f"当年{METRIC_LABELS[metric]}{said}",
             "value": str(figure.value),
             "threshold": str(threshold),

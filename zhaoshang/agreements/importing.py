@@ -8,11 +8,13 @@ nothing; a corrected file (another figure for an enterprise and period already i
 adds a row that supersedes the earlier one, which is kept: past calculations still show
 what they used, and the calculation page shows what the correction would change.
 
-The file's rows are written with one ``bulk_create`` per thousand and the superseded rows
-closed with one UPDATE per thousand; each row carries its file and row number and the
+The dry run keeps the rows it checked (stamped with the file and the mapping), so the
+commit does not read the file again; the new rows go in with ``common.bulk.insert_rows``
+(COPY on PostgreSQL) and the superseded rows are closed with one UPDATE per thousand; each row carries its file and row number and the
 import carries who and when, and the import writes one audit line with its counts."""
 
 import datetime as dt
+import json
 import re
 import secrets
 from decimal import Decimal, InvalidOperation
@@ -25,8 +27,9 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
+from zhaoshang.common.bulk import insert_rows
 from zhaoshang.common.imports import ImportFileError, check_file, keep_file
-from zhaoshang.enterprises.importing import read_table
+from zhaoshang.enterprises.importing import _count_row_elements, read_table
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.services import clean_credit_code
 
@@ -87,7 +90,18 @@ def store(upload, *, user, source):
     keep_file(upload, path)
     try:
         headers, rows, encoding = read_table(path)
-        total = sum(1 for _ in rows)
+        if encoding == "xlsx":
+            # The sheet's stated size (or a count of its row elements), not a full read
+            # of 100,000 rows in the upload request; the dry run counts what it reads.
+            dimension = getattr(rows, "max_row", None)
+            if next(iter(rows), None) is None:
+                total = 0
+            elif dimension and dimension > 1:
+                total = dimension - 1
+            else:
+                total = max(_count_row_elements(path, rows.sheet_path) - 1, 1)
+        else:
+            total = sum(1 for _ in rows)
     except ImportFileError:
         path.unlink(missing_ok=True)
         raise
@@ -191,16 +205,16 @@ def _rows(job, today):
         yield number, cleaned, errors
 
 
-def plan(job, today=None):
-    """Every row's action against the data as it stands, or the rejected rows; nothing
-    is written. Returns (errors, new rows, ids of rows they supersede, unchanged count)."""
-    today = today or timezone.localdate()
+def _parse(job, today):
+    """Read and check every row of the file: (errors, [(row, enterprise id, year, month,
+    figures)]). Rejects what a row says wrong by itself, duplicates within the file and
+    credit codes the library does not hold."""
     mapped = set(job.mapping.values())
     missing = [COLUMNS[k][0] for k, v in COLUMNS.items() if v[2] and k not in mapped]
     if missing:
-        return [[1, m, f"文件中没有“{m}”列（或未对应）"] for m in missing], [], [], 0
+        return [[1, m, f"文件中没有“{m}”列（或未对应）"] for m in missing], []
     if not mapped & set(FIGURES):
-        return [[1, "", "未对应任何经营数据列（全口径税收、区级留成等）"]], [], [], 0
+        return [[1, "", "未对应任何经营数据列（全口径税收、区级留成等）"]], []
     errors, parsed, seen = [], [], {}
     for number, row, row_errors in _rows(job, today):
         if row_errors:
@@ -227,8 +241,10 @@ def plan(job, today=None):
                 "credit_code", "pk"
             )
         )
+    out = []
     for number, row in parsed:
-        if row["credit_code"] not in enterprises:
+        enterprise_id = enterprises.get(row["credit_code"])
+        if enterprise_id is None:
             errors.append(
                 [
                     number,
@@ -236,14 +252,19 @@ def plan(job, today=None):
                     f"统一社会信用代码“{row['credit_code']}”不在企业库中，请核对或先在企业库登记该企业",
                 ]
             )
-    if errors:
-        return sorted(errors, key=lambda e: e[0]), [], [], 0
-    existing = _current(job.source, [enterprises[r["credit_code"]] for _, r in parsed])
-    new_rows, superseded, same = [], [], 0
-    for number, row in parsed:
-        enterprise_id = enterprises[row["credit_code"]]
+            continue
         year, month = row["period"]
-        figures = {k: row[k] for k in FIGURES if k in row}
+        out.append((number, enterprise_id, year, month, {k: row[k] for k in FIGURES if k in row}))
+    return sorted(errors, key=lambda e: e[0]), out
+
+
+def _against_current(job, parsed):
+    """Each checked row against the data as it stands now: (new rows, ids they
+    supersede, unchanged count). A row equal to the current one changes nothing; one that
+    differs supersedes it, keeping the figures the file leaves out."""
+    existing = _current(job.source, [r[1] for r in parsed])
+    new_rows, superseded, same = [], [], 0
+    for number, enterprise_id, year, month, figures in parsed:
         old = existing.get((enterprise_id, year, month))
         if old is not None:
             merged = {k: old[k] for k in FIGURES} | figures
@@ -262,7 +283,53 @@ def plan(job, today=None):
                 **figures,
             }
         )
-    return [], new_rows, superseded, same
+    return new_rows, superseded, same
+
+
+def plan(job, today=None):
+    """Every row's action against the data as it stands, or the rejected rows; nothing
+    is written. Returns (errors, new rows, ids of rows they supersede, unchanged count)."""
+    errors, parsed = _parse(job, today or timezone.localdate())
+    if errors:
+        return errors, [], [], 0
+    return [], *_against_current(job, parsed)
+
+
+# --- The dry run's checked rows, kept for the commit -----------------------------------
+# The commit applies what the dry run checked instead of reading the file again, when the
+# file and the mapping are those the dry run saw and every enterprise is still there;
+# otherwise it reads and checks the file again.
+def _checked_path(job):
+    return _path(job).with_suffix(".checked.json")
+
+
+def _stamp(job):
+    stat = _path(job).stat()
+    return {"size": stat.st_size, "mtime": stat.st_mtime_ns, "mapping": job.mapping}
+
+
+def _keep_checked(job, parsed):
+    rows = [[n, e, y, m, {k: str(v) for k, v in f.items()}] for n, e, y, m, f in parsed]
+    _checked_path(job).write_text(json.dumps({"stamp": _stamp(job), "rows": rows}))
+
+
+def _load_checked(job):
+    path = _checked_path(job)
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    if data["stamp"] != json.loads(json.dumps(_stamp(job))):
+        return None
+    parsed = [
+        (n, e, y, m, {k: (int(v) if k == "employees" else Decimal(v)) for k, v in f.items()})
+        for n, e, y, m, f in data["rows"]
+    ]
+    ids = {r[1] for r in parsed}
+    found = 0
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), BATCH):
+        found += Enterprise.objects.filter(pk__in=ordered[start : start + BATCH]).count()
+    return parsed if found == len(ids) else None
 
 
 def _equal(a, b):
@@ -286,49 +353,42 @@ def _current(source, enterprise_ids):
 
 
 def check(job, today=None):
-    errors, new_rows, superseded, same = plan(job, today)
-    summary = {
-        "new": sum(1 for r in new_rows if r["supersedes_id"] is None),
-        "corrected": len(superseded),
-        "same": same,
-    }
+    errors, parsed = _parse(job, today or timezone.localdate())
+    summary = {"new": 0, "corrected": 0, "same": 0}
+    if not errors:
+        new_rows, superseded, same = _against_current(job, parsed)
+        summary = {
+            "new": len(new_rows) - len(superseded),
+            "corrected": len(superseded),
+            "same": same,
+        }
+        _keep_checked(job, parsed)
     OperatingDataImport.objects.filter(pk=job.pk).update(
-        state=OperatingDataImport.State.CHECKED, errors=errors, summary=summary
+        state=OperatingDataImport.State.CHECKED,
+        errors=errors,
+        summary=summary,
     )
     return errors, summary
 
 
 @transaction.atomic
 def commit(job, *, actor, today=None):
-    """Plan again from the file and apply every row, or nothing when any row is rejected."""
-    errors, new_rows, superseded, same = plan(job, today)
-    if errors:
-        OperatingDataImport.objects.filter(pk=job.pk).update(
-            state=OperatingDataImport.State.CHECKED, errors=errors
-        )
-        return None
+    """Apply every checked row, or nothing when any row is rejected. Rows equal to the
+    current ones change nothing, so a second run of the same file adds nothing."""
+    parsed = _load_checked(job)
+    if parsed is None:
+        errors, parsed = _parse(job, today or timezone.localdate())
+        if errors:
+            OperatingDataImport.objects.filter(pk=job.pk).update(
+                state=OperatingDataImport.State.CHECKED, errors=errors
+            )
+            return None
+    new_rows, superseded, same = _against_current(job, parsed)
     # Close the corrected rows first: the new rows take their place as the current ones.
     for start in range(0, len(superseded), BATCH):
         OperatingData.objects.filter(pk__in=superseded[start : start + BATCH]).update(current=False)
-    now = timezone.now()
-    objs = (
-        OperatingData(
-            source=job.source,
-            batch_id=job.pk,
-            department_id=job.department_id,
-            created_at=now,
-            **row,
-        )
-        for row in new_rows
-    )
-    batch = []
-    for obj in objs:
-        batch.append(obj)
-        if len(batch) == BATCH:
-            OperatingData.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        OperatingData.objects.bulk_create(batch)
+    common = {"source": job.source, "batch_id": job.pk, "department_id": job.department_id}
+    insert_rows(OperatingData, ({**common, **row} for row in new_rows), count=len(new_rows))
     result = {
         "新增": len(new_rows) - len(superseded),
         "更正（原数据保留为历史）": len(superseded),
@@ -347,4 +407,5 @@ def commit(job, *, actor, today=None):
         summary={**(job.summary or {}), "result": result},
         finished_at=timezone.now(),
     )
+    _checked_path(job).unlink(missing_ok=True)
     return result

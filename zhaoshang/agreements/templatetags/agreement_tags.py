@@ -46,3 +46,17 @@ def clause_text(clause):
     from ..clauses import describe
 
     return describe(clause)
+
+
+@register.filter
+def figure(value):
+    """A figure as kept in a calculation: a number gets its thousands separators
+    ("4,800,000.00"), a description ("1200 平方米 × 365 天") stays as written."""
+    number = _decimal(value)
+    if number is None:
+        return value if value not in (None, "") else "—"
+    return (
+        f"{number:,.2f}"
+        if number != number.to_integral_value() or "." in str(value)
+        else f"{number:,}"
+    )
