@@ -299,20 +299,24 @@ def calculation_run(*, actor, agreement, year):
 
 def calculation_changes(calc):
     """What a fresh calculation would change: the kept inputs superseded by corrections,
-    and the lines whose result would differ. None when nothing changed."""
-    corrected = list(
-        OperatingData.objects.filter(supersedes_id__in=calc.inputs, current=True)
-        .select_related("batch", "supersedes")
+    and the lines whose result would differ. None when nothing changed. One read finds
+    both kinds of later data: corrections of the rows used, and rows added since."""
+    from django.db.models import Q
+
+    later = list(
+        OperatingData.objects.filter(
+            Q(supersedes_id__in=calc.inputs) | Q(created_at__gt=calc.computed_at),
+            enterprise_id=calc.agreement.enterprise_id,
+            year=calc.year,
+            current=True,
+        )
+        .select_related("batch", "supersedes__batch")
         .order_by("pk")
     )
-    later = OperatingData.objects.filter(
-        enterprise_id=calc.agreement.enterprise_id,
-        year=calc.year,
-        current=True,
-        created_at__gt=calc.computed_at,
-    ).exclude(pk__in=[c.pk for c in corrected])
-    if not corrected and not later.exists():
+    if not later:
         return None
+    used = set(calc.inputs)
+    corrected = [row for row in later if row.supersedes_id in used]
     try:
         lines, total, _ = compute_preview(calc.agreement, calc.year)
     except calculation.MissingData as exc:

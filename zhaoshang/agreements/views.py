@@ -385,7 +385,7 @@ def calculation_detail(request, pk):
         pk=pk,
     )
     audit_record(AuditEvent.Action.VIEW, actor=request.user, obj=calc, detail="查阅奖励测算")
-    disbursement = calc.disbursements.first()
+    # One disbursement per agreement and year, whichever calculation it carries now.
     current = calc.agreement.disbursements.filter(year=calc.year).first()
     return render(
         request,
@@ -394,7 +394,7 @@ def calculation_detail(request, pk):
             "c": calc,
             "rule": calculation.ROUNDING_RULE,
             "changes": services.calculation_changes(calc),
-            "disbursement": disbursement or current,
+            "disbursement": current,
             "can_submit": request.user.has_perm(COMPUTE_INCENTIVE)
             and (current is None or current.state == DisbursementState.RETURNED),
         },
