@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_update
@@ -633,19 +633,14 @@ def clawback_move(*, actor, clawback, to_state, note="", values=None, expected=N
     )
 
 
-def paid_total(agreement):
-    return Disbursement.objects.filter(agreement=agreement).aggregate(s=Sum("paid_amount"))[
-        "s"
-    ] or Decimal(0)
-
-
 # --- Warnings before a commitment's deadline --------------------------------------------
-WARN_DAYS = 30
+# Days before a deadline on which the responsible unit is told (once each).
+WARN_AT = (30, 7, 1)
 
 
 def commitment_deadlines_warn(*, today):
-    """Tell each responsible department, once a day, of commitments due within
-    ``WARN_DAYS`` whose reported figure does not meet them yet. Returns messages sent."""
+    """Tell each responsible department of commitments due in 30, 7 or 1 days whose
+    reported figure does not meet them yet (or that have none). Returns messages sent."""
     import datetime as dt
 
     from zhaoshang.notifications.services import notify
@@ -653,9 +648,7 @@ def commitment_deadlines_warn(*, today):
     from .queries import Fulfilment
 
     due = (
-        Commitment.objects.filter(
-            due_on__gte=today, due_on__lte=today + dt.timedelta(days=WARN_DAYS)
-        )
+        Commitment.objects.filter(due_on__in=[today + dt.timedelta(days=d) for d in WARN_AT])
         .exclude(kind=Commitment.Kind.STAY_YEARS)
         .select_related("agreement__enterprise", "agreement__department")
         .order_by("due_on", "pk")

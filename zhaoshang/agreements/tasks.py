@@ -59,17 +59,14 @@ def compute_year(year):
 
 @shared_task
 def warn_commitment_deadlines(today=None):
-    """Tell each responsible department of commitments falling due within 30 days that
-    the reported figures do not yet meet."""
+    """Tell each responsible department of commitments due in 30, 7 or 1 days that the
+    reported figures do not yet meet (beat starts it every morning, weekends included:
+    a deadline does not move for a weekend)."""
     import datetime as dt
 
     from django.utils import timezone
 
-    from zhaoshang.reference.calendar import is_working_day
-
     from . import services
 
     today = dt.date.fromisoformat(today) if today else timezone.localdate()
-    if not is_working_day(today):
-        return 0
     return services.commitment_deadlines_warn(today=today)
