@@ -29,8 +29,8 @@ def fail_interrupted_imports():
 
 @app.task(name="zhaoshang.requeue_waiting_jobs")
 def requeue_waiting_jobs():
-    """Jobs that could not be queued while the broker was down (common/queue.py)."""
-    from zhaoshang.common.queue import requeue_waiting
+    """Jobs that could not be queued while the broker was down (notifications/tasks.py)."""
+    from zhaoshang.notifications.tasks import requeue_waiting
 
     return requeue_waiting()
 

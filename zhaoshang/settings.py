@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # Shared helpers; an app so that its template tags (zs_format) load everywhere.
+    "zhaoshang.common",
     "zhaoshang.audit",
     "zhaoshang.org",
     "zhaoshang.reference",

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from zhaoshang.org.models import Department, User
+from zhaoshang.org.roles import PAY_INCENTIVE
 from zhaoshang.pipeline.models import SIGNED_STAGES, Project
 
 from . import services
@@ -206,7 +207,7 @@ def _pay(record, agreement, tax, office, finance):
         },
     )
     record.refresh_from_db()
-    if payer is not None and payer.has_perm("agreements.pay_incentive"):
+    if payer is not None and payer.has_perm(PAY_INCENTIVE):
         services.disbursement_move(
             actor=payer,
             disbursement=record,

@@ -18,9 +18,7 @@ import json
 import re
 import secrets
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,8 +26,7 @@ from django.utils import timezone
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common.bulk import insert_rows
-from zhaoshang.common.imports import ImportFileError, check_file, keep_file
-from zhaoshang.enterprises.importing import _count_row_elements, read_table
+from zhaoshang.common.imports import job_path, read_table, store_job
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.services import clean_credit_code
 
@@ -51,34 +48,22 @@ COLUMNS = {
     "floor_area": ("使用面积", ("租用面积", "面积"), False),
 }
 FIGURES = [k for k in COLUMNS if k not in ("credit_code", "enterprise", "period")]
+# The tax office writes the unit in the header: "区级留成（元）", "从业人数（人）". The shared
+# header rule keeps units other than 万元 as part of the name, so each is an alias here.
+_UNITS = {"employees": "人", "floor_area": "平方米"}
+for _key in FIGURES:
+    _label, _aliases, _required = COLUMNS[_key]
+    _unit = _UNITS.get(_key, "元")
+    COLUMNS[_key] = (
+        _label,
+        (*_aliases, *(f"{n}（{_unit}）" for n in (_label, *_aliases))),
+        _required,
+    )
 BATCH = 1000
 
 
-def _header_key(text):
-    text = "".join(str(text or "").split())
-    return re.sub(r"[（(](元|万元|人|平方米|㎡)[)）]", "", text)
-
-
-def guess_mapping(headers):
-    known = {}
-    for key, (label, aliases, _) in COLUMNS.items():
-        for name in (label, *aliases):
-            known[_header_key(name)] = key
-    mapping = {}
-    for index, header in enumerate(headers):
-        key = known.get(_header_key(header))
-        if key and key not in mapping.values():
-            mapping[str(index)] = key
-    return mapping
-
-
-def _path(job):
-    suffix = Path(job.file_name).suffix.lower()
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{job.token}{suffix}"
-
-
 def store(upload, *, user, source):
-    check_file(upload)
+    """Keep the upload, count its rows and guess the mapping (``common.imports``)."""
     job = OperatingDataImport(
         file_name=upload.name[:200],
         token=secrets.token_hex(16),
@@ -86,34 +71,7 @@ def store(upload, *, user, source):
         department=user.department,
         created_by=user,
     )
-    path = _path(job)
-    keep_file(upload, path)
-    try:
-        headers, rows, encoding = read_table(path)
-        if encoding == "xlsx":
-            # The sheet's stated size (or a count of its row elements), not a full read
-            # of 100,000 rows in the upload request; the dry run counts what it reads.
-            dimension = getattr(rows, "max_row", None)
-            if next(iter(rows), None) is None:
-                total = 0
-            elif dimension and dimension > 1:
-                total = dimension - 1
-            else:
-                total = max(_count_row_elements(path, rows.sheet_path) - 1, 1)
-        else:
-            total = sum(1 for _ in rows)
-    except ImportFileError:
-        path.unlink(missing_ok=True)
-        raise
-    if total == 0:
-        path.unlink(missing_ok=True)
-        raise ImportFileError("文件中没有数据行（第 1 行为表头，从第 2 行起为数据）。")
-    job.headers = [str(h or "") for h in headers]
-    job.encoding = encoding
-    job.total_rows = total
-    job.mapping = guess_mapping(headers)
-    job.save()
-    return job
+    return store_job(upload, job, COLUMNS)
 
 
 # --- Parsing ---------------------------------------------------------------------------
@@ -171,7 +129,7 @@ def parse_count(raw, label):
 
 def _rows(job, today):
     """(row number, cleaned dict, errors) for every data row of the file."""
-    _, body, _ = read_table(_path(job))
+    _, body, _ = read_table(job_path(job))
     mapping = {int(i): k for i, k in job.mapping.items()}
     for number, values in body:
         cleaned, errors = {}, []
@@ -300,11 +258,11 @@ def plan(job, today=None):
 # file and the mapping are those the dry run saw and every enterprise is still there;
 # otherwise it reads and checks the file again.
 def _checked_path(job):
-    return _path(job).with_suffix(".checked.json")
+    return job_path(job).with_suffix(".checked.json")
 
 
 def _stamp(job):
-    stat = _path(job).stat()
+    stat = job_path(job).stat()
     return {"size": stat.st_size, "mtime": stat.st_mtime_ns, "mapping": job.mapping}
 
 

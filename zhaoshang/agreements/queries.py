@@ -9,7 +9,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from zhaoshang.org.roles import (
+    ALLOCATE_INCENTIVE,
+    COMPUTE_INCENTIVE,
     CONFIRM_OPERATING_DATA,
+    PAY_INCENTIVE,
+    RECORD_MEETING,
     SUPPLY_OPERATING_DATA,
     VIEW_AGREEMENT,
     VIEW_DISBURSEMENT,
@@ -102,17 +106,17 @@ def queue(user):
     if user.has_perm(CONFIRM_OPERATING_DATA):
         n = confirmable(user).filter(state=D.COMPUTED).count()
         out.append(("待确认测算数据", n, D.COMPUTED))
-    if user.has_perm("agreements.compute_incentive"):
+    if user.has_perm(COMPUTE_INCENTIVE):
         out.append(
             ("退回待重新测算", disbursements(user).filter(state=D.RETURNED).count(), D.RETURNED)
         )
-    if user.has_perm("agreements.record_meeting"):
+    if user.has_perm(RECORD_MEETING):
         out.append(
             ("待常务会议审议", disbursements(user).filter(state=D.CONFIRMED).count(), D.CONFIRMED)
         )
-    if user.has_perm("agreements.allocate_incentive"):
+    if user.has_perm(ALLOCATE_INCENTIVE):
         out.append(("待拨付", disbursements(user).filter(state=D.APPROVED).count(), D.APPROVED))
-    if user.has_perm("agreements.pay_incentive"):
+    if user.has_perm(PAY_INCENTIVE):
         mine = disbursements(user).filter(agreement__department_id=user.department_id)
         out.append(("待向企业兑付", mine.filter(state=D.ALLOCATED).count(), D.ALLOCATED))
     return out

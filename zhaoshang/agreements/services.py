@@ -10,7 +10,16 @@ from django.db.models import Max
 
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_update
+from zhaoshang.notifications.recipients import permission_holders, recipients_in_unit
 from zhaoshang.org.models import Department
+from zhaoshang.org.roles import (
+    ALLOCATE_INCENTIVE,
+    COMPUTE_INCENTIVE,
+    CONFIRM_OPERATING_DATA,
+    PAY_INCENTIVE,
+    RECORD_MEETING,
+    VIEW_AGREEMENT,
+)
 
 from . import calculation, clauses
 from .models import (
@@ -425,7 +434,7 @@ def disbursement_submit(*, actor, calculation_obj):
             f"{calc.year}年度奖励已在兑现流程中（{existing.get_state_display()}），不能重复提交。"
         )
     notify(
-        recipients=_unit_people(record.data_department_id, "agreements.confirm_operating_data"),
+        recipients=recipients_in_unit(record.data_department_id, permission=CONFIRM_OPERATING_DATA),
         title=f"待确认数据：{calc.agreement.enterprise.name}{calc.year}年度奖励测算",
         body="请核对测算所用经营数据，确认或退回。",
         url=f"/agreements/disbursements/{record.pk}/data/",
@@ -435,31 +444,22 @@ def disbursement_submit(*, actor, calculation_obj):
     return record
 
 
-def _unit_people(unit_id, perm):
-    from zhaoshang.org.models import User
-
-    people = User.objects.filter(department_id=unit_id, is_active=True).select_related()
-    return [u for u in people if u.has_perm(perm)]
-
-
 # Who is told when a disbursement reaches a state (the next party's queue).
 NEXT_PARTY = {
-    DisbursementState.CONFIRMED: ("office", "agreements.record_meeting", "待常务会议审议"),
-    DisbursementState.APPROVED: ("finance", "agreements.allocate_incentive", "待财政拨付"),
-    DisbursementState.ALLOCATED: ("responsible", "agreements.pay_incentive", "待向企业兑付"),
-    DisbursementState.RETURNED: ("office", "agreements.compute_incentive", "已退回，待重新测算"),
+    DisbursementState.CONFIRMED: ("office", RECORD_MEETING, "待常务会议审议"),
+    DisbursementState.APPROVED: ("finance", ALLOCATE_INCENTIVE, "待财政拨付"),
+    DisbursementState.ALLOCATED: ("responsible", PAY_INCENTIVE, "待向企业兑付"),
+    DisbursementState.RETURNED: ("office", COMPUTE_INCENTIVE, "已退回，待重新测算"),
 }
 
 
 def _next_people(record, state):
-    from zhaoshang.org.models import User
-
+    """The party whose step it now is: the responsible unit's payers, or every holder of
+    the step's permission (the office's clerks, finance)."""
     who, perm, _ = NEXT_PARTY[state]
     if who == "responsible":
-        return _unit_people(record.agreement.department_id, perm)
-    kind = Department.Kind.OFFICE if who == "office" else Department.Kind.FINANCE
-    people = User.objects.filter(department__kind=kind, is_active=True)
-    return [u for u in people if u.has_perm(perm)]
+        return recipients_in_unit(record.agreement.department_id, permission=perm)
+    return permission_holders(perm)
 
 
 def disbursement_move(*, actor, disbursement, to_state, note="", values=None, expected=None):
@@ -671,7 +671,7 @@ def commitment_deadlines_warn(*, today):
         )
         sent += len(
             notify(
-                recipients=_unit_people(unit_id, "agreements.view_agreement"),
+                recipients=recipients_in_unit(unit_id, permission=VIEW_AGREEMENT),
                 title=f"承诺即将到期：{len(items)} 项尚未达到承诺值",
                 body=body,
                 url="/agreements/fulfilment/?shortfall=1",

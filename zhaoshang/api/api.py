@@ -7,11 +7,14 @@ through the same ``for_user`` scoping as the pages. Each app adds its router her
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as RefusedInput
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as SchemaError
 from ninja.security import django_auth
 
+from zhaoshang.common.errors import Conflict
 from zhaoshang.enterprises.api import router as enterprises_router
 from zhaoshang.org.api import router as org_router
 from zhaoshang.pipeline.leads.api import router as leads_router
@@ -50,9 +53,53 @@ api = ZhaoshangAPI(
 )
 
 
+# --- The one place a refusal becomes an answer -----------------------------------------
+# Routes call services and let their errors through; these handlers turn them into the
+# same answer everywhere, in Chinese: a service refusing the input (ValidationError) →
+# 422 with the errors by field; someone else first (a move made meanwhile, a duplicate,
+# a lead held by another unit: common.errors.Conflict) → 409 with what the caller needs
+# to decide; no permission → 403; a body or parameter of the wrong type → 422 naming
+# where. ninja picks the handler of the nearest class in the exception's MRO, so a
+# Conflict that is also a ValidationError answers 409.
+def field_errors(exc):
+    """A ValidationError as {field: [messages]}; "__all__" for one not tied to a field."""
+    if hasattr(exc, "error_dict"):
+        return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    return {"__all__": exc.messages}
+
+
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return api.create_response(request, {"detail": "没有访问该接口的权限"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or "没有访问该接口的权限"}, status=403)
+
+
+@api.exception_handler(Conflict)
+def conflict(request, exc):
+    message = exc.messages[0] if hasattr(exc, "messages") else str(exc)
+    return api.create_response(request, {"detail": message, **exc.api_extra()}, status=409)
+
+
+@api.exception_handler(RefusedInput)
+def refused_input(request, exc):
+    return api.create_response(
+        request, {"detail": "；".join(exc.messages), "errors": field_errors(exc)}, status=422
+    )
+
+
+PLACES = {"body": "请求体", "query": "查询参数", "path": "路径参数", "header": "请求头"}
+
+
+@api.exception_handler(SchemaError)
+def schema_error(request, exc):
+    """ninja's own 422 keeps its list of errors (``detail``, each with ``loc``); the
+    ``message`` says the same in Chinese for a person reading it."""
+    where = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        place = PLACES.get(loc[0], loc[0]) if loc else ""
+        where.append(f"{place}“{'.'.join(loc[1:])}”：{error.get('msg', '')}".strip("：“”"))
+    message = "请求数据格式不正确：" + "；".join(where) if where else "请求数据格式不正确。"
+    return api.create_response(request, {"detail": exc.errors, "message": message}, status=422)
 
 
 @api.exception_handler(HttpError)

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 from ninja.throttling import SimpleRateThrottle
 
+from zhaoshang.common import formats
 from zhaoshang.org.scoping import authorise_as_role
 
 from . import keys, queries, services
@@ -43,7 +44,7 @@ class ApiKeyAuth(APIKeyHeader):
             raise HttpError(401, f"接口密钥已于 {when:%Y年%m月%d日 %H:%M} 吊销，不能再调用。")
         if api_key.is_expired(now):
             raise HttpError(
-                401, f"接口密钥已过有效期（有效期至 {api_key.expires_on:%Y年%m月%d日}）。"
+                401, f"接口密钥已过有效期（有效期至 {formats.cn_date(api_key.expires_on)}）。"
             )
         if not api_key.user.is_active:
             raise HttpError(401, "接口密钥的服务账号已停用。")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
+from zhaoshang.common import formats
 from zhaoshang.org.models import Role
 from zhaoshang.org.services import service_account_create
 
@@ -36,7 +37,7 @@ def _validate(data, *, today):
         errors["modules"] = f"没有这些模块：{'、'.join(unknown)}。"
     expires_on = data.get("expires_on")
     if expires_on is not None and expires_on < today:
-        errors["expires_on"] = f"有效期不能早于今天（{today:%Y年%m月%d日}）。"
+        errors["expires_on"] = f"有效期不能早于今天（{formats.cn_date(today)}）。"
     if errors:
         raise ValidationError(errors)
 

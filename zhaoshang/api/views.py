@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
-from zhaoshang.org.views import form_errors_to
 
 from . import keys, queries, services
 from .forms import ApiKeyForm
 
-MANAGE = "api.manage_apikey"
+MANAGE = roles.MANAGE_APIKEY
 
 
 def _with_module_names(api_keys):

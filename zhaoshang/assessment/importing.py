@@ -3,11 +3,7 @@ investment in 万美元 as the assessment documents write them), dry run, then c
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
-
-from zhaoshang.audit.models import AuditEvent
-from zhaoshang.audit.services import audit_record
-from zhaoshang.common.imports import Column, RowError, commit_claim, dry_run
+from zhaoshang.common.imports import Column, RowError, commit_once, commit_plan, dry_run
 from zhaoshang.org.models import Department
 
 from . import services
@@ -105,30 +101,22 @@ def target_dry_run(token):
 
 
 def target_import_commit(token, *, actor):
-    """Commit the file once: a second click while it runs, or after, is refused with an
-    ImportFileError (``common.imports.commit_claim``)."""
-    with commit_claim(token) as claim:
-        result, counts = _target_import_commit(token, actor=actor)
-        claim.committed = counts is not None
-    return result, counts
+    """Apply the file once, all rows or none (``common.imports.commit_plan``)."""
 
-
-@transaction.atomic
-def _target_import_commit(token, *, actor):
-    """Apply the file in one transaction; refuses, changing nothing, when any row is bad."""
-    result, plan = target_dry_run(token)
-    if not result.ok:
-        return result, None
-    counts = {"create": 0, "update": 0, "unchanged": 0}
-    for _, _, year, department, values in plan:
+    def save(entry):
+        _, _, year, department, values = entry
         _, action = services.target_save(
             actor=actor, year=year, department=department, data=values, detail="Excel 导入"
         )
-        counts[action] += 1
-    audit_record(
-        AuditEvent.Action.IMPORT,
-        actor=actor,
-        object_type="assessment.target",
-        detail=f"导入目标任务：新增 {counts['create']}，更新 {counts['update']}，未变 {counts['unchanged']}",
+        return action
+
+    return commit_once(
+        token,
+        lambda: commit_plan(
+            lambda: target_dry_run(token),
+            save,
+            actor=actor,
+            object_type="assessment.target",
+            what="目标任务",
+        ),
     )
-    return result, counts

@@ -6,19 +6,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from zhaoshang.common import exports
-from zhaoshang.common import imports as import_files
+from zhaoshang.common.views import form_errors_to, token_import_page
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
-from zhaoshang.org.views import form_errors_to
-from zhaoshang.reference.forms import ImportUploadForm
 
 from . import queries, services
 from .forms import TargetForm
 from .importing import COLUMNS, UNIT_LABEL, target_dry_run, target_import_commit
 from .models import INDICATORS, Target
 
-VIEW = "assessment.view_target"
-MANAGE = "assessment.manage_target"
+VIEW = roles.VIEW_TARGET
+MANAGE = roles.MANAGE_TARGET
 
 
 def _year(params):
@@ -114,23 +113,14 @@ def target_edit(request, year, unit):
 @require(MANAGE)
 def target_import(request):
     """Upload → dry run (every rejected row with row, column, reason) → commit."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": COLUMNS}
-    try:
-        if request.method == "POST" and request.POST.get("token"):
-            token = request.POST["token"]
-            result, counts = target_import_commit(token, actor=request.user)
-            if counts is not None:
-                messages.success(
-                    request,
-                    f"导入完成：新增 {counts['create']} 个单位，更新 {counts['update']} 个，未变化 {counts['unchanged']} 个。",
-                )
-                return redirect("assessment:target_list")
-            context.update(result=result, token=token)
-        elif request.method == "POST" and form.is_valid():
-            token = import_files.store_upload(form.cleaned_data["file"])
-            result, plan = target_dry_run(token)
-            context.update(result=result, plan=plan, token=token)
-    except import_files.ImportFileError as exc:
-        form.add_error(None, str(exc))
-    return render(request, "assessment/target_import.html", context)
+    return token_import_page(
+        request,
+        columns=COLUMNS,
+        dry_run=target_dry_run,
+        commit=target_import_commit,
+        template="assessment/target_import.html",
+        done=lambda c: (
+            f"导入完成：新增 {c['create']} 个单位，更新 {c['update']} 个，未变化 {c['unchanged']} 个。"
+        ),
+        done_url="assessment:target_list",
+    )

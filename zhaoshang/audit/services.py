@@ -7,6 +7,8 @@ import decimal
 from django.db import models, transaction
 from django.utils import timezone
 
+from zhaoshang.common import formats
+
 from .context import current_ip
 from .models import AuditEvent
 
@@ -87,6 +89,6 @@ def audit_purge_expired(*, now=None):
             Action.PURGE,
             username="system",
             object_type=AuditEvent._meta.label_lower,
-            detail=f"清理 {cutoff:%Y年%m月%d日} 之前的审计记录 {removed} 条（保留 {days} 天）",
+            detail=f"清理 {formats.cn_date(cutoff)} 之前的审计记录 {removed} 条（保留 {days} 天）",
         )
     return removed

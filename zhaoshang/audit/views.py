@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from zhaoshang.common import exports
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 
 from . import queries
@@ -76,11 +77,11 @@ def _event_page(request, *, login_only, title, url_name):
     return render(request, template, context)
 
 
-@require("audit.view_audit_log")
+@require(roles.VIEW_AUDIT_LOG)
 def event_list(request):
     return _event_page(request, login_only=False, title="审计日志", url_name="audit:event_list")
 
 
-@require("audit.view_audit_log")
+@require(roles.VIEW_AUDIT_LOG)
 def login_list(request):
     return _event_page(request, login_only=True, title="登录日志", url_name="audit:login_list")

@@ -11,6 +11,17 @@ from zhaoshang.common.uploads import is_disk_full
 logger = logging.getLogger(__name__)
 
 
+class Conflict(Exception):  # noqa: N818 - named for what the caller meets, as Http404
+    """Someone else got there first: the record moved meanwhile, or what is being added
+    may already exist. Nothing was changed. Pages show the message; the API answers 409
+    with it and with ``api_extra()`` (the current state, the candidates), so the caller
+    can decide without another request. Mixed into the ValidationError subclasses that
+    mean it (``MoveConflict``, ``DuplicateFound``, ``LeadHeld``)."""
+
+    def api_extra(self):
+        return dict(getattr(self, "extra", None) or {})
+
+
 def forbidden(request, exception=None):
     return render(request, "errors/403.html", status=403)
 

@@ -7,6 +7,8 @@ held), so an export of any size costs the same memory. A sheet holds at most
 ``SHEET_ROWS`` rows, Excel's own limit; the rows past it continue on a next sheet named
 "<title>续表1", "续表2" … with the header repeated, never cut off."""
 
+from decimal import Decimal
+
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -15,6 +17,8 @@ from openpyxl.utils import get_column_letter
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows per sheet, the header row included (Excel 2007+ and WPS: 1,048,576).
 SHEET_ROWS = 1_048_576
+# Excel's number format for amounts: thousands separators, two places.
+AMOUNT_FORMAT = "#,##0.00"
 # How often a long export reports its progress.
 PROGRESS_EVERY = 1000
 
@@ -36,11 +40,22 @@ def as_text(cell):
     return cell
 
 
+def _amount(ws, value):
+    """A Decimal (an amount) stays a number the reader can sum, shown with thousands
+    separators and two places as Chinese tables print it (``formats.number``)."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = AMOUNT_FORMAT
+    return cell
+
+
 def _row_cells(ws, row):
-    """A row for a write-only sheet: values as they are, formula-like text as text."""
+    """A row for a write-only sheet: values as they are, formula-like text as text,
+    amounts as numbers formatted 1,170,800.00."""
     return [
         as_text(WriteOnlyCell(ws, value=v))
         if isinstance(v, str) and v.startswith(FORMULA_START)
+        else _amount(ws, v)
+        if isinstance(v, Decimal)
         else v
         for v in row
     ]

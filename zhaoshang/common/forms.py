@@ -43,3 +43,9 @@ class AttachmentField(forms.FileField):
         )
         kwargs.setdefault("help_text", "PDF、OFD、Word、WPS、Excel 或扫描图片（JPG、PNG）")
         super().__init__(*args, **kwargs)
+
+
+class ImportUploadForm(StyledFormMixin, forms.Form):
+    """The upload of a one-step import (carriers, targets): the file, nothing else."""
+
+    file = forms.FileField(label="Excel 文件（.xlsx）")

@@ -7,14 +7,13 @@ restarting comes back within a second or two); when it still cannot be sent, the
 learns it and the job is not lost: every job the pages queue keeps what it needs in the
 database, and either goes back to where the user can start it again with a message
 saying so (imports), or is sent again by ``requeue_waiting`` once the broker answers
-(notifications: their webhook deliveries and e-mails)."""
+(notifications: their webhook deliveries and e-mails, ``notifications.tasks``)."""
 
 import logging
 from datetime import timedelta
 
 from django.contrib import messages
 from django.db import transaction
-from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
@@ -59,33 +58,3 @@ def send_after_commit(task, *args, on_success=None, on_failure=None, **kwargs):
 
 def tell(request, message=BROKER_DOWN):
     messages.warning(request, message)
-
-
-def requeue_waiting(now=None):
-    """Send again the notification jobs whose sending failed while the broker was down:
-    robot deliveries never tried, e-mails never sent (of the last day). Run by beat, so
-    within minutes of the broker's return. Returns how many were sent."""
-    from zhaoshang.notifications import services, tasks
-    from zhaoshang.notifications.models import Notification, WebhookDelivery
-
-    now = now or timezone.now()
-    before = now - WAITING
-    sent = 0
-    deliveries = WebhookDelivery.objects.filter(
-        status=WebhookDelivery.Status.PENDING, attempts=0, created_at__lt=before
-    ).values_list("pk", flat=True)
-    for pk in deliveries:
-        sent += send(tasks.deliver_webhook, pk)
-    if services.email_enabled():
-        unsent = list(
-            Notification.objects.filter(
-                emailed_at__isnull=True,
-                created_at__lt=before,
-                created_at__gte=now - timedelta(days=1),
-            )
-            .exclude(recipient__email="")
-            .values_list("pk", flat=True)
-        )
-        if unsent:
-            sent += send(tasks.send_notification_emails, unsent)
-    return sent

@@ -58,6 +58,7 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
+from zhaoshang.common.errors import Conflict
 from zhaoshang.common.records import StaleEditError
 
 
@@ -66,8 +67,9 @@ class MoveRefused(ValidationError):
     nothing was changed."""
 
 
-class MoveConflict(ValidationError):
-    """Someone else moved the record first; nothing was changed."""
+class MoveConflict(Conflict, ValidationError):
+    """Someone else moved the record first; nothing was changed. ``extra`` names the
+    record's state now ({"stage": "on_hold"}), which the API returns with its 409."""
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,9 @@ class Workflow:
                 if version is not None and current == src:
                     raise StaleEditError()
                 text = self._say("conflict", src=self.label(src), current=self.label(current))
-                raise self.conflict(text, code="conflict")
+                conflict = self.conflict(text, code="conflict")
+                conflict.extra = {self.field: current}
+                raise conflict
         before = {name: getattr(record, name) for name in updates}
         fields = [f for f in values if f != "version"] + (["version"] if self.versioned else [])
         if self.refresh:

@@ -4,19 +4,20 @@ duplicate control as the pages."""
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 
 from . import queries, services
 from .models import Enterprise
 
 router = Router(tags=["企业库"])
-VIEW = "enterprises.view_enterprise_library"
-MANAGE = "enterprises.manage_enterprise"
+VIEW = roles.VIEW_ENTERPRISES
+MANAGE = roles.MANAGE_ENTERPRISES
 
 
 class EnterpriseRankingOut(Schema):
@@ -122,12 +123,6 @@ def _out(e):
     }
 
 
-def _errors(exc):
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    return {"__all__": exc.messages}
-
-
 @router.get("/", response=EnterprisePageOut, summary="检索企业（按数据范围，键集分页）")
 @require(VIEW)
 def list_enterprises(
@@ -189,16 +184,7 @@ def get_enterprise(request, enterprise_id: int):
 def create_enterprise(request, payload: EnterpriseIn):
     data = payload.dict()
     confirm = data.pop("confirm_duplicates")
-    try:
-        e = services.enterprise_create(actor=request.user, data=data, confirm_duplicates=confirm)
-    except services.DuplicateFound as exc:
-        candidates = [
-            {"id": c.enterprise.pk, "name": c.enterprise.name, "reason": c.reason}
-            for c in exc.candidates
-        ]
-        return Status(409, {"detail": exc.messages[0], "candidates": candidates})
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    e = services.enterprise_create(actor=request.user, data=data, confirm_duplicates=confirm)
     return Status(201, _out(e))
 
 
@@ -209,10 +195,7 @@ def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
     if e.department_id is not None and not queries.may_see_confidential(request.user, e):
         raise PermissionDenied("该企业由其他单位跟进")
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if k != "version"}
-    try:
-        e = services.enterprise_update(
-            actor=request.user, enterprise=e, data=data, version=payload.version
-        )
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    e = services.enterprise_update(
+        actor=request.user, enterprise=e, data=data, version=payload.version
+    )
     return Status(200, _out(Enterprise.objects.select_related("hq_region").get(pk=e.pk)))

@@ -2,6 +2,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from zhaoshang.org import roles
 from zhaoshang.org.home import card
 
 from . import queries
@@ -9,7 +10,7 @@ from . import queries
 COUNTS_SECONDS = 300
 
 
-@card("enterprises.view_enterprise_library", order=20)
+@card(roles.VIEW_ENTERPRISES, order=20)
 def library(user):
     # Counting a million-row library on every home page would cost a quarter second:
     # the counts are kept five minutes, and the card says as of when.

@@ -6,27 +6,23 @@ and for each good row whether it creates, updates or changes nothing → commit 
 worker, all or nothing. An enterprise is the same when its credit code is the same, or,
 without a code, when its normalised name is; so re-importing a file changes nothing."""
 
-import csv
 import datetime
-import io
 import itertools
 import json
 import re
 import secrets
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from zhaoshang.audit.context import current_ip
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.common import xlsx
+from zhaoshang.common import imports
 from zhaoshang.common.bulk import insert_rows, reserve_ids
-from zhaoshang.common.imports import ImportFileError, check_file, keep_file
+from zhaoshang.common.imports import read_table
 from zhaoshang.common.progress import progress_get, progress_set
 from zhaoshang.org.models import Department
 from zhaoshang.reference.models import Industry, KeyIndustry, Region
@@ -78,34 +74,17 @@ def columns_for(kind):
     return RANKING_COLUMNS if kind == ImportJob.Kind.RANKING else ENTERPRISE_COLUMNS
 
 
-def _header_key(text):
-    return re.sub(r"[\s*＊（）()万元]", "", str(text or ""))
-
-
 def guess_mapping(kind, headers):
     """File column index -> our column key, from the headers offices write."""
-    known = {}
-    for key, (label, aliases, _) in columns_for(kind).items():
-        for name in (label, *aliases):
-            known.setdefault(_header_key(name), key)
-    mapping = {}
-    for index, header in enumerate(headers):
-        key = known.get(_header_key(header))
-        if key and key not in mapping.values():
-            mapping[str(index)] = key
-    return mapping
+    return imports.guess_mapping(columns_for(kind), headers)
 
 
 # --- Reading files ----------------------------------------------------------------------
-def _path(job):
-    return (
-        Path(settings.MEDIA_ROOT) / "imports" / f"{job.token}{Path(job.file_name).suffix.lower()}"
-    )
+_path = imports.job_path
 
 
 def store(upload, *, kind, user, ranking_kind="", ranking_year=None):
     """Keep the upload, read its header, guess the mapping: a new job awaiting mapping."""
-    check_file(upload)
     job = ImportJob(
         kind=kind,
         file_name=upload.name[:200],
@@ -115,104 +94,7 @@ def store(upload, *, kind, user, ranking_kind="", ranking_year=None):
         ranking_kind=ranking_kind,
         ranking_year=ranking_year,
     )
-    path = _path(job)
-    keep_file(upload, path)
-    try:
-        headers, rows, encoding = read_table(path)
-        if encoding == "xlsx":
-            # The sheet's own dimension, not a pass over 100,000 rows: a first estimate
-            # for the progress bar; the dry run counts the rows it reads.
-            dimension = getattr(rows, "max_row", None)
-            if next(iter(rows), None) is None:
-                total = 0
-            elif dimension and dimension > 1:
-                total = dimension - 1
-            else:  # some writers (openpyxl's write-only mode among them) state no size
-                total = max(_count_row_elements(path, rows.sheet_path) - 1, 1)
-        else:
-            total = sum(1 for _ in rows)
-    except ImportFileError:
-        path.unlink(missing_ok=True)
-        raise
-    if total == 0:
-        path.unlink(missing_ok=True)
-        raise ImportFileError("文件中没有数据行（第 1 行为表头，从第 2 行起为数据）。")
-    job.headers = [str(h or "") for h in headers]
-    job.encoding = encoding
-    job.total_rows = total
-    job.mapping = guess_mapping(kind, headers)
-    job.save()
-    return job
-
-
-def read_table(path):
-    """(headers, iterator of (row number, values), encoding) of an .xlsx or .csv file."""
-    if path.suffix == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - gb18030 decodes any byte sequence GBK tools write
-            raise ImportFileError("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV。")
-        if "\x00" in text:
-            raise ImportFileError("文件内容不是文本（可能是改了扩展名的 Excel 文件）。")
-        reader = csv.reader(io.StringIO(text))
-        headers = next(reader, None)
-        if not headers or not any(h.strip() for h in headers):
-            raise ImportFileError("文件是空的：第 1 行应为表头。")
-        body = ((n, row) for n, row in enumerate(reader, start=2) if any(c.strip() for c in row))
-        return headers, body, "GBK/GB18030" if encoding == "gb18030" else "UTF-8"
-    try:
-        sheet = xlsx.Sheet(path)
-    except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise ImportFileError("无法读取该文件：不是有效的 Excel（.xlsx）文件。") from exc
-    rows = sheet.rows()
-    headers = next(rows, None)
-    if not headers or not any(h not in (None, "") for h in headers):
-        sheet.close()
-        raise ImportFileError("文件是空的：第 1 行应为表头。")
-
-    def body():
-        try:
-            for n, r in enumerate(rows, start=2):
-                if any(v not in (None, "") for v in r):
-                    yield n, r
-        finally:
-            sheet.close()
-
-    return list(headers), _Rows(body(), sheet.max_row, sheet.path), "xlsx"
-
-
-def _count_row_elements(path, sheet_path):
-    """How many <row> elements the sheet's XML holds, counted in the raw bytes (a tenth
-    of a second for 100,000 rows, where parsing them takes seconds): an estimate for the
-    progress bar of a sheet that states no dimension. Empty rows count too."""
-    import zipfile
-
-    if not sheet_path:
-        return 0
-    count, tail = 0, b""
-    with zipfile.ZipFile(path) as archive, archive.open(sheet_path.lstrip("/")) as sheet:
-        while block := sheet.read(1 << 20):
-            data = tail + block
-            count += data.count(b"<row ") + data.count(b"<row>")
-            tail = data[-5:]
-            count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again next time
-    return count + tail.count(b"<row ") + tail.count(b"<row>")
-
-
-class _Rows:
-    """Data rows of a sheet, carrying the sheet's stated row count and its place in the
-    archive."""
-
-    def __init__(self, rows, max_row, sheet_path=None):
-        self.rows, self.max_row, self.sheet_path = rows, max_row, sheet_path
-
-    def __iter__(self):
-        return self.rows
+    return imports.store_job(upload, job, columns_for(kind))
 
 
 # --- Parsing one row --------------------------------------------------------------------
@@ -258,23 +140,9 @@ def _columns(mapping):
 
 def parse_row(values, columns, lookups):
     """(cleaned dict, [(column label, reason)]); ``columns`` as ``_columns`` gives them."""
-    cleaned, errors = {}, []
-    width = len(values)
-    for i, key, label, required in columns:
-        raw = values[i] if i < width else None
-        if isinstance(raw, str):
-            raw = raw.strip()
-        if raw is None or raw == "":
-            if required:
-                errors.append((label, f"“{label}”不能为空"))
-            continue
-        try:
-            cleaned[key] = _PARSERS[key](raw, str(raw), lookups)
-        except ValueError as exc:
-            errors.append((label, str(exc)))
-        except Exception as exc:  # a stdnum/Django ValidationError carries its Chinese text
-            errors.append((label, "；".join(getattr(exc, "messages", [str(exc)]))))
-    return cleaned, errors
+    return imports.parse_cells(
+        values, columns, lambda key, raw: _PARSERS[key](raw, str(raw), lookups)
+    )
 
 
 def _parse_founded_on(raw, text, lookups):

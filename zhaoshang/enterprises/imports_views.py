@@ -1,19 +1,20 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from zhaoshang.common import queue
 from zhaoshang.common.forms import StyledFormMixin
 from zhaoshang.common.imports import ImportFileError, fail_interrupted
+from zhaoshang.common.views import mapping_context, mapping_from_post, reload_whole_page
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 
 from . import importing, queries, services
 from .models import ImportJob, RankingKind
 
-IMPORT = "enterprises.import_enterprise"
+IMPORT = roles.IMPORT_ENTERPRISES
 
 
 class UploadForm(StyledFormMixin, forms.Form):
@@ -62,11 +63,7 @@ def import_detail(request, pk):
     columns = importing.columns_for(job.kind)
     action = request.POST.get("action")
     if request.method == "POST" and action == "check":
-        mapping = {}
-        for index in range(len(job.headers)):
-            key = request.POST.get(f"col{index}", "")
-            if key in columns and key not in mapping.values():
-                mapping[str(index)] = key
+        mapping = mapping_from_post(request.POST, job.headers, columns)
         try:
             services.import_check_start(
                 actor=request.user,
@@ -106,16 +103,12 @@ def import_detail(request, pk):
     context = {
         "job": job,
         "progress": importing.progress(job),
-        "columns": [(k, v[0], v[2]) for k, v in columns.items()],
-        "header_rows": [(i, h, job.mapping.get(str(i), "")) for i, h in enumerate(job.headers)],
+        **mapping_context(job, columns),
         "running": job.state in (ImportJob.State.CHECKING, ImportJob.State.IMPORTING),
         "now": timezone.now(),
     }
     if request.htmx and request.GET.get("poll"):
         if not context["running"]:
-            # Finished: reload the whole page to show the report.
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
+            return reload_whole_page()
         return render(request, "enterprises/import_detail.html#status", context)
     return render(request, "enterprises/import_detail.html", context)

@@ -17,6 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from zhaoshang.org import roles
 from zhaoshang.org.models import DataScope, Department
 from zhaoshang.org.scoping import user_scope
 
@@ -73,9 +74,7 @@ class SearchTooShort(ValueError):
 
 def library(user):
     """The live enterprises a promotion user may read (base facts are shared)."""
-    if user_scope(user) == DataScope.NONE or not user.has_perm(
-        "enterprises.view_enterprise_library"
-    ):
+    if user_scope(user) == DataScope.NONE or not user.has_perm(roles.VIEW_ENTERPRISES):
         return Enterprise.objects.none()
     return Enterprise.objects.live()
 

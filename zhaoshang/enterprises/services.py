@@ -12,6 +12,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record, diff, snapshot
+from zhaoshang.common.errors import Conflict
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_update
 
@@ -68,8 +69,16 @@ class Candidate:
     score: int
 
 
-class DuplicateFound(ValidationError):
+class DuplicateFound(Conflict, ValidationError):
     """Likely duplicates exist; the user must look and decide before saving."""
+
+    def api_extra(self):
+        return {
+            "candidates": [
+                {"id": c.enterprise.pk, "name": c.enterprise.name, "reason": c.reason}
+                for c in self.candidates
+            ]
+        }
 
     def __init__(self, candidates):
         self.candidates = candidates

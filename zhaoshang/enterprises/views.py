@@ -10,18 +10,19 @@ from django.views.decorators.http import require_POST
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common import exports
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.models import EconomicArea, KeyIndustry
 
 from . import queries, services
 from .forms import ContactForm, EnterpriseForm, FormerNameForm, RankingForm, amount_text
 from .models import Ownership, RankingKind, Status, Tag
 
-VIEW = "enterprises.view_enterprise_library"
+VIEW = roles.VIEW_ENTERPRISES
 PROMOTING_UNITS = ["office", "department", "street", "zone"]
-MANAGE = "enterprises.manage_enterprise"
+MANAGE = roles.MANAGE_ENTERPRISES
 FILTERS = (
     "q",
     "industry",
@@ -251,7 +252,7 @@ def enterprise_detail(request, pk):
         "ranking_form": RankingForm(),
         "former_form": FormerNameForm(),
         "duplicates": services.find_duplicates(enterprise.name, exclude=enterprise.pk)[:5]
-        if request.user.has_perm("enterprises.merge_enterprise")
+        if request.user.has_perm(roles.MERGE_ENTERPRISES)
         else [],
     }
     return render(request, "enterprises/enterprise_detail.html", context)
@@ -260,7 +261,7 @@ def enterprise_detail(request, pk):
 def _projects_of(user, enterprise):
     from zhaoshang.pipeline.models import Project
 
-    if not user.has_perm("pipeline.view_pipeline"):
+    if not user.has_perm(roles.VIEW_PIPELINE):
         return []
     return list(
         Project.objects.for_user(user)
@@ -377,7 +378,7 @@ def former_name_add(request, pk):
     )
 
 
-@require("enterprises.merge_enterprise")
+@require(roles.MERGE_ENTERPRISES)
 def merge(request, pk, other):
     """Side by side, then merge ``other`` into ``pk``."""
     survivor, duplicate = _get(request, pk), _get(request, other)

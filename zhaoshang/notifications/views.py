@@ -4,14 +4,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common.redirects import is_local_url
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.views import form_errors_to
 
 from . import queries, services
 from .forms import WebhookForm
 from .models import WebhookDelivery
 
-MANAGE_WEBHOOK = "notifications.manage_webhook"
+MANAGE_WEBHOOK = roles.MANAGE_WEBHOOK
 
 
 @require()

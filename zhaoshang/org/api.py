@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 
 from . import queries
@@ -42,12 +43,12 @@ def me(request):
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="单位列表（按数据范围）")
-@require("org.view_department")
+@require(roles.VIEW_DEPARTMENT)
 def departments(request):
     return list(queries.departments_for(request.user))
 
 
 @router.get("/departments/{department_id}", response=DepartmentOut, summary="单位详情")
-@require("org.view_department")
+@require(roles.VIEW_DEPARTMENT)
 def department(request, department_id: int):
     return get_object_or_404(queries.departments_for(request.user), pk=department_id)

@@ -100,14 +100,6 @@ class TokenForm(StyledFormMixin, forms.Form):
 
 
 class DepartmentForm(VersionedForm):
-    webhook_url = forms.URLField(
-        label="群机器人地址",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        help_text="企业微信或钉钉群机器人的 Webhook 地址，用于推送通知（可不填）。",
-    )
-
     class Meta:
         model = Department
         fields = [
@@ -118,7 +110,6 @@ class DepartmentForm(VersionedForm):
             "code",
             "sort_order",
             "phone",
-            "webhook_url",
             "is_active",
         ]
 

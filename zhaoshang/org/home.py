@@ -6,6 +6,8 @@ A later module adds its card with one ``@card(...)`` function here or in its own
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from zhaoshang.org import roles
+
 CARDS = []
 
 
@@ -47,7 +49,7 @@ def my_unit(user):
     }
 
 
-@card("org.view_department", order=10)
+@card(roles.VIEW_DEPARTMENT, order=10)
 def units_by_kind(user):
     from .models import Department
 
@@ -65,7 +67,7 @@ def units_by_kind(user):
     return {"title": "可见单位", "lines": lines, "link": ("org:department_list", "查看单位")}
 
 
-@card("org.manage_user", order=20)
+@card(roles.MANAGE_USER, order=20)
 def accounts(user):
     from .models import User
 
@@ -86,7 +88,7 @@ def accounts(user):
     }
 
 
-@card("org.unlock_user", order=30)
+@card(roles.UNLOCK_USER, order=30)
 def security(user):
     from axes.models import AccessAttempt
 
@@ -111,7 +113,7 @@ def security(user):
     }
 
 
-@card("audit.view_audit_log", order=40)
+@card(roles.VIEW_AUDIT_LOG, order=40)
 def audit_today(user):
     from zhaoshang.audit.models import AuditEvent
 

@@ -1,26 +1,7 @@
 from django.contrib.auth.models import AbstractUser, Permission, UserManager
 from django.db import models
-from django.utils import timezone
 
-from .scoping import ScopedQuerySet
-
-
-class DataScope(models.TextChoices):
-    # Ordered from widest to narrowest; a user with several roles gets the widest.
-    ALL = "all", "全部数据"
-    UNIT_AND_BELOW = "unit_and_below", "本单位及下级单位"
-    UNIT = "unit", "本单位"
-    OWN = "own", "本人记录"
-    NONE = "none", "无业务数据"
-
-
-SCOPE_ORDER = [
-    DataScope.ALL,
-    DataScope.UNIT_AND_BELOW,
-    DataScope.UNIT,
-    DataScope.OWN,
-    DataScope.NONE,
-]
+from .scoping import SCOPE_ORDER, DataScope, ScopedQuerySet  # noqa: F401 - named here too
 
 
 class Versioned(models.Model):
@@ -69,7 +50,6 @@ class Department(Versioned):
     code = models.CharField("单位编码", max_length=30, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=100)
     phone = models.CharField("联系电话", max_length=40, blank=True)
-    webhook_url = models.URLField("群机器人地址", blank=True, max_length=500)
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -162,14 +142,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return f"{self.full_name}（{self.username}）" if self.full_name else self.username
-
-    def password_expired(self, now=None):
-        from . import policy
-
-        max_age = policy.current()["password_max_age_days"]
-        if self.password_changed_at is None:
-            return True
-        return (now or timezone.now()) - self.password_changed_at > timezone.timedelta(days=max_age)
 
 
 class Grant(models.Model):

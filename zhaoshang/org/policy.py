@@ -5,6 +5,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
+
+from .models import SecurityPolicy
 
 CACHE_KEY = "zs:security-policy"
 
@@ -36,14 +39,21 @@ def current():
     """The effective policy as a dict (cached; the policy service clears the cache)."""
     value = cache.get(CACHE_KEY)
     if value is None:
-        from .models import SecurityPolicy
-
         value = defaults()
         row = SecurityPolicy.objects.values(*BOUNDS, *TEXTS).first()
         if row:
             value.update(row)
         cache.set(CACHE_KEY, value, 60)
     return value
+
+
+def password_expired(user, now=None):
+    """Whether ``user``'s password is past the policy's maximum age (or was never set by
+    the user)."""
+    max_age = current()["password_max_age_days"]
+    if user.password_changed_at is None:
+        return True
+    return (now or timezone.now()) - user.password_changed_at > timedelta(days=max_age)
 
 
 def clear_cache():

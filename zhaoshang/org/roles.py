@@ -1,12 +1,25 @@
 """The built-in roles: code, name, kind, data scope and permissions.
 
 Synced into the Role table after every migrate (``sync_builtin_roles``). A later module
-gives a role a new permission by adding one string to the role's list below.
+gives a role a new permission by naming it once below (a constant) and adding that constant
+to the role's list.
 Custom roles are made by the security administrator on the roles page.
 """
 
 from dataclasses import dataclass, field
 
+# Every permission the code checks is named here once; views, services, the API, the
+# navigation and the home cards import these constants (a guard test refuses a
+# permission string written anywhere else).
+VIEW_DEPARTMENT = "org.view_department"
+MANAGE_DEPARTMENT = "org.manage_department"
+VIEW_USER = "org.view_user"
+MANAGE_USER = "org.manage_user"
+MANAGE_ROLE = "org.manage_role"
+UNLOCK_USER = "org.unlock_user"
+MANAGE_POLICY = "org.manage_policy"
+MANAGE_APIKEY = "api.manage_apikey"  # API keys are accounts of other systems
+VIEW_AUDIT_LOG = "audit.view_audit_log"
 VIEW_REFERENCE = "reference.view_reference"
 MANAGE_REFERENCE = "reference.manage_reference"
 # The working calendar: the office and the system administrator enter each year's notice.
@@ -43,7 +56,7 @@ PAY_INCENTIVE = "agreements.pay_incentive"
 AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
 
 # What every promotion user may read.
-PROMOTION_READ = [VIEW_REFERENCE, "org.view_department", VIEW_ENTERPRISES, VIEW_PIPELINE]
+PROMOTION_READ = [VIEW_REFERENCE, VIEW_DEPARTMENT, VIEW_ENTERPRISES, VIEW_PIPELINE]
 # What a unit that promotes (department, street, zone) may do with enterprises.
 PROMOTION_WORK = [MANAGE_ENTERPRISES, IMPORT_ENTERPRISES, MANAGE_PIPELINE]
 
@@ -160,13 +173,13 @@ BUILTIN_ROLES = [
         "system_admin",
         "all",
         [
-            "org.view_department",
-            "org.manage_department",
-            "org.view_user",
-            "org.manage_user",
+            VIEW_DEPARTMENT,
+            MANAGE_DEPARTMENT,
+            VIEW_USER,
+            MANAGE_USER,
             # Reminded each November to enter next year's holiday notice (reference.tasks).
             MANAGE_CALENDAR,
-            "api.manage_apikey",  # API keys are accounts of other systems
+            MANAGE_APIKEY,
         ],
         "管理账号、单位与接口密钥；不能查阅审计日志、不能调整安全策略与授权",
     ),
@@ -176,11 +189,11 @@ BUILTIN_ROLES = [
         "security_admin",
         "all",
         [
-            "org.view_department",
-            "org.view_user",
-            "org.manage_role",
-            "org.unlock_user",
-            "org.manage_policy",
+            VIEW_DEPARTMENT,
+            VIEW_USER,
+            MANAGE_ROLE,
+            UNLOCK_USER,
+            MANAGE_POLICY,
         ],
         "管理安全策略、角色与授权，解除账号锁定",
     ),
@@ -189,7 +202,7 @@ BUILTIN_ROLES = [
         "审计管理员",
         "audit_admin",
         "none",
-        ["audit.view_audit_log"],
+        [VIEW_AUDIT_LOG],
         "只读审计日志与登录日志",
     ),
 ]

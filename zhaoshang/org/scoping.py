@@ -9,8 +9,27 @@ to) names both paths in ``scope_unit_field``; either unit reads it. A read about
 only ("pushes to my units") passes ``unit_field`` for that call.
 """
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
+
+
+class DataScope(models.TextChoices):
+    # Ordered from widest to narrowest; a user with several roles gets the widest.
+    ALL = "all", "全部数据"
+    UNIT_AND_BELOW = "unit_and_below", "本单位及下级单位"
+    UNIT = "unit", "本单位"
+    OWN = "own", "本人记录"
+    NONE = "none", "无业务数据"
+
+
+SCOPE_ORDER = [
+    DataScope.ALL,
+    DataScope.UNIT_AND_BELOW,
+    DataScope.UNIT,
+    DataScope.OWN,
+    DataScope.NONE,
+]
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -29,8 +48,8 @@ def load_authorisation(user):
     for them, often several times, and the login gate checks the last on every request).
 
     Nothing is kept beyond the request: a grant or revocation counts from the next one."""
-    from .models import SCOPE_ORDER, DataScope, Role
-
+    # The model by name: this module sits below org.models, which imports it.
+    Role = apps.get_model("org", "Role")
     scopes, kinds, perms = set(), set(), set()
     for scope, kind, app_label, codename in (
         Role.objects.filter(grants__user=user)
@@ -64,8 +83,6 @@ def authorise_as_role(user, role):
 
 def user_scope(user):
     """The widest data scope among the user's roles (cached on the user object)."""
-    from .models import DataScope
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return DataScope.NONE
     if getattr(user, "_zs_scope", None) is None:
@@ -76,8 +93,6 @@ def user_scope(user):
 def for_user(queryset, user, *, unit_field=None):
     """``queryset`` narrowed to what ``user`` may read. ``unit_field``: the path (or
     paths) to the owning unit for this read, instead of the queryset's own."""
-    from .models import DataScope
-
     scope = user_scope(user)
     if scope == DataScope.ALL:
         return queryset

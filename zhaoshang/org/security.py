@@ -2,6 +2,7 @@
 
 from django_otp import devices_for_user
 
+from . import policy
 from .scoping import load_authorisation
 
 
@@ -23,7 +24,7 @@ def gate_still_applies(user):
     role and have not verified a TOTP code in this session. Reads nothing the request
     does not load anyway (the user row; the session's OTP device, which django-otp's
     middleware loads; the roles, read with the permissions)."""
-    if user.must_change_password or user.password_expired():
+    if user.must_change_password or policy.password_expired(user):
         return True
     return holds_admin_role(user) and not user.is_verified()
 
@@ -36,7 +37,7 @@ def gate_for(request):
         return "org:otp_verify", "请输入动态口令完成登录。"
     if user.must_change_password:
         return "org:password_change", "首次登录或密码已被重置，请先修改密码。"
-    if user.password_expired():
+    if policy.password_expired(user):
         return "org:password_change", "密码已超过有效期，请修改密码后继续使用。"
     if not device and holds_admin_role(user):
         return "org:otp_setup", "管理员账号须绑定动态口令（双因素认证）后才能使用。"

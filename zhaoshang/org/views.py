@@ -16,6 +16,8 @@ from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common import exports
 from zhaoshang.common.redirects import safe_next
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 
 from . import home, policy, queries, services
 from .access import paginate, require
@@ -33,15 +35,6 @@ from .forms import (
 )
 from .middleware import GATE_OK
 from .models import Department, Role, SecurityPolicy, User
-
-
-def form_errors_to(form, exc):
-    """Put a service's ValidationError on the form, at its field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- Signing in and out -----------------------------------------------------------------
@@ -190,7 +183,7 @@ def department_table(user, params):
     )
 
 
-@require("org.view_department")
+@require(roles.VIEW_DEPARTMENT)
 def department_list(request):
     q, kind = request.GET.get("q", "").strip(), request.GET.get("kind", "")
     units = queries.department_tree(request.user, q, kind)
@@ -200,7 +193,7 @@ def department_list(request):
     return render(request, "org/department_list.html", context)
 
 
-@require("org.manage_department")
+@require(roles.MANAGE_DEPARTMENT)
 def department_edit(request, pk=None):
     department = get_object_or_404(queries.departments_for(request.user), pk=pk) if pk else None
     form = DepartmentForm(request.POST or None, instance=department)
@@ -278,7 +271,7 @@ def user_table(user, params):
     )
 
 
-@require("org.view_user")
+@require(roles.VIEW_USER)
 def user_list(request):
     filters = _user_filters(request.GET)
     users = queries.users_for(request.user, **filters)
@@ -295,7 +288,7 @@ def user_list(request):
     return render(request, template, context)
 
 
-@require("org.manage_user")
+@require(roles.MANAGE_USER)
 def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -312,7 +305,7 @@ def user_create(request):
     return render(request, "org/user_form.html", {"form": form})
 
 
-@require("org.view_user")
+@require(roles.VIEW_USER)
 def user_detail(request, pk):
     subject = get_object_or_404(queries.users_for(request.user), pk=pk)
     locked = bool(queries.locked_accounts(username=subject.username))
@@ -328,7 +321,7 @@ def user_detail(request, pk):
     )
 
 
-@require("org.manage_user")
+@require(roles.MANAGE_USER)
 def user_edit(request, pk):
     subject = get_object_or_404(queries.users_for(request.user), pk=pk)
     form = UserForm(request.POST or None, instance=subject)
@@ -348,7 +341,7 @@ def user_edit(request, pk):
     return render(request, "org/user_form.html", {"form": form, "subject": subject})
 
 
-@require("org.manage_user")
+@require(roles.MANAGE_USER)
 def user_reset_password(request, pk):
     subject = get_object_or_404(queries.users_for(request.user), pk=pk)
     form = ResetPasswordForm(request.POST or None)
@@ -395,7 +388,7 @@ def role_table(user, params):
     )
 
 
-@require("org.view_user")
+@require(roles.VIEW_USER)
 def role_list(request):
     roles = queries.roles_with_counts()
     if request.GET.get("export") == "xlsx":
@@ -430,7 +423,7 @@ def grant_table(user, params):
     )
 
 
-@require("org.view_user")
+@require(roles.VIEW_USER)
 def grant_list(request):
     """Who holds which role: the security administrator's review list (授权清单)."""
     grants = queries.grants_for(
@@ -447,7 +440,7 @@ def grant_list(request):
     return render(request, "org/grant_list.html", context)
 
 
-@require("org.manage_role")
+@require(roles.MANAGE_ROLE)
 def role_edit(request, pk=None):
     role = get_object_or_404(Role, pk=pk) if pk else None
     if role is not None and role.is_builtin:
@@ -470,7 +463,7 @@ def role_edit(request, pk=None):
     return render(request, "org/role_form.html", {"form": form, "role": role})
 
 
-@require("org.manage_role")
+@require(roles.MANAGE_ROLE)
 @require_POST
 def grant_add(request, pk):
     subject = get_object_or_404(queries.users_for(request.user), pk=pk)
@@ -487,7 +480,7 @@ def grant_add(request, pk):
     return redirect("org:user_detail", pk=subject.pk)
 
 
-@require("org.manage_role")
+@require(roles.MANAGE_ROLE)
 @require_POST
 def grant_remove(request, pk, role_pk):
     subject = get_object_or_404(queries.users_for(request.user), pk=pk)
@@ -497,7 +490,7 @@ def grant_remove(request, pk, role_pk):
     return redirect("org:user_detail", pk=subject.pk)
 
 
-@require("org.unlock_user")
+@require(roles.UNLOCK_USER)
 def locked_list(request):
     current = policy.current()
     context = {
@@ -510,7 +503,7 @@ def locked_list(request):
     return render(request, "org/locked_list.html", context)
 
 
-@require("org.unlock_user")
+@require(roles.UNLOCK_USER)
 @require_POST
 def unlock(request):
     username = request.POST.get("username", "").strip()
@@ -524,7 +517,7 @@ def unlock(request):
     return redirect("org:locked_list")
 
 
-@require("org.manage_policy")
+@require(roles.MANAGE_POLICY)
 def policy_edit(request):
     row = SecurityPolicy.objects.first() or SecurityPolicy(**policy.defaults())
     form = PolicyForm(request.POST or None, instance=row)

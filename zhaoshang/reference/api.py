@@ -4,13 +4,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from zhaoshang.api.params import RecordId
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 
 from . import queries
 from .models import Industry, KeyIndustry
 
 router = Router(tags=["基础数据"])
-VIEW = "reference.view_reference"
+VIEW = roles.VIEW_REFERENCE
 
 
 class IndustryOut(Schema):

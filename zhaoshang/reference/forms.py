@@ -74,10 +74,6 @@ class CarrierForm(VersionedForm):
         help_texts = {"total_area": "楼宇、园区以平方米计，土地以亩计", "idle_reserve": "仅土地"}
 
 
-class ImportUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
-
-
 class CalendarDayForm(StyledFormMixin, forms.Form):
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label="类型", choices=CalendarDay.Kind.choices)

@@ -3,13 +3,14 @@ a user whose unit owns key industries, the industries it answers for (管行业�
 
 from decimal import Decimal
 
+from zhaoshang.org import roles
 from zhaoshang.org.home import card
 
 from . import queries
 from .models import Carrier, KeyIndustry
 
 
-@card("reference.view_reference", order=50)
+@card(roles.VIEW_REFERENCE, order=50)
 def carriers(user):
     labels = dict(Carrier.Kind.choices)
     lines, vacant = [], {"平方米": Decimal(0), "亩": Decimal(0)}

@@ -6,11 +6,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from zhaoshang.audit.models import AuditEvent
-from zhaoshang.audit.services import audit_record
-from zhaoshang.common.imports import Column, RowError, commit_claim, dry_run
+from zhaoshang.common.imports import Column, RowError, commit_once, commit_plan, dry_run
 
 from . import services
 from .models import CalendarDay, Carrier, KeyIndustry, Zone
@@ -141,36 +138,28 @@ def carrier_dry_run(token):
 
 
 def carrier_import_commit(token, *, actor):
-    """Commit the file once: a second click while it runs, or after, is refused with an
-    ImportFileError (``common.imports.commit_claim``)."""
-    with commit_claim(token) as claim:
-        result, counts = _carrier_import_commit(token, actor=actor)
-        claim.committed = counts is not None
-    return result, counts
+    """Apply the file once, all rows or none (``common.imports.commit_plan``)."""
 
-
-@transaction.atomic
-def _carrier_import_commit(token, *, actor):
-    """Apply the file; refuses (changing nothing) when any row is rejected."""
-    result, plan = carrier_dry_run(token)
-    if not result.ok:
-        return result, None
-    counts = {"create": 0, "update": 0, "unchanged": 0}
-    for _, action, data, existing in plan:
-        counts[action] += 1
+    def save(entry):
+        _, action, data, existing = entry
         if action == "create":
             services.carrier_create(actor=actor, data=data, detail="Excel 导入")
         elif action == "update":
             services.carrier_update(
                 actor=actor, carrier=existing, data=data, version=existing.version
             )
-    audit_record(
-        AuditEvent.Action.IMPORT,
-        actor=actor,
-        object_type="reference.carrier",
-        detail=f"导入载体：新增 {counts['create']}，更新 {counts['update']}，未变 {counts['unchanged']}",
+        return action
+
+    return commit_once(
+        token,
+        lambda: commit_plan(
+            lambda: carrier_dry_run(token),
+            save,
+            actor=actor,
+            object_type="reference.carrier",
+            what="载体",
+        ),
     )
-    return result, counts
 
 
 # --- The working calendar: a year's State Council notice from a small .xlsx -------------
@@ -248,18 +237,15 @@ def calendar_dry_run(token):
     return result, plan
 
 
-@transaction.atomic
 def calendar_import_commit(token, *, actor, notice):
     """Enter the file's days under ``notice``; changes nothing when any row is rejected.
     A date already entered is updated in place, so importing the same file twice never
     duplicates."""
     if not (notice or "").strip():
         raise ValidationError({"notice": "请填写依据的通知名称或文号。"})
-    result, plan = calendar_dry_run(token)
-    if not result.ok:
-        return result, None
-    counts = {"create": 0, "update": 0, "unchanged": 0}
-    for _, _, row, _ in plan:
+
+    def save(entry):
+        _, _, row, _ = entry
         _, action = services.calendar_day_set(
             actor=actor,
             date=row["date"],
@@ -268,15 +254,16 @@ def calendar_import_commit(token, *, actor, notice):
             notice=notice,
             detail="Excel 导入",
         )
-        counts[action] += 1
-    years = sorted({row["date"].year for _, _, row, _ in plan})
-    audit_record(
-        AuditEvent.Action.IMPORT,
+        return action
+
+    def what(plan):
+        years = sorted({row["date"].year for _, _, row, _ in plan})
+        return f"工作日历（{'、'.join(map(str, years))} 年，{notice.strip()}）"
+
+    return commit_plan(
+        lambda: calendar_dry_run(token),
+        save,
         actor=actor,
         object_type="reference.calendarday",
-        detail=(
-            f"导入工作日历（{'、'.join(map(str, years))} 年，{notice.strip()}）："
-            f"新增 {counts['create']}，更新 {counts['update']}，未变 {counts['unchanged']}"
-        ),
+        what=what,
     )
-    return result, counts

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from zhaoshang.common import formats
 from zhaoshang.org.models import Versioned
 
 
@@ -252,4 +253,4 @@ class CalendarDay(models.Model):
         permissions = [("manage_calendar", "维护工作日历")]
 
     def __str__(self):
-        return f"{self.date:%Y年%-m月%-d日} {self.get_kind_display()}"
+        return f"{formats.cn_date(self.date)} {self.get_kind_display()}"

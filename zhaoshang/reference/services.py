@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from zhaoshang.common import formats
 from zhaoshang.common.records import record_create, record_delete, record_update
 
 from . import calendar
@@ -52,7 +53,7 @@ def calendar_day_problems(*, date, kind, notice):
         problems.append(
             (
                 "kind",
-                f"{date:%Y年%-m月%-d日}是星期{WEEKDAYS[date.weekday()]}，本就是工作日；"
+                f"{formats.cn_date(date)}是星期{WEEKDAYS[date.weekday()]}，本就是工作日；"
                 "调休上班只能录入星期六或星期日。",
             )
         )

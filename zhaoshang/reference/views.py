@@ -9,16 +9,15 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports
 from zhaoshang.common import imports as import_files
+from zhaoshang.common.views import form_errors_to, token_import_page
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.roles import MANAGE_CALENDAR, MANAGE_REFERENCE, VIEW_REFERENCE
-from zhaoshang.org.views import form_errors_to
 
 from . import calendar, queries, services
 from .forms import (
     CalendarDayForm,
     CalendarImportForm,
     CarrierForm,
-    ImportUploadForm,
     KeyIndustryForm,
     ZoneForm,
 )
@@ -298,26 +297,17 @@ def carrier_edit(request, pk=None):
 @require(MANAGE)
 def carrier_import(request):
     """Upload → dry run (every rejected row with row, column, reason) → commit."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": COLUMNS}
-    try:
-        if request.method == "POST" and request.POST.get("token"):
-            token = request.POST["token"]
-            result, counts = carrier_import_commit(token, actor=request.user)
-            if counts is not None:
-                messages.success(
-                    request,
-                    f"导入完成：新增 {counts['create']} 个，更新 {counts['update']} 个，未变化 {counts['unchanged']} 个。",
-                )
-                return redirect("reference:carrier_list")
-            context.update(result=result, token=token)
-        elif request.method == "POST" and form.is_valid():
-            token = import_files.store_upload(form.cleaned_data["file"])
-            result, plan = carrier_dry_run(token)
-            context.update(result=result, plan=plan, token=token)
-    except import_files.ImportFileError as exc:
-        form.add_error(None, str(exc))
-    return render(request, "reference/carrier_import.html", context)
+    return token_import_page(
+        request,
+        columns=COLUMNS,
+        dry_run=carrier_dry_run,
+        commit=carrier_import_commit,
+        template="reference/carrier_import.html",
+        done=lambda c: (
+            f"导入完成：新增 {c['create']} 个，更新 {c['update']} 个，未变化 {c['unchanged']} 个。"
+        ),
+        done_url="reference:carrier_list",
+    )
 
 
 # --- The working calendar ------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The monthly report as .xlsx (one sheet per table, set up to print) and as .docx (the
 way an office writes a 统计月报). Both render the same data as the page."""
 
-import datetime as dt
 from decimal import Decimal
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -16,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from zhaoshang.common.excel import as_text
+from zhaoshang.common import formats
+from zhaoshang.common.excel import AMOUNT_FORMAT, as_text
 from zhaoshang.org.queries import report_issuer
 
 # The by-unit table shows these (the page and the Word report; Excel has them all).
@@ -27,28 +27,7 @@ UNIT_TABLE_CODES = [
     "funds_foreign",
     "landed_projects",
 ]
-KIND_UNIT = {"count": "个", "cny": "万元", "usd": "万美元"}
-
-
-def wan(value):
-    return (Decimal(str(value)) / 10000).quantize(Decimal("0.01"))
-
-
-def shown(value, kind):
-    """A figure as the tables write it: counts as integers, amounts in 万."""
-    if value is None or value == "":
-        return "—"
-    return int(Decimal(str(value))) if kind == "count" else wan(value)
-
-
-def pct(value):
-    return "—" if value is None else f"{value}%"
-
-
-def cn_date(value):
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return f"{value.year}年{value.month}月{value.day}日"
+KIND_UNIT = formats.KIND_UNIT
 
 
 def tables(data, full=False):
@@ -74,14 +53,14 @@ def tables(data, full=False):
                 [
                     i["label"],
                     KIND_UNIT[i["kind"]],
-                    shown(i["month"], i["kind"]),
-                    shown(i["ytd"], i["kind"]),
-                    shown(i["target"], i["kind"]),
-                    pct(i["rate"]),
-                    shown(i["ly_ytd"], i["kind"]),
-                    pct(i["yoy"]),
-                    shown(i["prev"], i["kind"]),
-                    pct(i["mom"]),
+                    formats.figure(i["month"], i["kind"]),
+                    formats.figure(i["ytd"], i["kind"]),
+                    formats.figure(i["target"], i["kind"]),
+                    formats.percent(i["rate"]),
+                    formats.figure(i["ly_ytd"], i["kind"]),
+                    formats.percent(i["yoy"]),
+                    formats.figure(i["prev"], i["kind"]),
+                    formats.percent(i["mom"]),
                 ]
                 for i in ind
             ],
@@ -109,9 +88,9 @@ def tables(data, full=False):
                     x
                     for code in main
                     for x in (
-                        shown(u["cells"][code]["target"], kinds[code]),
-                        shown(u["cells"][code]["done"], kinds[code]),
-                        pct(u["cells"][code]["rate"]),
+                        formats.figure(u["cells"][code]["target"], kinds[code]),
+                        formats.figure(u["cells"][code]["done"], kinds[code]),
+                        formats.percent(u["cells"][code]["rate"]),
                     )
                 ]
                 for u in data["units"]
@@ -129,7 +108,13 @@ def tables(data, full=False):
                 title,
                 [head, "本月签约（个）", "本年累计签约（个）", "协议投资额（万元）", "占比"],
                 [
-                    [r["label"], r["month"], r["ytd"], wan(r["amount"]), pct(r["share"])]
+                    [
+                        r["label"],
+                        r["month"],
+                        r["ytd"],
+                        formats.wan(r["amount"]),
+                        formats.percent(r["share"]),
+                    ]
                     for r in data["breakdowns"][dim]
                 ],
             )
@@ -152,7 +137,7 @@ def tables(data, full=False):
                     p["name"],
                     p["unit"],
                     p["level"],
-                    wan(p["amount"]),
+                    formats.wan(p["amount"]),
                     p["stage"],
                     p["ledger"] or "本月无台账",
                     "；".join(p["problems"]) or "无",
@@ -179,8 +164,8 @@ def tables(data, full=False):
                     p["name"],
                     p["enterprise"],
                     p["unit"],
-                    cn_date(p["on"]),
-                    wan(p["amount"]),
+                    formats.cn_date(p["on"]),
+                    formats.wan(p["amount"]),
                     p["industry"] or "—",
                     p["stage"],
                 ]
@@ -205,9 +190,9 @@ def tables(data, full=False):
                     p["name"],
                     p["enterprise"],
                     p["unit"],
-                    cn_date(p["on"]),
+                    formats.cn_date(p["on"]),
                     p["credit_code"],
-                    wan(p["amount"]),
+                    formats.wan(p["amount"]),
                     p["stage"],
                 ]
                 for p in data["landed_this_month"]
@@ -233,7 +218,7 @@ def xlsx_bytes(data):
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     # Named once, given to each cell by name: a city's month fills thousands of rows,
     # and building a style per cell costs seconds.
-    for name, number_format in (("表格", "General"), ("金额", "#,##0.00")):
+    for name, number_format in (("表格", "General"), ("金额", AMOUNT_FORMAT)):
         wb.add_named_style(NamedStyle(name=name, border=border, number_format=number_format))
     used = set()
     for title, headers, rows in tables(data, full=True):
@@ -280,6 +265,11 @@ def _font(run, size, bold=False, name="仿宋_GB2312"):
     run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
 
 
+def _text(value):
+    """A cell of the Word tables: an amount with thousands separators, as printed."""
+    return formats.number(value) if isinstance(value, Decimal) else str(value)
+
+
 def _add_rows(table, rows, size=10, bold=False, name="仿宋_GB2312"):
     """Append ``rows`` to ``table`` as the XML python-docx would write cell by cell, built
     as one string: its own per-cell calls took 7 s for the 4,000 rows of a city's month."""
@@ -295,7 +285,7 @@ def _add_rows(table, rows, size=10, bold=False, name="仿宋_GB2312"):
     ]
     xml = "".join(
         "<w:tr>"
-        + "".join(cell.format(escape(str(v))) for cell, v in zip(cells, row, strict=True))
+        + "".join(cell.format(escape(_text(v))) for cell, v in zip(cells, row, strict=True))
         + "</w:tr>"
         for row in rows
     )
@@ -324,7 +314,7 @@ def docx_bytes(data, *, issued_on=None, version=None):
         _font(note.add_run(f"（第{version}版）"), 14)
     meta = doc.add_paragraph()
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(meta.add_run(f"{issuer}　　{cn_date(issued_on or data['computed_on'])}"), 14)
+    _font(meta.add_run(f"{issuer}　　{formats.cn_date(issued_on or data['computed_on'])}"), 14)
     heading = doc.add_paragraph()
     _font(heading.add_run("总体情况"), 16, bold=True, name="黑体")
     body = doc.add_paragraph()

@@ -1,20 +1,21 @@
 """Home-page cards: the district's year so far (leaders, office) and the unit's own
 progress against its targets (departments)."""
 
+from zhaoshang.common import formats
+from zhaoshang.org import roles
 from zhaoshang.org.home import card
 
 
-@card("reports.view_report", order=40)
+@card(roles.VIEW_REPORT, order=40)
 def district_year(user):
     from . import queries
 
     d = queries.district_dashboard()
     rows = {r["code"]: r for r in d["progress"]}
-    from .exports import wan
 
     def line(code, unit):
         r = rows[code]
-        value = r["done"] if unit == "个" else wan(r["done"])
+        value = r["done"] if unit == "个" else formats.wan_number(r["done"])
         rate = f"（完成 {r['rate']}%）" if r["rate"] is not None else ""
         return (r["label"], f"{value} {unit}{rate}")
 
@@ -30,7 +31,7 @@ def district_year(user):
     }
 
 
-@card("reports.view_unit_dashboard", order=41)
+@card(roles.VIEW_UNIT_DASHBOARD, order=41)
 def unit_year(user):
     from . import queries
 

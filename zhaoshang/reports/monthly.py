@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zhaoshang.assessment.models import INDICATORS
 from zhaoshang.assessment.queries import assessed_units, targets_by_unit
+from zhaoshang.common import formats
 from zhaoshang.org.models import Department
 from zhaoshang.org.queries import district_name, report_issuer
 from zhaoshang.pipeline.models import LedgerEntry, MajorLevel, Method, Project, Stage
@@ -433,11 +434,6 @@ def major_projects(year, month, names=None):
     ]
 
 
-def wan(amount):
-    """Yuan (or dollars) to 万 with two decimals, as reports write amounts."""
-    return (Decimal(amount) / 10000).quantize(CENT)
-
-
 def _trend(value, word_up="增长", word_down="下降"):
     if value is None:
         return "上年同期无可比数据"
@@ -459,17 +455,17 @@ def summary(report):
     sentences = [
         f"{span}，全区新签约项目{ind['signed_projects']['ytd']}个，"
         f"{_trend(ind['signed_projects']['yoy'])}{rate('signed_projects')}；"
-        f"协议投资额{wan(ind['agreed_investment']['ytd'])}万元，"
+        f"协议投资额{formats.wan_text(ind['agreed_investment']['ytd'])}，"
         f"{_trend(ind['agreed_investment']['yoy'])}{rate('agreed_investment')}。",
-        f"到位资金方面，内资到位{wan(ind['funds_domestic']['ytd'])}万元，"
-        f"外资到位{wan(ind['funds_foreign']['ytd'])}万元，"
-        f"实际利用外资{wan(ind['foreign_investment_usd']['ytd'])}万美元。",
+        f"到位资金方面，内资到位{formats.wan_text(ind['funds_domestic']['ytd'])}，"
+        f"外资到位{formats.wan_text(ind['funds_foreign']['ytd'])}，"
+        f"实际利用外资{formats.wan_text(ind['foreign_investment_usd']['ytd'], '万美元')}。",
         f"新签约项目中，重大项目{ind['major_projects']['ytd']}个，"
         f"500强企业项目{ind['head_enterprise_projects']['ytd']}个，"
         f"战略性新兴产业项目{ind['emerging_projects']['ytd']}个；"
         f"新落地项目{ind['landed_projects']['ytd']}个。",
         f"{month}月当月新签约项目{ind['signed_projects']['month']}个，"
-        f"协议投资额{wan(ind['agreed_investment']['month'])}万元；"
+        f"协议投资额{formats.wan_text(ind['agreed_investment']['month'])}；"
         f"新落地项目{ind['landed_projects']['month']}个。",
     ]
     if report["units"]:

@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports as common_exports
+from zhaoshang.common import formats
 from zhaoshang.common.excel import XLSX
 from zhaoshang.common.replica import reads_replica
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 
 from . import exports, queries, services
@@ -14,7 +16,7 @@ from .models import ExchangeRate, IssuedReport
 from .monthly import PERIOD_LABELS, monthly_report
 
 VIEW, VIEW_ISSUED = queries.VIEW, queries.VIEW_ISSUED
-ISSUE = "reports.issue_report"
+ISSUE = roles.ISSUE_REPORT
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -76,7 +78,7 @@ def _page_context(data):
             "units": {
                 "names": [u["name"] for u in data["units"]],
                 "amount": [
-                    str(exports.wan(u["cells"]["agreed_investment"]["done"])) for u in data["units"]
+                    str(formats.wan(u["cells"]["agreed_investment"]["done"])) for u in data["units"]
                 ],
                 "signed": [int(u["cells"]["signed_projects"]["done"]) for u in data["units"]],
             },
@@ -222,7 +224,7 @@ def _record_table(kind, rows):
             ["到位日期", "项目", "登记单位", "金额", "币种", "资金来源", "说明"],
             (
                 [
-                    exports.cn_date(f.received_on),
+                    formats.cn_date(f.received_on),
                     f.project.name,
                     f.project.department.name,
                     f.amount,
@@ -249,9 +251,9 @@ def _record_table(kind, rows):
                 p.enterprise.name,
                 p.department.name,
                 p.get_stage_display(),
-                exports.cn_date(p.signed_on) if p.signed_on else "",
-                exports.cn_date(p.registered_on) if p.registered_on else "",
-                exports.wan(p.agreed_investment or 0),
+                formats.cn_date(p.signed_on) if p.signed_on else "",
+                formats.cn_date(p.registered_on) if p.registered_on else "",
+                formats.wan(p.agreed_investment or 0),
             ]
             for p in rows.iterator(chunk_size=2000)
         ),
@@ -262,8 +264,8 @@ def _trend_chart(d):
     return {
         "months": [f"{t['month']}月" for t in d["trend"]],
         "signed": [t["signed"] for t in d["trend"]],
-        "amount": [str(exports.wan(t["amount"])) for t in d["trend"]],
-        "funds": [str(exports.wan(t["funds"])) for t in d["trend"]],
+        "amount": [str(formats.wan(t["amount"])) for t in d["trend"]],
+        "funds": [str(formats.wan(t["funds"])) for t in d["trend"]],
     }
 
 
@@ -273,7 +275,7 @@ def _dashboard(request, office):
         "trend": _trend_chart(d),
         "ranking": {
             "names": [r["name"] for r in d["ranking"]],
-            "amount": [str(exports.wan(r["amount"])) for r in d["ranking"]],
+            "amount": [str(formats.wan(r["amount"])) for r in d["ranking"]],
         },
     }
     context = {"d": d, "office": office, "charts": charts}
@@ -289,14 +291,14 @@ def dashboard(request):
     return _dashboard(request, office=False)
 
 
-@require(VIEW, "pipeline.coordinate_pipeline")
+@require(VIEW, roles.COORDINATE_PIPELINE)
 @reads_replica
 def office_dashboard(request):
     """The leaders' view plus what the office chases: overdue ledgers and problems."""
     return _dashboard(request, office=True)
 
 
-@require("reports.view_unit_dashboard")
+@require(roles.VIEW_UNIT_DASHBOARD)
 @reads_replica
 def unit_dashboard(request):
     """A unit's own progress against its own targets."""

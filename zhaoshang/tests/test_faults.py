@@ -368,9 +368,10 @@ def test_broker_down_pages_work_and_jobs_run_when_it_returns(
 ):
     from datetime import timedelta
 
-    from zhaoshang.common.queue import BROKER_DOWN, requeue_waiting
+    from zhaoshang.common.queue import BROKER_DOWN
     from zhaoshang.notifications.models import UnitWebhook, WebhookDelivery
     from zhaoshang.notifications.services import notify
+    from zhaoshang.notifications.tasks import requeue_waiting
 
     port, url = redis_broker
     robot_url, received = robot

@@ -9,7 +9,7 @@ import socket
 import pytest
 
 from zhaoshang.common import outbound
-from zhaoshang.notifications import services
+from zhaoshang.notifications import sending, services
 from zhaoshang.notifications.models import UnitWebhook, WebhookDelivery
 from zhaoshang.org.services import policy_update
 
@@ -172,7 +172,7 @@ def test_a_robot_that_does_not_answer_is_a_timeout(demo, monkeypatch):
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)  # accepts the connection, never answers
     port = listener.getsockname()[1]
-    monkeypatch.setattr(services, "TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(sending, "TIMEOUT_SECONDS", 0.2)
     try:
         gateways(demo, f"127.0.0.1:{port}")
         hook = UnitWebhook.objects.create(

@@ -9,12 +9,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 
 from . import queries, services
 
 router = Router(tags=["准入评估与一企一策"])
-VIEW = "pipeline.view_pipeline"
+VIEW = roles.VIEW_PIPELINE
 MAX_LIMIT = 100
 
 

@@ -1,17 +1,17 @@
 """The home-page card of admission evaluation and tailored terms."""
 
+from zhaoshang.org import roles
 from zhaoshang.org.home import card
 
 from ..models import TermsState
 from . import queries
-from .views import COORDINATE, VIEW
 
 
-@card(VIEW, order=45)
+@card(roles.VIEW_PIPELINE, order=45)
 def approvals_card(user):
     pending_reviews = queries.my_reviews(user).count()
     lines = [("待我评审", f"{pending_reviews} 项")]
-    if user.has_perm(COORDINATE):
+    if user.has_perm(roles.COORDINATE_PIPELINE):
         lines.append(("评审完毕待作结论", f"{queries.awaiting_decision(user).count()} 项"))
     approvals = queries.approvals(user)
     lines.append(

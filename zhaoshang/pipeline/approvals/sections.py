@@ -4,10 +4,12 @@ and their steps on the page's timeline. ``PipelineConfig.ready`` registers them 
 
 from django.urls import reverse
 
+from zhaoshang.common import formats
+from zhaoshang.org import roles
+
 from ..models import PipelineConfig
 from ..projects import sections
 from . import queries, services, workflow
-from .views import COORDINATE
 
 
 def evaluation_section(request, project):
@@ -20,8 +22,8 @@ def evaluation_section(request, project):
             "project": project,
             "evaluations": evaluations,
             "missing": services.evaluation_missing(project, {}),
-            "threshold": services.wan(threshold),
-            "may_start": request.user.has_perm(COORDINATE)
+            "threshold": formats.wan_text(threshold),
+            "may_start": request.user.has_perm(roles.COORDINATE_PIPELINE)
             and not any(e.decision == "" for e in evaluations),
         },
     }

@@ -23,8 +23,11 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
+from zhaoshang.common import formats
 from zhaoshang.common.records import record_create, record_delete, record_update
+from zhaoshang.notifications.recipients import permission_holders, recipients_in_unit
 from zhaoshang.notifications.services import notify
+from zhaoshang.org import roles
 
 from ..models import (
     COMPUTED_SOURCES,
@@ -44,19 +47,11 @@ from ..models import (
 from ..projects.services import investment_of
 from . import workflow
 
-COORDINATE = "pipeline.coordinate_pipeline"
-MANAGE = "pipeline.manage_pipeline"
+COORDINATE = roles.COORDINATE_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 PASSED = [Evaluation.Decision.ADMIT, Evaluation.Decision.CONDITIONAL]
-
-
-def wan(amount):
-    """Yuan as 万元 the way reports write it: 12000.5万元."""
-    if amount is None:
-        return "—"
-    value = (Decimal(amount) / 10000).quantize(CENT, ROUND_HALF_UP).normalize()
-    return f"{value:f}万元"
 
 
 def num(value):
@@ -67,30 +62,6 @@ def num(value):
 def _require_office(actor):
     if not actor.has_perm(COORDINATE):
         raise PermissionDenied("只有招商办可以进行此项操作。")
-
-
-def unit_people(department):
-    """The business users of a unit: who is told when its project's terms move."""
-    from zhaoshang.org.models import User
-
-    return list(
-        User.objects.filter(
-            department=department, is_active=True, grants__role__kind="business"
-        ).distinct()
-    )
-
-
-def office_people():
-    """Those who hold the office's coordinating permission."""
-    from zhaoshang.org.models import User
-
-    return list(
-        User.objects.filter(
-            is_active=True,
-            grants__role__permissions__codename="coordinate_pipeline",
-            grants__role__permissions__content_type__app_label="pipeline",
-        ).distinct()
-    )
 
 
 # --- Templates ----------------------------------------------------------------------------
@@ -404,7 +375,9 @@ def evaluation_score_save(*, actor, evaluation, scores, opinion="", submit=False
     if submit and not evaluation.reviewers.filter(submitted_at__isnull=True).exists():
         project = evaluation.project
         notify(
-            recipients=[evaluation.created_by] if evaluation.created_by else office_people(),
+            recipients=[evaluation.created_by]
+            if evaluation.created_by
+            else permission_holders(roles.COORDINATE_PIPELINE),
             title=f"待作结论：{project.name}准入评估",
             body=f"“{project.name}”准入评估的评审人已全部提交评分，请记录评估结论。",
             url=reverse("pipeline:evaluation_detail", args=[evaluation.pk]),
@@ -458,7 +431,8 @@ def evaluation_decide(*, actor, evaluation, decision, reasons, conditions="", to
     )
     project = evaluation.project
     notify(
-        recipients=unit_people(project.department) + [r.user for r in evaluation.reviewers.all()],
+        recipients=recipients_in_unit(project.department, permission=roles.VIEW_PIPELINE)
+        + [r.user for r in evaluation.reviewers.all()],
         title=f"准入评估结论：{project.name}{evaluation.get_decision_display()}",
         body=f"“{project.name}”准入评估综合得分{evaluation.total}分，结论为"
         f"{evaluation.get_decision_display()}。"
@@ -498,7 +472,7 @@ def evaluation_missing(project, data):
         return None
     found = "最近一次评估结论为“不准入”" if latest else "尚未完成准入评估"
     return (
-        f"该项目投资额{wan(amount)}，达到须准入评估的标准（{wan(threshold)}），{found}；"
+        f"该项目投资额{formats.wan_text(amount)}，达到须准入评估的标准（{formats.wan_text(threshold)}），{found}；"
         "须经准入评估并决定“准入”或“有条件准入”后方可签约。"
     )
 
@@ -564,7 +538,7 @@ def terms_start(*, actor, project):
     )
     _notify_terms(
         approval,
-        unit_people(project.department),
+        recipients_in_unit(project.department, permission=roles.VIEW_PIPELINE),
         f"请拟定核心条款：{project.name}一企一策",
         f"“{project.name}”已发起一企一策审批，请责任单位与企业商定核心条款后报送。",
         actor,
@@ -666,7 +640,7 @@ def terms_submit(*, actor, approval, action, expected_state, note=""):
     if action == "submit_terms":
         _notify_terms(
             approval,
-            office_people(),
+            permission_holders(roles.COORDINATE_PIPELINE),
             f"请起草协议：{project.name}一企一策",
             f"{project.department.name}已报送“{project.name}”第{approval.round}轮核心条款，"
             "请起草协议文本和实施细则。",
@@ -675,7 +649,7 @@ def terms_submit(*, actor, approval, action, expected_state, note=""):
     else:
         _notify_terms(
             approval,
-            unit_people(project.department),
+            recipients_in_unit(project.department, permission=roles.VIEW_PIPELINE),
             f"已提交常务会议：{project.name}一企一策",
             f"招商办已将“{project.name}”一企一策（第{approval.round}轮）提交区政府常务会议审议。",
             actor,
@@ -770,7 +744,7 @@ def meeting_record(
         body = f"“{project.name}”一企一策经{session}审议退回修改：{record.opinion}。请重新拟定核心条款（第{approval.round}轮）。"
     _notify_terms(
         approval,
-        unit_people(project.department),
+        recipients_in_unit(project.department, permission=roles.VIEW_PIPELINE),
         f"常务会议{record.get_decision_display()}：{project.name}一企一策",
         body,
         actor,

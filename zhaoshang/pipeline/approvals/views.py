@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from zhaoshang.common import exports
+from zhaoshang.common import exports, formats
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.models import Department
-from zhaoshang.org.views import form_errors_to
 
 from ..models import (
     Evaluation,
@@ -37,8 +38,8 @@ from .forms import (
     TemplateForm,
 )
 
-VIEW = "pipeline.view_pipeline"
-COORDINATE = "pipeline.coordinate_pipeline"
+VIEW = roles.VIEW_PIPELINE
+COORDINATE = roles.COORDINATE_PIPELINE
 PROMOTING_UNITS = ["office", "department", "street", "zone"]
 
 
@@ -192,7 +193,7 @@ def _due_for_evaluation(user):
         .order_by("-estimated_investment")[:20]
     )
     for p in due:
-        p.amount_text = services.wan(investment_of(p))
+        p.amount_text = formats.wan_text(investment_of(p))
     return due
 
 
@@ -277,8 +278,8 @@ def _get_evaluation(request, pk):
 
 def _facts(project):
     return {
-        "estimated": services.wan(project.estimated_investment),
-        "agreed": services.wan(project.agreed_investment),
+        "estimated": formats.wan_text(project.estimated_investment),
+        "agreed": formats.wan_text(project.agreed_investment),
     }
 
 

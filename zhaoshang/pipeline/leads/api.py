@@ -4,23 +4,21 @@ control and push rules as the pages."""
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from zhaoshang.api.params import RecordId
-from zhaoshang.enterprises.api import _errors
 from zhaoshang.enterprises.queries import library
-from zhaoshang.enterprises.services import DuplicateFound
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
 
 from . import queries, services
 
 router = Router(tags=["线索"])
-VIEW = "pipeline.view_pipeline"
-MANAGE = "pipeline.manage_pipeline"
+VIEW = roles.VIEW_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
 
 
 class LeadOut(Schema):
@@ -213,38 +211,13 @@ def create_lead(request, payload: LeadIn):
         "referrer_name": data["referrer_name"],
         "referrer_kind": data["referrer_kind"],
     }
-    try:
-        p = services.lead_register(
-            actor=request.user,
-            data=fields,
-            enterprise=enterprise,
-            new_enterprise=new,
-            confirm_duplicates=data["confirm_duplicates"],
-        )
-    except services.LeadHeld as exc:
-        held = exc.project
-        return Status(
-            409,
-            {
-                "detail": exc.messages[0],
-                "holder": {
-                    "project_id": held.pk,
-                    "department_id": held.department_id,
-                    "department_name": held.department.name,
-                    "since": exc.since.isoformat(),
-                    "stage": held.stage,
-                    "stage_name": held.get_stage_display(),
-                },
-            },
-        )
-    except DuplicateFound as exc:
-        candidates = [
-            {"id": c.enterprise.pk, "name": c.enterprise.name, "reason": c.reason}
-            for c in exc.candidates
-        ]
-        return Status(409, {"detail": exc.messages[0], "candidates": candidates})
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    p = services.lead_register(
+        actor=request.user,
+        data=fields,
+        enterprise=enterprise,
+        new_enterprise=new,
+        confirm_duplicates=data["confirm_duplicates"],
+    )
     return Status(201, _out(p))
 
 
@@ -252,10 +225,7 @@ def create_lead(request, payload: LeadIn):
 @require(MANAGE)
 def claim_lead(request, lead_id: int, payload: ReasonIn):
     p = get_object_or_404(queries.pool(request.user), pk=lead_id)
-    try:
-        services.lead_claim(actor=request.user, project=p, reason=payload.reason)
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    services.lead_claim(actor=request.user, project=p, reason=payload.reason)
     return Status(200, _out(p))
 
 
@@ -266,12 +236,9 @@ def push_lead(request, lead_id: int, payload: PushIn):
     to = Department.objects.filter(pk=payload.to_department_id).first()
     if to is None:
         return Status(422, {"errors": {"to_department_id": ["没有该单位。"]}})
-    try:
-        push = services.lead_push(
-            actor=request.user, project=p, to_department=to, reason=payload.reason
-        )
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    push = services.lead_push(
+        actor=request.user, project=p, to_department=to, reason=payload.reason
+    )
     return Status(201, _push_out(push))
 
 
@@ -284,10 +251,7 @@ def answer_push(request, push_id: int, payload: AnswerIn):
         queries.pushes_readable(request.user).select_related("from_department", "to_department"),
         pk=push_id,
     )
-    try:
-        push = services.push_answer(
-            actor=request.user, push=push, accept=payload.accept, reason=payload.reason
-        )
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    push = services.push_answer(
+        actor=request.user, push=push, accept=payload.accept, reason=payload.reason
+    )
     return Status(200, _push_out(push))

@@ -1,9 +1,10 @@
 """The home-page card for leads: my unit's leads, incoming pushes, the pool."""
 
+from zhaoshang.org import roles
 from zhaoshang.org.home import card
 
 
-@card("pipeline.view_pipeline", order=50)
+@card(roles.VIEW_PIPELINE, order=50)
 def leads_card(user):
     from . import queries
 

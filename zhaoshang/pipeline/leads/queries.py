@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
+from zhaoshang.org import roles
 from zhaoshang.org.models import Department
 
 from ..models import LeadPush, OwnerChange, Project, Stage
 
-MANAGE = "pipeline.manage_pipeline"
+MANAGE = roles.MANAGE_PIPELINE
 FILTERS = ("q", "method", "key_industry", "region", "state", "registered_from", "registered_to")
 STATES = [
     ("held", "跟进中"),
@@ -44,7 +45,7 @@ def readable(user, pk, *, select=()):
     and checked after, so one page costs a few index reads whatever the table size."""
     qs = Project.objects.select_related(*select)
     project = qs.for_user(user).filter(pk=pk).first()
-    if project is not None or not user.has_perm("pipeline.view_pipeline"):
+    if project is not None or not user.has_perm(roles.VIEW_PIPELINE):
         return project
     project = qs.filter(pk=pk).first()
     if project is None:

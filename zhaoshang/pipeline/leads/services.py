@@ -22,10 +22,14 @@ from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
+from zhaoshang.common import formats
+from zhaoshang.common.errors import Conflict
 from zhaoshang.enterprises import services as enterprise_services
 from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.notifications.recipients import recipients_in_unit
 from zhaoshang.notifications.services import notify
-from zhaoshang.org.models import Department, User
+from zhaoshang.org import roles
+from zhaoshang.org.models import Department
 
 from ..models import ACTIVE_STAGES, LeadPush, OwnerChange, PipelineConfig, Project, Stage
 from ..projects import funds
@@ -46,7 +50,7 @@ HELD_STAGES = [*ACTIVE_STAGES, Stage.ON_HOLD]
 P = LeadPush.State
 
 
-class LeadHeld(ValidationError):
+class LeadHeld(Conflict, ValidationError):
     """Another unit (or the clerk's own) already holds a lead or project for this
     enterprise: the first registration is protected while it is worked."""
 
@@ -56,16 +60,30 @@ class LeadHeld(ValidationError):
         self.own = own
         if own:
             text = (
-                f"本单位已于{since:%Y年%-m月%-d日}登记该企业的“{project.name}”"
+                f"本单位已于{formats.cn_date(since)}登记该企业的“{project.name}”"
                 f"（当前阶段：{project.get_stage_display()}），请在原线索上继续推进，不要重复登记。"
             )
         else:
             text = (
-                f"“{project.enterprise.name}”已由{project.department.name}于{since:%Y年%-m月%-d日}"
+                f"“{project.enterprise.name}”已由{project.department.name}于{formats.cn_date(since)}"
                 f"登记跟进（当前阶段：{project.get_stage_display()}）。首次登记单位在跟进期内受保护，"
                 "不能重复登记；如需参与，请向该单位发起合作请求。"
             )
         super().__init__(text, code="lead_held")
+
+    def api_extra(self):
+        """Who holds the enterprise, so that a caller can ask that unit to cooperate."""
+        held = self.project
+        return {
+            "holder": {
+                "project_id": held.pk,
+                "department_id": held.department_id,
+                "department_name": held.department.name,
+                "since": self.since.isoformat(),
+                "stage": held.stage,
+                "stage_name": held.get_stage_display(),
+            }
+        }
 
 
 def office_unit():
@@ -77,11 +95,6 @@ def office_unit():
     if office is None:
         raise ValidationError("系统中没有启用的招商办单位，无法处理公海线索。")
     return office
-
-
-def unit_users(*units):
-    ids = [u.pk if hasattr(u, "pk") else u for u in units if u is not None]
-    return list(User.objects.filter(department_id__in=ids, is_active=True))
 
 
 def _local_date(dt):
@@ -344,7 +357,7 @@ def leads_lapse(*, today=None, now=None, actor=None, only=None):
                 last = project.last_ledger_on
                 reason = (
                     f"超过{config.lead_lapse_days}天没有推进台账记录"
-                    + (f"（最近一条：{last:%Y年%-m月%-d日}）" if last else "（登记后未记录台账）")
+                    + (f"（最近一条：{formats.cn_date(last)}）" if last else "（登记后未记录台账）")
                     + "，退回招商办公海"
                 )
                 lapsed_row = _hand_over(
@@ -381,7 +394,7 @@ def _tell_lapsed(unit, projects, config, actor):
         url = reverse("pipeline:lead_pool")
         body = f"{names}{more}超过{days}天没有推进台账记录，已退回招商办公海。{hint}"
     notify(
-        recipients=unit_users(unit),
+        recipients=recipients_in_unit(unit, permission=roles.VIEW_PIPELINE),
         title=title,
         body=body,
         url=url,
@@ -414,7 +427,7 @@ def lead_claim(*, actor, project, reason="", now=None):
     if change is None:
         raise ValidationError("该线索刚被其他单位认领，请刷新后查看。")
     notify(
-        recipients=unit_users(old),
+        recipients=recipients_in_unit(old, permission=roles.VIEW_PIPELINE),
         title=f"公海线索“{project.name}”已被{unit.name}认领",
         body=f"认领说明：{reason}",
         url=lead_url(project),
@@ -427,7 +440,7 @@ def lead_claim(*, actor, project, reason="", now=None):
 @transaction.atomic
 def project_reassign(*, actor, project, to_department, reason, now=None):
     """The office gives a lead or project to another unit; the reason is required."""
-    if not actor.has_perm("pipeline.coordinate_pipeline"):
+    if not actor.has_perm(roles.COORDINATE_PIPELINE):
         raise ValidationError("只有招商办可以改派线索和项目。")
     reason = (reason or "").strip()
     if not reason:
@@ -452,7 +465,7 @@ def project_reassign(*, actor, project, to_department, reason, now=None):
     if change is None:
         raise ValidationError("该线索的责任单位刚刚发生变化，请刷新后重试。")
     notify(
-        recipients=unit_users(old, to_department),
+        recipients=recipients_in_unit(old, to_department, permission=roles.VIEW_PIPELINE),
         title=f"“{project.name}”由招商办改派：{old.name} → {to_department.name}",
         body=f"改派原因：{reason}",
         url=lead_url(project),
@@ -526,7 +539,7 @@ def lead_push(*, actor, project, to_department, reason):
         reason=reason,
     )
     notify(
-        recipients=unit_users(to_department),
+        recipients=recipients_in_unit(to_department, permission=roles.VIEW_PIPELINE),
         title=f"{project.department.name}向本单位推送线索“{project.name}”",
         body=f"推送理由：{reason}\n请在“线索推送”中接收或退回。",
         url=reverse("pipeline:lead_push_list"),
@@ -551,7 +564,7 @@ def lead_cooperation_request(*, actor, project, reason):
         reason=reason,
     )
     notify(
-        recipients=unit_users(project.department),
+        recipients=recipients_in_unit(project.department, permission=roles.VIEW_PIPELINE),
         title=f"{actor.department.name}请求参与线索“{project.name}”",
         body=f"请求说明：{reason}\n同意后线索转由{actor.department.name}负责；也可退回并说明理由。",
         url=reverse("pipeline:lead_push_list"),
@@ -592,7 +605,10 @@ def push_answer(*, actor, push, accept, reason="", now=None):
             raise ValidationError("推送后该线索的责任单位已发生变化，推送不能再接收。")
     verdict = "接收" if accept else "退回"
     notify(
-        recipients=[push.created_by, *unit_users(push.from_department)],
+        recipients=[
+            push.created_by,
+            *recipients_in_unit(push.from_department, permission=roles.VIEW_PIPELINE),
+        ],
         title=f"{push.to_department.name}已{verdict}{push.get_kind_display()}“{project.name}”",
         body=(f"{verdict}意见：{reason}" if reason else "")
         + (
@@ -613,7 +629,7 @@ def push_withdraw(*, actor, push, reason="", now=None):
         push, P.WITHDRAWN, actor=actor, reason=reason.strip() or "发起单位撤回", now=now
     )
     notify(
-        recipients=unit_users(push.to_department),
+        recipients=recipients_in_unit(push.to_department, permission=roles.VIEW_PIPELINE),
         title=f"{push.from_department.name}撤回了{push.get_kind_display()}“{push.project.name}”",
         body=push.answer_reason,
         url=reverse("pipeline:lead_push_list"),

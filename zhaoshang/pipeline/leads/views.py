@@ -11,27 +11,21 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhaoshang.common import exports
+from zhaoshang.common import exports, formats
+from zhaoshang.common.views import form_errors_to
 from zhaoshang.enterprises import queries as enterprise_queries
 from zhaoshang.enterprises.services import DuplicateFound
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.models import KeyIndustry, Region
 
 from ..models import LeadPush, Method
 from . import queries, services
 from .forms import LeadForm, PushForm, ReasonForm, ReassignForm
 
-VIEW = "pipeline.view_pipeline"
-MANAGE = "pipeline.manage_pipeline"
-COORDINATE = "pipeline.coordinate_pipeline"
-
-
-def _wan(amount):
-    """Yuan to 万元 as lists and reports print it."""
-    if amount is None:
-        return ""
-    return f"{(amount / 10000).quantize(amount.__class__('0.01')).normalize():f}"
+VIEW = roles.VIEW_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
+COORDINATE = roles.COORDINATE_PIPELINE
 
 
 def _filter_context(request):
@@ -103,7 +97,7 @@ def lead_table(user, params):
                         p.enterprise.name,
                         p.enterprise.credit_code or "",
                         p.description,
-                        _wan(p.estimated_investment),
+                        formats.wan(p.estimated_investment),
                         p.get_method_display(),
                         p.key_industry.name if p.key_industry else "",
                         p.origin_region.name if p.origin_region else "",
@@ -278,7 +272,6 @@ def lead_detail(request, pk):
         "push_form": PushForm(initial={"to_department": suggestion.pk if suggestion else None}),
         "reason_form": ReasonForm(),
         "project_url": _project_url(project),
-        "estimated_wan": _wan(project.estimated_investment),
     }
     return render(request, "pipeline/leads/detail.html", context)
 

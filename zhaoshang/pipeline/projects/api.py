@@ -4,22 +4,22 @@ move answers 400 with the Chinese reason, a move that lost to someone else's 409
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from zhaoshang.enterprises.queries import library
+from zhaoshang.org import roles
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
 from zhaoshang.reference.calendar import fallback_notice
 
 from ..models import FundsEntry, Problem
-from . import problem_workflow, queries, services, workflow
+from . import queries, services, workflow
 
 router = Router(tags=["项目"])
-VIEW = "pipeline.view_pipeline"
-MANAGE = "pipeline.manage_pipeline"
+VIEW = roles.VIEW_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
 PAGE_SIZE = 50
 
 
@@ -201,12 +201,6 @@ def _out(p):
     }
 
 
-def _errors(exc):
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    return {"__all__": exc.messages}
-
-
 def _project(request, project_id):
     return get_object_or_404(
         queries.with_list_relations(queries.projects(request.user)), pk=project_id
@@ -257,10 +251,7 @@ def create_project(request, payload: ProjectIn):
     enterprise = library(request.user).filter(pk=data.pop("enterprise_id")).first()
     if enterprise is None:
         return Status(422, {"errors": {"enterprise_id": ["企业库中没有该企业。"]}})
-    try:
-        p = services.project_create(actor=request.user, data={**data, "enterprise": enterprise})
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    p = services.project_create(actor=request.user, data={**data, "enterprise": enterprise})
     return Status(201, _out(_project(request, p.pk)))
 
 
@@ -269,16 +260,13 @@ def create_project(request, payload: ProjectIn):
 def update_project(request, project_id: int, payload: ProjectPatch):
     p = _project(request, project_id)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if k != "version"}
-    try:
-        services.project_update(actor=request.user, project=p, data=data, version=payload.version)
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    services.project_update(actor=request.user, project=p, data=data, version=payload.version)
     return Status(200, _out(_project(request, project_id)))
 
 
 @router.post(
     "/projects/{project_id}/move",
-    response={200: ProjectOut, 400: Message, 409: Message},
+    response={200: ProjectOut, 400: Message, 409: dict, 422: dict},
     summary="阶段变更（并发时仅一人成功）",
 )
 @require(MANAGE)
@@ -294,13 +282,8 @@ def move_project(request, project_id: int, payload: MoveIn):
             reason=data.pop("reason"),
             data=data,
         )
-    except workflow.MoveConflict as exc:
-        current = type(p).objects.filter(pk=p.pk).values_list("stage", flat=True).first()
-        return Status(409, {"detail": exc.messages[0], "stage": current})
     except ValueError as exc:
         return Status(400, {"detail": f"阶段代码不正确：{exc}"})
-    except ValidationError as exc:
-        return Status(400, {"detail": "；".join(exc.messages)})
     return Status(200, _out(p))  # project_move reloaded it, with its enterprise and unit
 
 
@@ -316,10 +299,7 @@ def list_ledger(request, project_id: int):
 @require(MANAGE)
 def add_ledger(request, project_id: int, payload: LedgerIn):
     p = _project(request, project_id)
-    try:
-        entry = services.ledger_entry_add(actor=request.user, project=p, **payload.dict())
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    entry = services.ledger_entry_add(actor=request.user, project=p, **payload.dict())
     return Status(201, entry)
 
 
@@ -338,10 +318,7 @@ def add_funds(request, project_id: int, payload: FundsIn):
     data = payload.dict()
     if data["source"] not in (None, *FundsEntry.Source.values):
         return Status(422, {"errors": {"source": ["资金来源应为 domestic 或 foreign。"]}})
-    try:
-        entry = services.funds_entry_add(actor=request.user, project=p, **data)
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    entry = services.funds_entry_add(actor=request.user, project=p, **data)
     return Status(201, entry)
 
 
@@ -361,12 +338,7 @@ def add_problem(request, project_id: int, payload: ProblemIn):
     unit = Department.objects.filter(pk=data.pop("owner_department_id"), is_active=True).first()
     if unit is None:
         return Status(422, {"errors": {"owner_department_id": ["责任单位不存在。"]}})
-    try:
-        problem = services.problem_raise(
-            actor=request.user, project=p, owner_department=unit, **data
-        )
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    problem = services.problem_raise(actor=request.user, project=p, owner_department=unit, **data)
     return Status(201, problem)
 
 
@@ -382,10 +354,7 @@ def _problem(request, problem_id):
 @require(MANAGE)
 def escalate_problem(request, problem_id: int, payload: ProblemAction):
     problem = _problem(request, problem_id)
-    try:
-        services.problem_escalate(actor=request.user, problem=problem, **payload.dict())
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    services.problem_escalate(actor=request.user, problem=problem, **payload.dict())
     return Status(200, Problem.objects.get(pk=problem.pk))
 
 
@@ -397,14 +366,9 @@ def escalate_problem(request, problem_id: int, payload: ProblemAction):
 @require(MANAGE)
 def resolve_problem(request, problem_id: int, payload: ProblemAction):
     problem = _problem(request, problem_id)
-    try:
-        services.problem_resolve(
-            actor=request.user, problem=problem, resolution=payload.note, version=payload.version
-        )
-    except problem_workflow.ProblemMoveConflict as exc:
-        return Status(409, {"detail": exc.messages[0]})
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    services.problem_resolve(
+        actor=request.user, problem=problem, resolution=payload.note, version=payload.version
+    )
     return Status(200, Problem.objects.get(pk=problem.pk))
 
 
@@ -416,10 +380,5 @@ def resolve_problem(request, problem_id: int, payload: ProblemAction):
 @require(MANAGE)
 def reopen_problem(request, problem_id: int, payload: ProblemReopen):
     problem = _problem(request, problem_id)
-    try:
-        services.problem_reopen(actor=request.user, problem=problem, **payload.dict())
-    except problem_workflow.ProblemMoveConflict as exc:
-        return Status(409, {"detail": exc.messages[0]})
-    except ValidationError as exc:
-        return Status(422, {"errors": _errors(exc)})
+    services.problem_reopen(actor=request.user, problem=problem, **payload.dict())
     return Status(200, Problem.objects.get(pk=problem.pk))

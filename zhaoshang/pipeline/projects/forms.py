@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from zhaoshang.common import formats
 from zhaoshang.common.forms import AttachmentField, StyledFormMixin
 from zhaoshang.enterprises.forms import AmountField, OfficeDateField
 from zhaoshang.enterprises.queries import library, with_same_name
@@ -65,8 +66,10 @@ class ProjectForm(VersionedForm):
         p = self.instance
         if p.pk:
             self.fields["enterprise_text"].initial = p.enterprise.name
-            self.fields["estimated_investment_text"].initial = _wan(p.estimated_investment)
-            self.fields["registered_capital_text"].initial = _wan(p.registered_capital)
+            self.fields["estimated_investment_text"].initial = formats.wan_exact(
+                p.estimated_investment
+            )
+            self.fields["registered_capital_text"].initial = formats.wan_exact(p.registered_capital)
         self.fields["industry"].queryset = Industry.objects.filter(level="division")
 
     def clean_enterprise_text(self):
@@ -95,10 +98,6 @@ class ProjectForm(VersionedForm):
                 )
             data[field] = parsed[0] if parsed else None
         return data
-
-
-def _wan(amount):
-    return f"{(amount / 10000).normalize():f}万元" if amount is not None else ""
 
 
 class MoveForm(StyledFormMixin, forms.Form):

@@ -2,6 +2,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from zhaoshang.org import roles
 from zhaoshang.org.home import card
 
 from ..models import ACTIVE_STAGES, Problem, Stage
@@ -10,7 +11,7 @@ from . import queries
 COUNTS_SECONDS = 300
 
 
-@card("pipeline.view_pipeline", order=30)
+@card(roles.VIEW_PIPELINE, order=30)
 def projects(user):
     # Counted once per unit every five minutes, like the library card; the card says when.
     key = f"zs:home:pipeline:{user.pk}"

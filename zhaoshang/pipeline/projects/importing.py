@@ -10,17 +10,15 @@ stage — moves go through the workflow, not through a spreadsheet.
 """
 
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.common.imports import ImportFileError, check_file, keep_file
-from zhaoshang.enterprises.importing import read_table
+from zhaoshang.common import imports
+from zhaoshang.common.imports import read_table
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.parsing import exact_name, parse_amount, parse_date
 from zhaoshang.enterprises.queries import with_same_name
@@ -75,53 +73,21 @@ STAGE_WORDS = {
 METHOD_WORDS = {label: value for value, label in Method.choices}
 
 
-def _header_key(text):
-    return "".join(str(text or "").split()).replace("（万元）", "").replace("(万元)", "")
-
-
 def guess_mapping(headers):
-    known = {}
-    for key, (label, aliases, _) in COLUMNS.items():
-        for name in (label, *aliases):
-            known[_header_key(name)] = key
-    mapping = {}
-    for index, header in enumerate(headers):
-        key = known.get(_header_key(header))
-        if key and key not in mapping.values():
-            mapping[str(index)] = key
-    return mapping
+    return imports.guess_mapping(COLUMNS, headers)
 
 
-def _path(job):
-    suffix = Path(job.file_name).suffix.lower()
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{job.token}{suffix}"
+_path = imports.job_path
 
 
 def store(upload, *, user):
-    check_file(upload)
     job = ProjectImport(
         file_name=upload.name[:200],
         token=secrets.token_hex(16),
         department=user.department,
         created_by=user,
     )
-    path = _path(job)
-    keep_file(upload, path)
-    try:
-        headers, rows, encoding = read_table(path)
-        total = sum(1 for _ in rows)
-    except ImportFileError:
-        path.unlink(missing_ok=True)
-        raise
-    if total == 0:
-        path.unlink(missing_ok=True)
-        raise ImportFileError("文件中没有数据行（第 1 行为表头，从第 2 行起为数据）。")
-    job.headers = [str(h or "") for h in headers]
-    job.encoding = encoding
-    job.total_rows = total
-    job.mapping = guess_mapping(headers)
-    job.save()
-    return job
+    return imports.store_job(upload, job, COLUMNS)
 
 
 # --- Parsing and planning ------------------------------------------------------------------
@@ -195,23 +161,12 @@ def _parse(key, raw, lookups):
 def _rows(job, lookups):
     """(row number, cleaned dict, errors) for every data row."""
     _, body, _ = read_table(_path(job))
-    mapping = {int(i): k for i, k in job.mapping.items()}
+    columns = [(int(i), k, COLUMNS[k][0], COLUMNS[k][2]) for i, k in job.mapping.items()]
     for number, values in body:
-        cleaned, errors = {}, []
-        for index, key in mapping.items():
-            label = COLUMNS[key][0]
-            raw = values[index] if index < len(values) else None
-            if isinstance(raw, str):
-                raw = raw.strip()
-            if raw in (None, ""):
-                if COLUMNS[key][2]:
-                    errors.append([number, label, f"“{label}”不能为空"])
-                continue
-            try:
-                cleaned[key] = _parse(key, raw, lookups)
-            except ValueError as exc:
-                errors.append([number, label, str(exc)])
-        yield number, cleaned, errors
+        cleaned, errors = imports.parse_cells(
+            values, columns, lambda key, raw: _parse(key, raw, lookups)
+        )
+        yield number, cleaned, [[number, label, message] for label, message in errors]
 
 
 def _match_enterprise(row):

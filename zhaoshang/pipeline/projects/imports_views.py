@@ -3,18 +3,19 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from zhaoshang.common import queue
 from zhaoshang.common.forms import StyledFormMixin
 from zhaoshang.common.imports import ImportFileError, fail_interrupted
+from zhaoshang.common.views import mapping_context, mapping_from_post, reload_whole_page
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 
 from ..models import ProjectImport
 from . import importing, services
 
-MANAGE = "pipeline.manage_pipeline"
+MANAGE = roles.MANAGE_PIPELINE
 
 
 class UploadForm(StyledFormMixin, forms.Form):
@@ -52,11 +53,7 @@ def import_detail(request, pk):
     job = get_object_or_404(_jobs(request.user), pk=pk)
     action = request.POST.get("action")
     if request.method == "POST" and action == "check":
-        mapping = {}
-        for index in range(len(job.headers)):
-            key = request.POST.get(f"col{index}", "")
-            if key in importing.COLUMNS and key not in mapping.values():
-                mapping[str(index)] = key
+        mapping = mapping_from_post(request.POST, job.headers, importing.COLUMNS)
         try:
             services.project_import_check_start(
                 actor=request.user,
@@ -85,14 +82,11 @@ def import_detail(request, pk):
     job.refresh_from_db()
     context = {
         "job": job,
-        "columns": [(k, v[0], v[2]) for k, v in importing.COLUMNS.items()],
-        "header_rows": [(i, h, job.mapping.get(str(i), "")) for i, h in enumerate(job.headers)],
+        **mapping_context(job, importing.COLUMNS),
         "running": job.state in ("checking", "importing"),
     }
     if request.htmx and request.GET.get("poll"):
         if not context["running"]:
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
+            return reload_whole_page()
         return render(request, "pipeline/projects/import_detail.html#status", context)
     return render(request, "pipeline/projects/import_detail.html", context)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from zhaoshang.common.imports import job_step_start, send_phase
 from zhaoshang.common.records import record_create, record_delete, record_update
+from zhaoshang.org import roles
 from zhaoshang.reference.calendar import add_working_days, time_limit_error
 
 from ..models import (
@@ -285,9 +286,7 @@ def problem_escalate(*, actor, problem, note, version=None, deadline_days=None, 
         raise ValidationError("该问题已提交联席会议，不能再升级。")
     if not note.strip():
         raise ValidationError({"note": "请说明升级原因。"})
-    if to_level == Problem.Level.JOINT_MEETING and not actor.has_perm(
-        "pipeline.coordinate_pipeline"
-    ):
+    if to_level == Problem.Level.JOINT_MEETING and not actor.has_perm(roles.COORDINATE_PIPELINE):
         raise ValidationError("只有招商办可以将问题提交联席会议。")
     today = today or timezone.localdate()
     days = deadline_days or problem.deadline_days

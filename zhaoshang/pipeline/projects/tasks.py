@@ -6,7 +6,10 @@ from collections import defaultdict
 from celery import shared_task
 from django.utils import timezone
 
+from zhaoshang.common import formats
 from zhaoshang.common.imports import worker_phase
+from zhaoshang.notifications.recipients import recipients_in_unit
+from zhaoshang.org import roles
 from zhaoshang.org.models import User
 from zhaoshang.reference.calendar import fallback_notice, is_working_day
 
@@ -37,24 +40,15 @@ def overdue_by_unit(today=None):
     return dict(out)
 
 
-def responsible_people(unit):
-    """Who is reminded: the unit's active users who may work on projects."""
-    return [
-        u
-        for u in User.objects.filter(department=unit, is_active=True)
-        if u.has_perm("pipeline.manage_pipeline")
-    ]
-
-
 def _body(items, today):
     lines = []
     for p in items["ledgers"]:
-        last = f"{p.last_ledger_on:%Y年%m月%d日}" if p.last_ledger_on else "从未登记"
+        last = f"{formats.cn_date(p.last_ledger_on)}" if p.last_ledger_on else "从未登记"
         lines.append(f"· 台账逾期：{p.name}（最近台账：{last}）")
     for q in items["problems"]:
         days = (today - q.due_on).days
         lines.append(
-            f"· 问题超期：{q.project.name}——{q.title}（期限{q.due_on:%Y年%m月%d日}，已超{days}天）"
+            f"· 问题超期：{q.project.name}——{q.title}（期限{formats.cn_date(q.due_on)}，已超{days}天）"
         )
         if notice := fallback_notice(q.due_on):
             lines.append(f"  （{notice}）")
@@ -81,7 +75,7 @@ def remind_overdue(today=None):
             len(items["ledgers"]),
             len(items["problems"]),
         )
-        people = responsible_people(unit)
+        people = recipients_in_unit(unit, permission=roles.MANAGE_PIPELINE)
         if not people:
             continue
         title = (

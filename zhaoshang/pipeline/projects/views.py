@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhaoshang.common import exports
+from zhaoshang.common import exports, formats
+from zhaoshang.common.views import form_errors_to
+from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
-from zhaoshang.org.views import form_errors_to
 from zhaoshang.reference.calendar import fallback_notice
 from zhaoshang.reference.models import KeyIndustry, Zone
 
 from ..models import FundsEntry, MajorLevel, Method, PipelineConfig, Problem, ProjectMember, Stage
-from ..templatetags.pipeline_tags import wan
 from . import queries, sections, services, workflow
 from .forms import (
     ConfigForm,
@@ -36,9 +36,9 @@ from .forms import (
     units,
 )
 
-VIEW = "pipeline.view_pipeline"
-MANAGE = "pipeline.manage_pipeline"
-COORDINATE = "pipeline.coordinate_pipeline"
+VIEW = roles.VIEW_PIPELINE
+MANAGE = roles.MANAGE_PIPELINE
+COORDINATE = roles.COORDINATE_PIPELINE
 
 
 def _filter_choices():
@@ -105,9 +105,9 @@ def _shape_cards(columns, may_move):
             c["level"] = levels[c["major_level"]] if c["major_level"] else ""
             c["overdue"] = overdue(c["stage"], c["last_ledger_on"], c["created_at"])
             if c["agreed_investment"] is not None:
-                c["amount"] = f"协议 {wan(c['agreed_investment'])}"
+                c["amount"] = f"协议 {formats.wan_text(c['agreed_investment'])}"
             else:
-                c["amount"] = f"预计 {wan(c['estimated_investment'])}"
+                c["amount"] = f"预计 {formats.wan_text(c['estimated_investment'])}"
             c["moves"] = (
                 [
                     (m.label, f"{base}{pk}/move/?to={to}&next=kanban")
@@ -138,10 +138,6 @@ def project_list(request):
         else "pipeline/projects/project_list.html"
     )
     return render(request, template, context)
-
-
-def _wan(amount):
-    return round(amount / 10000, 2) if amount is not None else None
 
 
 @exports.register("pipeline.projects", object_type="pipeline.project")
@@ -184,8 +180,8 @@ def project_table(user, params):
                         p.zone.name if p.zone else "",
                         p.get_method_display(),
                         p.get_major_level_display() if p.major_level else "",
-                        _wan(p.estimated_investment),
-                        _wan(p.agreed_investment),
+                        formats.wan(p.estimated_investment),
+                        formats.wan(p.agreed_investment),
                         p.signed_on,
                         p.registered_on,
                         p.construction_on,
@@ -569,7 +565,7 @@ def problem_action(request, pk, problem):
         done = f"问题“{row.title}”：{dict(form.ACTIONS)[d['action']]}已记录。"
         if d["action"] == "reopen":
             due = step.problem.due_on
-            done += f"新的办结期限为{due:%Y年%-m月%-d日}。"
+            done += f"新的办结期限为{formats.cn_date(due)}。"
             if notice := fallback_notice(due):
                 done += f"（{notice}）"
         messages.success(request, done)

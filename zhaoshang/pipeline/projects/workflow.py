@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from zhaoshang.common import formats
 from zhaoshang.common.workflow import Move, MoveConflict, MoveRefused, Workflow
 from zhaoshang.org.roles import MANAGE_PIPELINE
 
@@ -161,7 +162,7 @@ def _date(value, name, today):
         except ValueError as exc:
             raise MoveRefused(f"{name}“{value}”不是有效日期，请按 2026-11-23 的格式填写。") from exc
     if value > today:
-        raise MoveRefused(f"{name}不能晚于今天（{today:%Y年%m月%d日}）。")
+        raise MoveRefused(f"{name}不能晚于今天（{formats.cn_date(today)}）。")
     return value
 
 

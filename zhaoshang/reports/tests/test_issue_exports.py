@@ -77,7 +77,8 @@ def test_xlsx_and_docx_hold_the_figures_of_the_page(october, client_for):
     c = client_for("office_staff")
     html = c.get("/reports/monthly/?year=2026&month=10").content.decode()
     month, ytd = _page_figures(html)
-    assert (month, ytd) == ("13145.67", "13445.67")
+    # Amounts print as Chinese tables print them: thousands separators, two places.
+    assert (month, ytd) == ("13,145.67", "13,445.67")
 
     xlsx = c.get("/reports/monthly/?year=2026&month=10&export=xlsx")
     wb = load_workbook(BytesIO(xlsx.content))
@@ -85,7 +86,14 @@ def test_xlsx_and_docx_hold_the_figures_of_the_page(october, client_for):
     assert ws["A1"].value.startswith("河西区招商引资统计月报（2026年10月）")
     assert [cell.value for cell in ws[2]][:4] == ["指标", "单位", "本月", "本年累计"]
     row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "协议投资额")
-    assert (f"{row[2]:.2f}", f"{row[3]:.2f}") == (month, ytd)
+    # The workbook keeps numbers (a reader sums them), shown with the same separators.
+    assert (f"{row[2]:,.2f}", f"{row[3]:,.2f}") == (month, ytd)
+    assert (
+        ws.cell(
+            row=[r[0].value for r in ws.iter_rows()].index("协议投资额") + 1, column=3
+        ).number_format
+        == "#,##0.00"
+    )
     assert ws.page_setup.orientation == "landscape"
     assert ws.print_title_rows == "$1:$2"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
@@ -98,7 +106,7 @@ def test_xlsx_and_docx_hold_the_figures_of_the_page(october, client_for):
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "河西区招商引资统计月报（2026年10月）"
     summary = next(t for t in texts if t.startswith("2026年1—10月"))
-    assert "全区新签约项目3个" in summary and "协议投资额13445.67万元" in summary
+    assert "全区新签约项目3个" in summary and "协议投资额13,445.67万元" in summary
     main = doc.tables[0]
     cells = next(r for r in main.rows if r.cells[0].text == "协议投资额").cells
     assert (cells[2].text, cells[3].text) == (month, ytd)

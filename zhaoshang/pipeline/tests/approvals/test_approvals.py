@@ -301,7 +301,9 @@ def test_decision_needs_every_sheet_reasons_and_conditions_and_is_recorded_once(
 # --- The signing guard --------------------------------------------------------------------
 def test_signing_is_refused_above_the_threshold_without_an_admission(people, project, template):
     message = svc.evaluation_missing(project, {"agreed_investment": Decimal("150000000")})
-    assert "15000万元" in message and "10000万元" in message and "尚未完成准入评估" in message
+    assert (
+        "15,000.00万元" in message and "10,000.00万元" in message and "尚未完成准入评估" in message
+    )
     # Below the configured size no evaluation is needed.
     assert svc.evaluation_missing(project, {"agreed_investment": Decimal("90000000")}) is None
     config = PipelineConfig.current()

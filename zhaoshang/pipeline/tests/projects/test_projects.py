@@ -497,7 +497,7 @@ def test_time_in_stage_goes_to_the_unit_that_held_the_project_during_the_stay(de
 
 
 # --- API -----------------------------------------------------------------------------------
-def test_api_move_answers_400_with_the_reason_and_409_to_the_loser(demo, client_for):
+def test_api_move_answers_422_with_the_reason_and_409_to_the_loser(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     c = client_for("department_staff")
     url = f"/api/pipeline/projects/{project.pk}/move"
@@ -506,7 +506,7 @@ def test_api_move_answers_400_with_the_reason_and_409_to_the_loser(demo, client_
         {"to_stage": "operating", "expected_stage": "negotiating"},
         content_type="application/json",
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert refused.json()["detail"] == "项目不能从“洽谈”直接转为“投产运营”。"
     ok = c.post(
         url,
