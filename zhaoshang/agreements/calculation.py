@@ -50,11 +50,6 @@ def fen(amount):
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def wan(amount):
-    """Yuan → 万元 as the page shows it (two places, half up)."""
-    return (Decimal(amount) / 10000).quantize(FEN, rounding=ROUND_HALF_UP)
-
-
 def pct(rate):
     return f"{(Decimal(rate) * 100).normalize():f}%"
 

@@ -6,15 +6,16 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
-from zhaoshang.common import exports, queue
+from zhaoshang.common import exports, formats, queue
 from zhaoshang.common.imports import ImportFileError, fail_interrupted
+from zhaoshang.common.views import mapping_context, mapping_from_post, reload_whole_page
 from zhaoshang.common.workflow import MoveConflict
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.models import Department
@@ -662,11 +663,7 @@ def import_detail(request, pk):
     job = get_object_or_404(queries.imports(request.user), pk=pk)
     action = request.POST.get("action")
     if request.method == "POST" and action == "check":
-        mapping = {}
-        for index in range(len(job.headers)):
-            key = request.POST.get(f"col{index}", "")
-            if key in importing.COLUMNS and key not in mapping.values():
-                mapping[str(index)] = key
+        mapping = mapping_from_post(request.POST, job.headers, importing.COLUMNS)
         try:
             services.operating_import_check_start(
                 actor=request.user,
@@ -694,15 +691,12 @@ def import_detail(request, pk):
     job.refresh_from_db()
     context = {
         "job": job,
-        "columns": [(k, v[0], v[2]) for k, v in importing.COLUMNS.items()],
-        "header_rows": [(i, h, job.mapping.get(str(i), "")) for i, h in enumerate(job.headers)],
+        **mapping_context(job, importing.COLUMNS),
         "running": job.state in ("checking", "importing"),
     }
     if request.htmx and request.GET.get("poll"):
         if not context["running"]:
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
+            return reload_whole_page()
         return render(request, "agreements/import_detail.html#status", context)
     return render(request, "agreements/import_detail.html", context)
 
@@ -849,10 +843,10 @@ def report_table(user, params):
         [
             r["label"],
             r["n"],
-            calculation.wan(r["computed"]),
-            calculation.wan(r["approved"]),
-            calculation.wan(r["paid"]),
-            calculation.wan(r["recovered"]),
+            formats.wan(r["computed"]),
+            formats.wan(r["approved"]),
+            formats.wan(r["paid"]),
+            formats.wan(r["recovered"]),
         ]
         for r in rows
     ]

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from ..calculation import wan as to_wan
+from zhaoshang.common import formats
 
 register = template.Library()
 
@@ -23,13 +23,13 @@ def _decimal(value):
 def yuan(value):
     """ "1234567.8" → "1,234,567.80 元"; "—" when unknown."""
     number = _decimal(value)
-    return "—" if number is None else f"{number:,.2f} 元"
+    return "—" if number is None else f"{formats.number(number)} 元"
 
 
 @register.filter
 def wan(value):
-    number = _decimal(value)
-    return "—" if number is None else f"{to_wan(number):,.2f} 万元"
+    """Yuan → "540.00万元" (``common.formats``), for a value shown without a 万元 header."""
+    return formats.wan_text(_decimal(value))
 
 
 @register.filter
@@ -38,7 +38,7 @@ def amount(value):
     number = _decimal(value)
     if number is None:
         return "—"
-    return f"{to_wan(number):,.2f} 万元（{number:,.2f} 元）"
+    return f"{formats.wan_text(number)}（{formats.number(number)} 元）"
 
 
 @register.filter
