@@ -43,6 +43,7 @@ bench: install $(BENCH_VENV)/.installed
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # sqlmap against every form and query parameter of a running instance (scripts/attack_sqlmap.py):
 # 20 minutes and more on 2 cores, so it runs on demand and before a release, not in `make test`.

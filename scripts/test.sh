@@ -13,6 +13,10 @@ echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
+# The modules where the rules live (services, queries, workflows): pyproject's [tool.mypy].
+echo "== mypy"
+.venv/bin/mypy
+
 echo "== 浏览器"
 if ! bash scripts/ensure_chromium.sh; then
   if [ "${CI:-}" = "true" ]; then echo "CI 需要 chromium，但无法安装"; exit 1; fi

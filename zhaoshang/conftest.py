@@ -1,5 +1,6 @@
-"""Shared fixtures: the demo district and its personas, a logged-in client per role,
-and a real Chromium driven by Playwright against a live server."""
+"""Shared fixtures: the personas (``zhaoshang/tests/personas.py``), a logged-in client
+per role, the whole demo district for the few tests that need it, and a real Chromium
+driven by Playwright against a live server."""
 
 import importlib
 import os
@@ -10,7 +11,7 @@ import pytest
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
-from zhaoshang.org.demo import DEMO_PASSWORD, USERS
+from zhaoshang.tests import personas as _personas
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to
 # run beside one unless told it is safe (it is: the loop never touches the ORM).
@@ -23,18 +24,13 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI") == "true":
     hypothesis_settings.load_profile("ci")
-# The persona of each role is the first demo user holding it (区科技局's clerk for
-# department_staff, 区商务局's head for department_head).
-ROLE_USERS = {}
-for _username, _, _, _, _role in USERS:
-    ROLE_USERS.setdefault(_role, _username)
-PASSWORD = DEMO_PASSWORD
+PASSWORD = _personas.PASSWORD
 
 
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings):
     # Argon2 is the production hasher (tested in test_security); tests hash with MD5 so
-    # that building the demo district per test stays fast.
+    # that building the personas per test stays fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test process its own cache: the embedded file cache is shared between
     # processes by design, and xdist workers would clear each other's entries.
@@ -55,21 +51,77 @@ def _fast_hashing_and_clean_cache(settings):
 
 
 @pytest.fixture
-def demo(db):
-    """The demo district: units, one user per role, reference data. Returns users by role."""
-    from zhaoshang.org.demo import load_demo
+def persona_users(db):
+    """One user per persona (``zhaoshang/tests/personas.py``) in a small district, built
+    by factories. Returns the users by persona key (the role codes, plus
+    ``street_staff`` and ``zone_head``)."""
+    from zhaoshang.reference.national import load_national_data
+
+    load_national_data()  # emptied by a previous live-server test's flush
+    return _personas.build()
+
+
+@pytest.fixture
+def demo(request, db):
+    """The users by role: the personas, or in a test that also uses ``demo_district``
+    the demo district's own users (the same keys either way)."""
+    if "demo_district" in request.fixturenames:
+        return request.getfixturevalue("demo_district")
+    return request.getfixturevalue("persona_users")
+
+
+@pytest.fixture
+def key_industries(demo):
+    """The district's key industries by name, each owned by its unit
+    (``reference/tests/factories.py``)."""
+    from zhaoshang.reference.tests.factories import key_industries
+
+    return key_industries()
+
+
+@pytest.fixture
+def library(demo, key_industries):
+    """A few well-known enterprises by name, followed by the personas' units, each with a
+    contact (``enterprises/tests/factories.py`` ``KNOWN``)."""
+    from zhaoshang.enterprises.tests.factories import known_enterprises
+
+    return known_enterprises()
+
+
+@pytest.fixture
+def demo_district(db):
+    """The whole demo district as ``make run`` loads it (units, users, reference data,
+    enterprises, projects, leads, approvals, report figures): slow, only for the tests
+    that walk or check the demo itself. Returns its users by the persona keys; they sign
+    in with ``PASSWORD`` like the personas."""
+    from django.contrib.auth.hashers import make_password
+
+    from zhaoshang.org.demo import USERS, load_demo
     from zhaoshang.org.models import User
     from zhaoshang.reference.national import load_national_data
 
     load_national_data()  # emptied by a previous live-server test's flush
     load_demo()
-    return {role: User.objects.get(username=username) for role, username in ROLE_USERS.items()}
+    by_key = {}
+    for username, _, unit, _, role in USERS:
+        by_key.setdefault(role, username)
+        if unit == "友谊路街道":
+            by_key.setdefault("street_staff", username)
+        elif unit == "陈塘科技商务区":
+            by_key.setdefault("zone_head", username)
+    users = {u.username: u for u in User.objects.filter(username__in=by_key.values())}
+    User.objects.filter(username__in=[u for u, *_ in USERS]).update(
+        password=make_password(PASSWORD)
+    )
+    for user in users.values():
+        user.refresh_from_db(fields=["password"])
+    return {key: users[username] for key, username in by_key.items()}
 
 
 @pytest.fixture
 def client_for(client, demo):
-    """``client_for("office_staff")``: a test client signed in as that role's demo user,
-    past the login gates (administrators are OTP-verified)."""
+    """``client_for("office_staff")``: a test client signed in as that persona (see
+    ``demo``), past the login gates (administrators are OTP-verified)."""
     from django.test import Client
 
     def make(role):
@@ -186,3 +238,44 @@ def login(page, username, password=PASSWORD):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     submit(page)
+
+
+class _JobImports:
+    """An import of ``common/imports.JobImport`` (carriers, targets) run as a clerk runs
+    it: upload on ``url``, dry run with the guessed (or a given) mapping, commit. The
+    worker's task runs when the request's transaction commits (eager in tests)."""
+
+    def __init__(self, captures):
+        self.captures = captures
+
+    def upload(self, client, url, upload):
+        from django.urls import reverse
+
+        from zhaoshang.common import imports
+
+        response = client.post(url, {"file": upload})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        kind = next(k for k in imports.KINDS.values() if reverse(k.list_url) == url)
+        return kind.job_model.objects.order_by("-pk").first()
+
+    def check(self, client, url, job, mapping=None):
+        mapping = job.mapping if mapping is None else mapping
+        form = {"action": "check", **{f"col{i}": key for i, key in mapping.items()}}
+        with self.captures(execute=True):
+            client.post(f"{url}{job.pk}/", form)
+        job.refresh_from_db()
+        return job
+
+    def run(self, client, url, upload):
+        return self.check(client, url, self.upload(client, url, upload))
+
+    def commit(self, client, url, job):
+        with self.captures(execute=True):
+            client.post(f"{url}{job.pk}/", {"action": "commit"})
+        job.refresh_from_db()
+        return job
+
+
+@pytest.fixture
+def job_imports(django_capture_on_commit_callbacks):
+    return _JobImports(django_capture_on_commit_callbacks)

@@ -40,8 +40,8 @@ class ApiKeyAuth(APIKeyHeader):
         request.zs_api_key = api_key
         now = timezone.now()
         if api_key.revoked_at is not None:
-            when = timezone.localtime(api_key.revoked_at)
-            raise HttpError(401, f"接口密钥已于 {when:%Y年%m月%d日 %H:%M} 吊销，不能再调用。")
+            when = formats.cn_datetime(api_key.revoked_at)
+            raise HttpError(401, f"接口密钥已于 {when} 吊销，不能再调用。")
         if api_key.is_expired(now):
             raise HttpError(
                 401, f"接口密钥已过有效期（有效期至 {formats.cn_date(api_key.expires_on)}）。"

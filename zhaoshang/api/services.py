@@ -1,7 +1,10 @@
 """Every write to API keys: creation (the key shown once), revocation, the last-used
 time, and the audit line of each call made with a key."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +19,11 @@ from zhaoshang.org.services import service_account_create
 
 from . import keys
 from .models import ApiKey
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from zhaoshang.org.models import User
 
 Action = AuditEvent.Action
 
@@ -43,7 +51,9 @@ def _validate(data, *, today):
 
 
 @transaction.atomic
-def api_key_create(*, actor, data, today=None):
+def api_key_create(
+    *, actor: User, data: dict[str, Any], today: dt.date | None = None
+) -> tuple[ApiKey, str]:
     """A new key and its service account. Returns ``(key, raw key)``: the raw key exists
     only in this return value; the database keeps its prefix and a digest.
 
@@ -94,7 +104,7 @@ def api_key_create(*, actor, data, today=None):
 
 
 @transaction.atomic
-def api_key_revoke(*, actor, key, now=None):
+def api_key_revoke(*, actor: User, key: ApiKey, now: dt.datetime | None = None) -> ApiKey:
     """Revoke a key: from the next call on it answers 401. Conditional, so of two
     administrators revoking at once one writes the audit line."""
     now = now or timezone.now()
@@ -113,7 +123,7 @@ def api_key_revoke(*, actor, key, now=None):
     return key
 
 
-def api_key_touch(*, key, now=None):
+def api_key_touch(*, key: ApiKey, now: dt.datetime | None = None) -> bool:
     """Note that ``key`` was used, at most once a minute per key (a conditional UPDATE,
     so concurrent calls in the same minute do not queue on the row)."""
     now = now or timezone.now()
@@ -128,7 +138,9 @@ def api_key_touch(*, key, now=None):
     return bool(updated)
 
 
-def api_call_record(*, key, prefix, method, path, status):
+def api_call_record(
+    *, key: ApiKey | None, prefix: str, method: str, path: str, status: int
+) -> AuditEvent:
     """The audit line of one call made with a key (``middleware.ApiKeyAuditMiddleware``):
     which key, method, path and answer. A key that was not found is recorded by the
     prefix it claimed, so repeated guessing shows in the trail."""

@@ -3,7 +3,7 @@ investment in 万美元 as the assessment documents write them), dry run, then c
 
 from decimal import Decimal, InvalidOperation
 
-from zhaoshang.common.imports import Column, RowError, commit_once, commit_plan, dry_run
+from zhaoshang.common.imports import Column, JobImport, RowError, register
 from zhaoshang.org.models import Department
 
 from . import services
@@ -73,8 +73,9 @@ COLUMNS = [
 ]
 
 
-def target_dry_run(token):
-    result = dry_run(token, COLUMNS, lambda row, number: [])
+def _plan(result):
+    """For each good row whether it creates, updates or changes nothing; a unit's year
+    twice in the file is an error on its second row."""
     seen, plan = {}, []
     for number, row in result.rows:
         key = (row["year"], row["department"].pk)
@@ -97,26 +98,32 @@ def target_dry_run(token):
         else:
             action = "unchanged"
         plan.append((number, action, row["year"], row["department"], values))
-    return result, plan
+    return plan
 
 
-def target_import_commit(token, *, actor):
-    """Apply the file once, all rows or none (``common.imports.commit_plan``)."""
-
-    def save(entry):
-        _, _, year, department, values = entry
-        _, action = services.target_save(
-            actor=actor, year=year, department=department, data=values, detail="Excel 导入"
-        )
-        return action
-
-    return commit_once(
-        token,
-        lambda: commit_plan(
-            lambda: target_dry_run(token),
-            save,
-            actor=actor,
-            object_type="assessment.target",
-            what="目标任务",
-        ),
+def _apply(entry, actor):
+    _, _, year, department, values = entry
+    _, action = services.target_save(
+        actor=actor, year=year, department=department, data=values, detail="Excel 导入"
     )
+    return action
+
+
+TARGETS = register(
+    JobImport(
+        model="assessment.TargetImport",
+        columns=COLUMNS,
+        plan=_plan,
+        apply=_apply,
+        validate_row=lambda row, number: [],
+        object_type="assessment.target",
+        what="目标任务",
+        unit="个单位",
+        list_url="assessment:target_import",
+        detail_url="assessment:target_import_detail",
+        done_url="assessment:target_list",
+        done_label="查看目标任务",
+        hint="以“年度+单位”识别同一目标，金额以万元、实际利用外资以万美元填写，"
+        "重复导入同一文件不会产生重复记录。",
+    )
+)

@@ -3,6 +3,7 @@ what the records count (``reports.rules``) against these."""
 
 from django.db import models
 
+from zhaoshang.common.models import ImportJob
 from zhaoshang.org.scoping import ScopedQuerySet
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -60,3 +61,14 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.year}年 {self.department}"
+
+
+class TargetImport(ImportJob):
+    """A target file imported through the worker (common/imports.JobImport)."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = "目标任务导入"
+        verbose_name_plural = "目标任务导入"
+
+    def __str__(self):
+        return f"目标任务导入：{self.file_name}"

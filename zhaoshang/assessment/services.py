@@ -1,6 +1,9 @@
 """Every write to targets: one audited upsert per unit and year."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,11 +12,16 @@ from zhaoshang.common.records import record_create, record_update
 
 from .models import INDICATORS, Target
 
+if TYPE_CHECKING:
+    from zhaoshang.org.models import Department, User
+
 FIELDS = [code for code, _, _ in INDICATORS]
 
 
 @transaction.atomic
-def target_save(*, actor, year, department, data, detail=""):
+def target_save(
+    *, actor: User, year: int, department: Department, data: dict[str, Any], detail: str = ""
+) -> tuple[Target, str]:
     """Set a unit's targets for a year (creating the row the first time). Values equal to
     what is stored change nothing and leave no audit line, so re-importing is a no-op.
     Returns (target, action) with action create / update / unchanged."""

@@ -6,14 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from zhaoshang.common import exports
-from zhaoshang.common.views import form_errors_to, token_import_page
+from zhaoshang.common.views import form_errors_to, job_import_detail, job_import_list
 from zhaoshang.org import roles
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
 
-from . import queries, services
+from . import importing, queries, services
 from .forms import TargetForm
-from .importing import COLUMNS, UNIT_LABEL, target_dry_run, target_import_commit
+from .importing import UNIT_LABEL
 from .models import INDICATORS, Target
 
 VIEW = roles.VIEW_TARGET
@@ -112,15 +112,10 @@ def target_edit(request, year, unit):
 
 @require(MANAGE)
 def target_import(request):
-    """Upload → dry run (every rejected row with row, column, reason) → commit."""
-    return token_import_page(
-        request,
-        columns=COLUMNS,
-        dry_run=target_dry_run,
-        commit=target_import_commit,
-        template="assessment/target_import.html",
-        done=lambda c: (
-            f"导入完成：新增 {c['create']} 个单位，更新 {c['update']} 个，未变化 {c['unchanged']} 个。"
-        ),
-        done_url="assessment:target_list",
-    )
+    """Upload → mapping → dry run in the worker → commit (common/imports.JobImport)."""
+    return job_import_list(request, importing.TARGETS)
+
+
+@require(MANAGE)
+def target_import_detail(request, pk):
+    return job_import_detail(request, importing.TARGETS, pk)

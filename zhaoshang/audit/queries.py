@@ -1,12 +1,18 @@
 """Reads of the trail, for the audit administrator only (gated by view_audit_log:
 the trail is not business data and has no data scope)."""
 
+from __future__ import annotations
+
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
 
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 def _day(value, end=False):
@@ -17,7 +23,15 @@ def _day(value, end=False):
     return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
 
 
-def events(*, user="", obj="", action="", start="", end="", login_only=False):
+def events(
+    *,
+    user: str = "",
+    obj: str = "",
+    action: str = "",
+    start: str = "",
+    end: str = "",
+    login_only: bool = False,
+) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.all()
     if login_only:
         qs = qs.filter(action__in=AuditEvent.LOGIN_ACTIONS)

@@ -1,8 +1,12 @@
 """Writing the audit trail. Every service that changes data calls ``audit_record`` inside
 its transaction, so the trail and the change commit or roll back together."""
 
+from __future__ import annotations
+
 import datetime
 import decimal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -11,6 +15,9 @@ from zhaoshang.common import formats
 
 from .context import current_ip
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 Action = AuditEvent.Action
 
@@ -28,7 +35,7 @@ def _plain(value):
     return value
 
 
-def snapshot(obj, fields):
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Field values of ``obj`` keyed by field name, for diffing before and after."""
     out = {}
     for name in fields:
@@ -40,24 +47,24 @@ def snapshot(obj, fields):
     return out
 
 
-def diff(before, after):
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose values differ."""
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
 def audit_record(
-    action,
+    action: str,
     *,
-    actor=None,
-    obj=None,
-    changes=None,
-    result=AuditEvent.Result.SUCCESS,
-    detail="",
-    username=None,
-    ip=None,
-    object_type=None,
-    object_repr=None,
-):
+    actor: Any | None = None,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    result: str = AuditEvent.Result.SUCCESS,
+    detail: str = "",
+    username: str | None = None,
+    ip: str | None = None,
+    object_type: str | None = None,
+    object_repr: str | None = None,
+) -> AuditEvent:
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         user=user,
@@ -73,7 +80,7 @@ def audit_record(
     )
 
 
-def audit_purge_expired(*, now=None):
+def audit_purge_expired(*, now: dt.datetime | None = None) -> int:
     """Remove events older than the retention period (never less than 180 days).
 
     The database triggers allow exactly this and nothing else; the purge itself is

@@ -1,7 +1,7 @@
-from django.shortcuts import render
 from django.utils import timezone
 
 from zhaoshang.common import exports
+from zhaoshang.common.views import render_list
 from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 
@@ -73,8 +73,7 @@ def _event_page(request, *, login_only, title, url_name):
         "title": title,
         "url_name": url_name,
     }
-    template = "audit/event_list.html#results" if request.htmx else "audit/event_list.html"
-    return render(request, template, context)
+    return render_list(request, "audit/event_list.html", context)
 
 
 @require(roles.VIEW_AUDIT_LOG)

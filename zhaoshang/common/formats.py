@@ -102,3 +102,13 @@ def cn_date(value):
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value):
+    """A moment as 2026年12月7日 14:05, read in local time (Asia/Shanghai); "—" when
+    unknown. For the times a message names (a key revoked, a job finished)."""
+    if value is None or value == "":
+        return EMPTY
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{cn_date(value)} {value:%H:%M}"

@@ -184,8 +184,21 @@ def dry_run(token, columns, validate_row):
     """Parse every row; ``validate_row(cleaned, row_number)`` returns a list of
     (column label, message) for rule violations that need more than one cell."""
     header, body = read_rows(token)
+    mapping = guess_mapping(column_table(columns), header)
+    return check_rows(body, columns, mapping, validate_row)
+
+
+def column_table(columns):
+    """A list of Column as the mapping helpers take it: key -> (label, aliases, required)."""
+    return {c.key: (c.label, c.aliases, c.required) for c in columns}
+
+
+def check_rows(body, columns, mapping, validate_row, on_row=None):
+    """The dry run of rows ``body`` ((row number, values)) read through ``mapping`` (file
+    column index as text -> key). A required column the mapping leaves out is named in
+    ``missing_columns`` and no row is read. ``on_row(count)`` follows the rows read."""
     keyed = {c.key: c for c in columns}
-    mapping = guess_mapping({c.key: (c.label, c.aliases, c.required) for c in columns}, header)
+    mapping = {i: k for i, k in mapping.items() if k in keyed}
     result = DryRun()
     result.missing_columns = [
         c.label for c in columns if c.required and c.key not in mapping.values()
@@ -197,7 +210,7 @@ def dry_run(token, columns, validate_row):
     def parse(key, raw):
         return keyed[key].parse(raw) if keyed[key].parse else raw
 
-    for number, values in body:
+    for count, (number, values) in enumerate(body, start=1):
         cleaned, row_errors = parse_cells(values, cells, parse)
         # A column the file does not have, or a cell left empty, reads as None.
         cleaned = {k: cleaned.get(k) for k in mapping.values()}
@@ -207,6 +220,8 @@ def dry_run(token, columns, validate_row):
             result.errors.extend(RowError(number, c, m) for c, m in row_errors)
         else:
             result.rows.append((number, cleaned))
+        if on_row is not None:
+            on_row(count)
     return result
 
 
@@ -327,54 +342,6 @@ def store_job(upload, job, columns):
 def discard(token):
     with contextlib.suppress(ImportFileError):
         _path(token).unlink(missing_ok=True)
-
-
-class _Claim:
-    def __init__(self, token):
-        self.token = token
-        self.committed = False
-
-
-@contextlib.contextmanager
-def commit_claim(token):
-    """Hold an uploaded file for one commit; on leaving, a committed file is discarded.
-
-    The claim is the exclusive creation of a marker beside the file (``O_CREAT |
-    O_EXCL``: of two requests exactly one creates it), so of two clicks on 确认导入 in
-    flight at once one commits and the other is refused. The file is discarded before
-    the marker goes, so a click arriving after the commit finds nothing to commit. Set
-    ``claim.committed`` when the commit applied the file; a refused commit (rejected
-    rows) keeps it."""
-    path = _path(token)
-    if not path.exists():
-        raise ImportFileError(
-            "该文件已导入完成或已失效（可能重复点击了“确认导入”），本次操作未执行；"
-            "如需再次导入，请重新上传。"
-        )
-    marker = path.with_suffix(".committing")
-    try:
-        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError as exc:
-        raise ImportFileError(
-            "该文件正在导入中（可能重复点击了“确认导入”），本次操作未重复执行，请稍候查看结果。"
-        ) from exc
-    claim = _Claim(token)
-    try:
-        yield claim
-    finally:
-        if claim.committed:
-            discard(token)
-        marker.unlink(missing_ok=True)
-
-
-def commit_once(token, commit):
-    """Run ``commit()`` → ``(result, counts)`` for the uploaded file ``token`` once: a
-    second click while it runs, or after it applied the file, is refused with an
-    ImportFileError (``commit_claim``); a commit refused for bad rows keeps the file."""
-    with commit_claim(token) as claim:
-        result, counts = commit()
-        claim.committed = counts is not None
-    return result, counts
 
 
 @transaction.atomic
@@ -517,7 +484,8 @@ def fail_interrupted(queryset):
 
 def fail_all_interrupted():
     """Every kind of import job (worker start-up and beat)."""
-    return sum(fail_interrupted(apps.get_model(label).objects.all()) for label in JOB_MODELS)
+    labels = (*JOB_MODELS, *KINDS)
+    return sum(fail_interrupted(apps.get_model(label).objects.all()) for label in labels)
 
 
 def send_phase(model, job_id, task, *args, back_to, on_queued=None, on_not_queued=None):
@@ -534,3 +502,177 @@ def send_phase(model, job_id, task, *args, back_to, on_queued=None, on_not_queue
             on_not_queued()
 
     queue.send_after_commit(task, job_id, *args, on_success=on_queued, on_failure=not_queued)
+
+
+# --- Imports of a list of Columns (carriers, targets): one job model, pages and tasks ------
+# An app describes its import once (``JobImport``) and registers it in its ``apps.ready``;
+# the pages (common/views.py: job_import_list, job_import_detail), the worker's tasks
+# (common/tasks.py) and the shared templates (templates/imports/) do the rest.
+@dataclass
+class JobImport:
+    model: str  # the job model's label, a subclass of common.models.ImportJob
+    columns: list  # [Column]
+    plan: object  # plan(dry_run) -> [(row number, action, …)], adding duplicate rows' errors
+    apply: object  # apply(entry, actor) -> "create" | "update" | "unchanged"
+    validate_row: object  # validate_row(cleaned, row number) -> [(column label, reason)]
+    object_type: str  # the audit line's object type
+    what: str  # what a row is, in the audit line and on the page: 载体, 目标任务
+    unit: str  # the counting word of the page's sums: 个, 个单位
+    list_url: str  # URL names: the upload page and a job's page
+    detail_url: str
+    done_url: str  # where the finished import sends the user to look
+    done_label: str
+    hint: str  # what the upload page tells about matching and re-runs
+
+    @property
+    def job_model(self):
+        return apps.get_model(self.model)
+
+
+KINDS = {}
+
+
+def register(kind):
+    KINDS[kind.model] = kind
+    return kind
+
+
+PROGRESS_EVERY = 200  # rows between two progress reports
+
+
+def progress_key(job):
+    return f"import:{job._meta.label_lower}:{job.pk}"
+
+
+def job_progress(job):
+    """Rows read so far by a running phase, and its percentage of the file."""
+    from .progress import progress_get
+
+    done = progress_get(progress_key(job), {"done": 0})["done"]
+    total = max(job.total_rows, 1)
+    return {"done": done, "total": job.total_rows, "percent": min(100, done * 100 // total)}
+
+
+def jobs_of(kind, user):
+    """An import job is its uploader's own: nobody else reads it, whatever their scope."""
+    return kind.job_model.objects.filter(created_by=user)
+
+
+def job_store(kind, upload, *, user):
+    job = kind.job_model(file_name=upload.name[:200], token=secrets.token_hex(16), created_by=user)
+    return store_job(upload, job, column_table(kind.columns))
+
+
+def job_dry_run(kind, job):
+    """``(DryRun, plan)`` of the job's file read through its mapping; the running phase's
+    progress is kept for the page's poll."""
+    from .progress import progress_set
+
+    _, body, _ = read_table(job_path(job))
+    key = progress_key(job)
+
+    def on_row(count):
+        if count % PROGRESS_EVERY == 0:
+            progress_set(key, count, job.state)
+
+    result = check_rows(body, kind.columns, job.mapping, kind.validate_row, on_row)
+    plan = kind.plan(result)
+    result.errors.sort(key=lambda e: e.row)  # duplicates are found after the cells
+    return result, plan
+
+
+def errors_of(result):
+    """A dry run's rejections as the job keeps them: [row, column, reason]; a required
+    column left unmapped is row 0."""
+    missing = [
+        [0, label, f"缺少必需的列“{label}”：请在列对应中选择文件中的哪一列是它，或在文件中加上该列"]
+        for label in result.missing_columns
+    ]
+    return missing + [[e.row, e.column, e.message] for e in result.errors]
+
+
+def job_check(kind, job):
+    """The worker's dry run: the rejected rows, or what a commit would do."""
+    result, plan = job_dry_run(kind, job)
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    for entry in plan:
+        counts[entry[1]] += 1
+    kind.job_model.objects.filter(pk=job.pk).update(
+        state="checked", errors=errors_of(result), summary=counts if result.ok else {}
+    )
+
+
+@transaction.atomic
+def job_commit(kind, job, *, actor):
+    """The worker's commit: the file read and checked again, then applied in one
+    transaction, or nothing when any row is now rejected (the job goes back to checked
+    with them). A row whose values are already there is left unchanged, so the same
+    file imported again creates nothing."""
+    model = kind.job_model
+    result, counts = commit_plan(
+        lambda: job_dry_run(kind, job),
+        lambda entry: kind.apply(entry, actor),
+        actor=actor,
+        object_type=kind.object_type,
+        what=f"{kind.what}（{job.file_name}）",
+    )
+    if counts is None:
+        model.objects.filter(pk=job.pk).update(state="checked", errors=errors_of(result))
+        return None
+    model.objects.filter(pk=job.pk).update(
+        state="done",
+        errors=[],
+        summary={**job.summary, "result": counts},
+        finished_at=timezone.now(),
+    )
+    return counts
+
+
+def _job_start(kind, job, task, *args, from_states, to_state, back_to, queued, **updates):
+    job_step_start(
+        kind.job_model,
+        job,
+        from_states=from_states,
+        to_state=to_state,
+        worker_started_at=None,  # queued: no worker yet
+        **updates,
+    )
+    send_phase(kind.job_model, job.pk, task, kind.model, *args, back_to=back_to, **queued)
+
+
+def job_check_start(kind, job, *, mapping, on_queued=None, on_not_queued=None):
+    """Save the mapping and hand the dry run to the worker; a second click while it runs
+    queues nothing (``job_step_start``)."""
+    from . import tasks
+
+    _job_start(
+        kind,
+        job,
+        tasks.check_job_import,
+        from_states=["uploaded", "checked"],
+        to_state="checking",
+        back_to="uploaded",
+        queued={"on_queued": on_queued, "on_not_queued": on_not_queued},
+        mapping=mapping,
+        errors=[],
+        summary={},
+    )
+
+
+def job_commit_start(kind, job, *, actor, on_queued=None, on_not_queued=None):
+    """checked → importing as one conditional UPDATE: a double click on 确认导入 queues
+    one commit, and the second click is told so."""
+    from . import tasks
+
+    if job.errors or job.state == "checked" and not job.summary:
+        raise ValidationError("试导入发现被拒绝的行，请修正文件后重新上传，再确认导入。")
+    _job_start(
+        kind,
+        job,
+        tasks.commit_job_import,
+        actor.pk,
+        from_states=["checked"],
+        to_state="importing",
+        back_to="checked",
+        queued={"on_queued": on_queued, "on_not_queued": on_not_queued},
+    )

@@ -44,10 +44,11 @@ whose pages have always said something else overrides them in ``messages``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +71,8 @@ class MoveRefused(ValidationError):
 class MoveConflict(Conflict, ValidationError):
     """Someone else moved the record first; nothing was changed. ``extra`` names the
     record's state now ({"stage": "on_hold"}), which the API returns with its 409."""
+
+    extra: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,12 @@ class Moved:
     history: Any = None
 
     @property
-    def user(self):
+    def user(self) -> Any:
         """The actor as a foreign key value: a signed-in user, else None (a job)."""
         return self.actor if getattr(self.actor, "is_authenticated", False) else None
 
 
-DEFAULT_MESSAGES = {
+DEFAULT_MESSAGES: dict[str, str | Callable[..., str]] = {
     "refused": "{noun}不能从“{src}”直接转为“{dst}”。",
     "forbidden": "您没有权限对{noun}执行“{move}”。",
     "note": "“{move}”须填写{note}。",
@@ -132,13 +135,16 @@ class Workflow:
 
     model: type[models.Model]
     field: str
-    transitions: dict[tuple[str, str], Move]
+    # Keyed by the model's TextChoices members (str subclasses): Any, as a dict's key type
+    # is invariant.
+    transitions: Mapping[tuple[Any, Any], Move]
     history: Callable[[Moved], Any] | None
     noun: str
     stamp: str = ""
     quiet: frozenset[str] = frozenset()
     note_field: str = ""
-    messages: dict[str, str | Callable[..., str]] = field(default_factory=dict)
+    # dataclasses.field by its full name: the attribute ``field`` above shadows it here.
+    messages: dict[str, str | Callable[..., str]] = dataclasses.field(default_factory=dict)
     refresh: Callable[[Any, list[str]], None] | None = None
     refused: type[MoveRefused] = MoveRefused
     conflict: type[MoveConflict] = MoveConflict
@@ -170,8 +176,8 @@ class Workflow:
             raise self.refused(text, code="refused")
         if move.perm and not (actor is not None and actor.has_perm(move.perm)):
             raise self.refused(self._say("forbidden", move=move.label), code="refused")
-        if move.who is not None and (text := move.who(actor, record)):
-            raise self.refused(text, code="refused")
+        if move.who is not None and (refusal := move.who(actor, record)):
+            raise self.refused(refusal, code="refused")
         if move.note and not note:
             text = self._say("note", move=move.label, note=move.note)
             error = {self.note_field: text} if self.note_field else text
@@ -212,13 +218,13 @@ class Workflow:
             values[self.stamp] = now
         if self.versioned:
             values["version"] = F("version") + 1
-        rows = self.model.objects.filter(pk=record.pk, **{self.field: src})
+        rows = self.model._default_manager.filter(pk=record.pk, **{self.field: src})
         if version is not None:
             rows = rows.filter(version=version)
         with around or nullcontext():
             if not rows.update(**values):
                 current = (
-                    self.model.objects.filter(pk=record.pk)
+                    self.model._default_manager.filter(pk=record.pk)
                     .values_list(self.field, flat=True)
                     .first()
                 )

@@ -59,9 +59,11 @@ class EnterpriseForm(VersionedForm):
     registered_capital_text = AmountField(label="注册资本")
     paid_in_capital_text = AmountField(label="实缴资本")
     founded_on_text = OfficeDateField(label="成立日期")
+    # Shown with the likely duplicates only (enterprises/duplicate_candidates.html).
     confirm_duplicates = forms.BooleanField(
         label="我已核对上述疑似重复企业，确认是不同的企业，仍要新增", required=False
     )
+    placed_apart = ("confirm_duplicates",)
 
     class Meta:
         model = Enterprise
@@ -140,18 +142,22 @@ class EnterpriseForm(VersionedForm):
 
 
 class ContactForm(StyledFormMixin, forms.ModelForm):
+    id_prefix = "contact"  # one of the enterprise page's forms
+
     class Meta:
         model = Contact
         fields = ["name", "title", "phone", "email"]
 
 
 class RankingForm(StyledFormMixin, forms.Form):
+    id_prefix = "ranking"  # one of the enterprise page's forms
     kind = forms.ChoiceField(label="榜单", choices=RankingKind.choices)
     year = forms.IntegerField(label="年份", min_value=1990, max_value=2100)
     rank = forms.IntegerField(label="名次", min_value=1, required=False)
 
 
 class FormerNameForm(StyledFormMixin, forms.Form):
+    id_prefix = "former"  # one of the enterprise page's forms
     name = forms.CharField(label="曾用名", max_length=200)
 
 

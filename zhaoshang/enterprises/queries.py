@@ -5,11 +5,15 @@ user; contacts and notes are confidential to the following unit, read through
 ``Contact.objects.for_user`` and ``may_see_confidential``. Lists page by keyset, so page
 10,000 costs what page 1 costs."""
 
+from __future__ import annotations
+
 import contextlib
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.db import connection
@@ -34,8 +38,13 @@ from .models import (
 )
 from .parsing import exact_name, normalize_name
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def with_same_name(qs, name):
+    from zhaoshang.org.models import User
+
+
+def with_same_name(qs: QuerySet[Enterprise], name: str) -> Enterprise | None:
     """The first enterprise of ``qs`` whose name is the same name as ``name`` ("名称相同":
     ``exact_name`` agrees), or None. The core (``dedupe_key``) only narrows the search:
     a group and its joint-stock company, or a company and its branch, share a core but
@@ -64,7 +73,7 @@ SORTS = {
 }
 
 
-def default_sort(q):
+def default_sort(q: str) -> str:
     return "code" if CODE_PREFIX.match(search.search_key(q).upper()) else "new"
 
 
@@ -72,14 +81,14 @@ class SearchTooShort(ValueError):
     pass
 
 
-def library(user):
+def library(user: User) -> QuerySet[Enterprise]:
     """The live enterprises a promotion user may read (base facts are shared)."""
     if user_scope(user) == DataScope.NONE or not user.has_perm(roles.VIEW_ENTERPRISES):
         return Enterprise.objects.none()
     return Enterprise.objects.live()
 
 
-def apply_search(qs, q):
+def apply_search(qs: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:
     key = search.search_key(q)
     if not key:
         return qs
@@ -114,7 +123,7 @@ def apply_search(qs, q):
     return qs.filter(search_text__contains=key)
 
 
-def apply_filters(qs, f):
+def apply_filters(qs: QuerySet[Enterprise], f: dict[str, Any]) -> QuerySet[Enterprise]:
     if f.get("industry"):
         qs = qs.filter(
             Exists(
@@ -192,7 +201,9 @@ def _after(qs, sort, values):
     return qs.filter(pk__lt=values[0])
 
 
-def page(qs, *, sort="new", cursor=None, size=PAGE_SIZE):
+def page(
+    qs: QuerySet[Enterprise], *, sort: str = "new", cursor: str | None = None, size: int = PAGE_SIZE
+) -> Page:
     """One page by keyset: rows after ``cursor`` in ``sort`` order, and the next cursor."""
     sort = sort if sort in SORTS else "new"
     if sort == "capital":
@@ -213,7 +224,7 @@ def page(qs, *, sort="new", cursor=None, size=PAGE_SIZE):
     return Page(rows, next_cursor, sort)
 
 
-def with_list_relations(qs):
+def with_list_relations(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     """Every relation an export row writes."""
     return qs.select_related("hq_region", "department").prefetch_related("rankings", "tags")
 
@@ -234,7 +245,7 @@ LIST_ONLY = (
 )
 
 
-def for_list_page(qs):
+def for_list_page(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     return qs.select_related("hq_region", "department").only(*LIST_ONLY)
 
 
@@ -276,7 +287,7 @@ def _badges(ids):
     return rankings, tags
 
 
-def list_rows(enterprises):
+def list_rows(enterprises: Iterable[Enterprise]) -> list[dict[str, Any]]:
     """A page's rows as plain values for the list template: the rankings and tags of the
     whole page in one read (plain values, no model instances or prefetch managers per
     row), and the detail link formatted, not reversed, per row."""
@@ -300,7 +311,7 @@ def list_rows(enterprises):
     ]
 
 
-def may_see_confidential(user, enterprise):
+def may_see_confidential(user: User, enterprise: Enterprise) -> bool:
     """Contacts and notes: the following unit (within the user's scope) and the office."""
     scope = user_scope(user)
     if scope == DataScope.ALL:
@@ -310,7 +321,7 @@ def may_see_confidential(user, enterprise):
     return Department.objects.for_user(user).filter(pk=enterprise.department_id).exists()
 
 
-def confidential_ids(user, enterprise_ids):
+def confidential_ids(user: User, enterprise_ids: Iterable[int]) -> set[int]:
     scope = user_scope(user)
     if scope == DataScope.ALL:
         return set(enterprise_ids)
@@ -324,20 +335,20 @@ def confidential_ids(user, enterprise_ids):
     )
 
 
-def contacts_for(user, enterprise):
+def contacts_for(user: User, enterprise: Enterprise) -> QuerySet[Contact]:
     return Contact.objects.for_user(user).filter(enterprise=enterprise)
 
 
-def mask_name(name):
+def mask_name(name: str) -> str:
     return (name[:1] + "*" * (len(name) - 1)) if name else ""
 
 
-def mask_phone(phone):
+def mask_phone(phone: str) -> str:
     digits = re.sub(r"\D", "", phone or "")
     if len(digits) >= 7:
         return digits[:3] + "****" + digits[-4:]
     return "****" if phone else ""
 
 
-def import_jobs_for(user):
+def import_jobs_for(user: User) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(created_by=user)

@@ -1,8 +1,12 @@
 """Every write to the enterprise library: create and update with code validation and
 duplicate control, former names, rankings, contacts, and merging two records."""
 
+from __future__ import annotations
+
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +23,11 @@ from zhaoshang.common.records import record_update
 from . import search
 from .models import Contact, Enterprise, FormerName, ImportJob, Ranking, SearchGram
 from .parsing import exact_name, normalize_name
+
+if TYPE_CHECKING:
+    from django.db import models
+
+    from zhaoshang.org.models import User
 
 SIMILARITY_THRESHOLD = 85
 
@@ -40,7 +49,7 @@ def _canonical_uscc(text):
     return uscc._alphabet[(31 - total) % 31] == text[17]
 
 
-def clean_credit_code(value):
+def clean_credit_code(value: Any) -> str | None:
     """The code in canonical form, or None for blank; a Chinese ValidationError when the
     code is not a valid unified social credit code (GB 32100-2015)."""
     if not value or not str(value).strip():
@@ -72,7 +81,7 @@ class Candidate:
 class DuplicateFound(Conflict, ValidationError):
     """Likely duplicates exist; the user must look and decide before saving."""
 
-    def api_extra(self):
+    def api_extra(self) -> dict[str, Any]:
         return {
             "candidates": [
                 {"id": c.enterprise.pk, "name": c.enterprise.name, "reason": c.reason}
@@ -88,7 +97,9 @@ class DuplicateFound(Conflict, ValidationError):
         )
 
 
-def find_duplicates(name, credit_code=None, *, exclude=None, limit=10):
+def find_duplicates(
+    name: str, credit_code: str | None = None, *, exclude: int | None = None, limit: int = 10
+) -> list[Candidate]:
     """Likely duplicates of a new or edited enterprise, best first: the same credit code;
     the same name ("名称相同": ``exact_name`` agrees, for the current or a former name);
     the same core written otherwise (another place, legal form or branch: offered, never
@@ -153,7 +164,9 @@ FIELDS_M2M = ("industries", "key_industries", "tags")
 
 
 @transaction.atomic
-def enterprise_create(*, actor, data, confirm_duplicates=False):
+def enterprise_create(
+    *, actor: User, data: dict[str, Any], confirm_duplicates: bool = False
+) -> Enterprise:
     """A new enterprise. ``confirm_duplicates``: the user has seen the likely duplicates
     and decided this is a different enterprise (a same credit code is never allowed)."""
     data = dict(data)
@@ -193,7 +206,9 @@ def enterprise_create(*, actor, data, confirm_duplicates=False):
 
 
 @transaction.atomic
-def enterprise_update(*, actor, enterprise, data, version):
+def enterprise_update(
+    *, actor: User, enterprise: Enterprise, data: dict[str, Any], version: int
+) -> Enterprise:
     data = dict(data)
     if "credit_code" in data:
         data["credit_code"] = clean_credit_code(data["credit_code"])
@@ -231,7 +246,7 @@ def enterprise_update(*, actor, enterprise, data, version):
     return enterprise
 
 
-def former_name_add(*, actor, enterprise, name):
+def former_name_add(*, actor: User, enterprise: Enterprise, name: str) -> FormerName:
     key = normalize_name(name)
     former, created = FormerName.objects.get_or_create(
         enterprise=enterprise, dedupe_key=key, defaults={"name": name}
@@ -246,7 +261,9 @@ def former_name_add(*, actor, enterprise, name):
     return former
 
 
-def ranking_set(*, actor, enterprise, kind, year, rank=None):
+def ranking_set(
+    *, actor: User, enterprise: Enterprise, kind: str, year: int, rank: int | None = None
+) -> Ranking:
     ranking, created = Ranking.objects.update_or_create(
         enterprise=enterprise, kind=kind, year=year, defaults={"rank": rank}
     )
@@ -259,7 +276,7 @@ def ranking_set(*, actor, enterprise, kind, year, rank=None):
     return ranking
 
 
-def contact_add(*, actor, enterprise, data):
+def contact_add(*, actor: User, enterprise: Enterprise, data: dict[str, Any]) -> Contact:
     contact = Contact(enterprise=enterprise, created_by=actor, **data)
     contact.full_clean()
     contact.save()
@@ -274,16 +291,19 @@ def contact_add(*, actor, enterprise, data):
 # theirs): ``fn(*, actor, survivor, duplicate)`` re-points its records to the survivor
 # with an audit line per moved record and returns ``{what: count}``, or raises a Chinese
 # ValidationError to refuse the merge (the whole merge then rolls back).
-MERGE_HANDLERS = {}
+# Moves a model's records from the duplicate to the survivor: fn(actor=…, survivor=…,
+# duplicate=…) -> {verbose name: records moved}.
+MergeHandler = Callable[..., dict[str, int]]
+MERGE_HANDLERS: dict[type[models.Model], MergeHandler] = {}
 
 
-def register_merge(model, fn):
+def register_merge(model: type[models.Model], fn: MergeHandler) -> MergeHandler:
     """``model`` (its records point at an enterprise) moves on a merge through ``fn``."""
     MERGE_HANDLERS[model] = fn
     return fn
 
 
-def contacts_merge(*, actor, survivor, duplicate):
+def contacts_merge(*, actor: User, survivor: Enterprise, duplicate: Enterprise) -> dict[str, int]:
     """The duplicate's contacts become the survivor's, each with its audit line."""
     moved = 0
     for contact in Contact.objects.filter(enterprise=duplicate).order_by("pk"):
@@ -296,7 +316,7 @@ def contacts_merge(*, actor, survivor, duplicate):
             detail=f"企业合并：“{duplicate.name}”并入“{survivor.name}”",
         )
         moved += 1
-    return {Contact._meta.verbose_name: moved}
+    return {str(Contact._meta.verbose_name): moved}
 
 
 register_merge(Contact, contacts_merge)
@@ -323,7 +343,7 @@ def _merge_handlers():
 
 
 @transaction.atomic
-def enterprise_merge(*, actor, survivor, duplicate):
+def enterprise_merge(*, actor: User, survivor: Enterprise, duplicate: Enterprise) -> Enterprise:
     """Join ``duplicate`` into ``survivor``: every link moves to the survivor through its
     module's service, the duplicate's names become former names, blanks are filled from
     it, and the duplicate stays (marked merged) so old references resolve.
@@ -344,7 +364,7 @@ def enterprise_merge(*, actor, survivor, duplicate):
         raise ValidationError(f"“{duplicate}”已合并至其他企业。")
     if survivor.merged_into_id:
         raise ValidationError(f"“{survivor}”已合并至其他企业，请选择合并后的企业。")
-    moved = {}
+    moved: dict[str, int] = {}
     for handler in _merge_handlers():
         for what, count in handler(actor=actor, survivor=survivor, duplicate=duplicate).items():
             if count:
@@ -399,7 +419,14 @@ def enterprise_merge(*, actor, survivor, duplicate):
 
 
 # --- Imports: starting the worker's steps --------------------------------------------------
-def import_check_start(*, actor, job, mapping, on_queued=None, on_not_queued=None):
+def import_check_start(
+    *,
+    actor: User,
+    job: ImportJob,
+    mapping: dict[str, str],
+    on_queued: Callable[[], Any] | None = None,
+    on_not_queued: Callable[[], Any] | None = None,
+) -> None:
     """Save the column mapping and hand the dry run to the worker (once per click that
     wins: see ``common.imports.job_step_start``; a broker that does not answer puts the
     job back, see ``send_phase``)."""
@@ -425,8 +452,14 @@ def import_check_start(*, actor, job, mapping, on_queued=None, on_not_queued=Non
 
 
 def import_commit_start(
-    *, actor, job, create_unmatched=False, confirmations=None, on_queued=None, on_not_queued=None
-):
+    *,
+    actor: User,
+    job: ImportJob,
+    create_unmatched: bool = False,
+    confirmations: dict[str, str] | None = None,
+    on_queued: Callable[[], Any] | None = None,
+    on_not_queued: Callable[[], Any] | None = None,
+) -> None:
     """Hand a checked import to the worker: checked → importing as one conditional UPDATE,
     so a double click on 确认导入 queues one commit and the second click is told so.
     ``confirmations``: the user's decision per row found by name only (row → enterprise

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common import exports
-from zhaoshang.common.views import form_errors_to
+from zhaoshang.common.views import form_errors_to, is_fragment, render_list
 from zhaoshang.org import roles
 from zhaoshang.org.access import require
 from zhaoshang.org.models import Department
@@ -110,12 +110,9 @@ def enterprise_list(request):
         "error": error,
         "querystring": query.urlencode(),
     }
-    if request.htmx:
-        template = "enterprises/enterprise_list.html#results"
-    else:
-        template = "enterprises/enterprise_list.html"
+    if not is_fragment(request):  # the filter's own answer leaves the filter as it is
         context["selects"] = _filter_selects(filters, page.sort)
-    return render(request, template, context)
+    return render_list(request, "enterprises/enterprise_list.html", context)
 
 
 @exports.register("enterprises.library", object_type="enterprises.enterprise")
@@ -319,7 +316,11 @@ def duplicate_check(request):
     except ValidationError:
         code = None
     candidates = services.find_duplicates(name, code) if len(name) >= 2 or code else []
-    return render(request, "enterprises/duplicate_candidates.html", {"candidates": candidates})
+    return render(
+        request,
+        "enterprises/duplicate_candidates.html",
+        {"candidates": candidates, "confirm": EnterpriseForm()["confirm_duplicates"]},
+    )
 
 
 def _sub_form(request, pk, form_class, apply, done):

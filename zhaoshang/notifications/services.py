@@ -4,6 +4,11 @@
 leaves e-mail and robot messages to the worker once the caller's transaction has
 committed (a push that rolls back must not have told a group chat anything)."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +30,11 @@ from .sending import (  # noqa: F401 - the sending side, named here for callers 
     webhook_deliver,
 )
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from zhaoshang.org.models import Department, User
+
 
 def _active(users):
     seen, out = set(), []
@@ -36,7 +46,16 @@ def _active(users):
 
 
 @transaction.atomic
-def notify(*, recipients, title, body, url="", kind, actor=None, units=None):
+def notify(
+    *,
+    recipients: Iterable[User | None],  # None (a job, a deleted account) is skipped
+    title: str,
+    body: str,
+    url: str = "",
+    kind: str,
+    actor: User | None = None,
+    units: Iterable[Department] | None = None,
+) -> list[Notification]:
     """One inbox message per recipient; e-mail (when configured) and the robots of
     ``units`` (by default the recipients' units) after commit. The actor is not told
     about their own act."""
@@ -72,7 +91,9 @@ def notify(*, recipients, title, body, url="", kind, actor=None, units=None):
     return rows
 
 
-def notification_mark_read(*, actor, notification_ids=None, now=None):
+def notification_mark_read(
+    *, actor: User, notification_ids: Iterable[int] | None = None, now: dt.datetime | None = None
+) -> int:
     """Mark the actor's own messages read (all unread ones when no ids are given)."""
     qs = Notification.objects.for_user(actor).unread()
     if notification_ids is not None:
@@ -100,23 +121,25 @@ def _check_webhook(data):
 
 
 @transaction.atomic
-def webhook_create(*, actor, data):
+def webhook_create(*, actor: User, data: dict[str, Any]) -> UnitWebhook:
     _check_webhook(data)
     return record_create(UnitWebhook, actor=actor, data=data)
 
 
 @transaction.atomic
-def webhook_update(*, actor, webhook, data, version):
+def webhook_update(
+    *, actor: User, webhook: UnitWebhook, data: dict[str, Any], version: int
+) -> UnitWebhook:
     _check_webhook(data)
     return record_update(webhook, actor=actor, data=data, version=version)
 
 
 @transaction.atomic
-def webhook_delete(*, actor, webhook):
+def webhook_delete(*, actor: User, webhook: UnitWebhook) -> None:
     record_delete(webhook, actor=actor)
 
 
-def webhook_test_send(*, actor, webhook):
+def webhook_test_send(*, actor: User, webhook: UnitWebhook) -> WebhookDelivery:
     """A test message, sent now so the clerk sees the robot's answer on the page."""
     delivery = WebhookDelivery.objects.create(
         webhook=webhook,

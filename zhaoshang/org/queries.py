@@ -1,10 +1,19 @@
 """Reads of units, users and roles, always through the user's data scope."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.models import Permission
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from .models import Department, Grant, Role, User
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.db.models import QuerySet
 
 # Permissions only the three administrators may hold: never offered for custom roles.
 ADMIN_ONLY = {
@@ -18,7 +27,7 @@ ADMIN_ONLY = {
 OUR_APPS = {"org", "audit", "reference", "enterprises"}
 
 
-def grantable_permissions():
+def grantable_permissions() -> QuerySet[Permission]:
     return (
         Permission.objects.filter(content_type__app_label__in=OUR_APPS)
         .exclude(codename__in=ADMIN_ONLY)
@@ -28,11 +37,11 @@ def grantable_permissions():
     )
 
 
-def departments_for(user):
+def departments_for(user: User) -> QuerySet[Department]:
     return Department.objects.for_user(user)
 
 
-def department_tree(user, q="", kind=""):
+def department_tree(user: User, q: str = "", kind: str = "") -> QuerySet[Department]:
     """Units in tree order with their user counts; a search keeps the matches' ancestors
     so the tree still reads as a tree."""
     units = (
@@ -41,16 +50,24 @@ def department_tree(user, q="", kind=""):
         .annotate(user_count=Count("users", filter=Q(users__is_active=True)))
     )
     if q or kind:
-        matches = units.filter(
+        found = units.filter(
             Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q)
         )
-        matches = list(matches.filter(kind=kind) if kind else matches)
+        matches = list(found.filter(kind=kind) if kind else found)
         keep = {int(pk) for d in matches for pk in d.path.strip("/").split("/")}
         units = units.filter(pk__in=keep)
     return units.order_by("path")
 
 
-def users_for(user, *, q="", department=None, role=None, active=None, include_below=True):
+def users_for(
+    user: User,
+    *,
+    q: str = "",
+    department: Department | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+    include_below: bool = True,
+) -> QuerySet[User]:
     users = (
         User.objects.for_user(user)
         .select_related("department")
@@ -76,7 +93,7 @@ def users_for(user, *, q="", department=None, role=None, active=None, include_be
     return users.order_by("department__path", "username")
 
 
-def roles_with_counts():
+def roles_with_counts() -> QuerySet[Role]:
     return (
         Role.objects.annotate(holders=Count("grants"))
         .prefetch_related("permissions")
@@ -84,7 +101,7 @@ def roles_with_counts():
     )
 
 
-def grants_for(user, *, role=None, q=""):
+def grants_for(user: User, *, role: str | None = None, q: str = "") -> QuerySet[Grant]:
     grants = Grant.objects.filter(user__in=User.objects.for_user(user)).select_related(
         "user__department", "role", "granted_by"
     )
@@ -98,7 +115,7 @@ def grants_for(user, *, role=None, q=""):
 GOVERNMENT_SUFFIXES = ("人民政府", "政府")
 
 
-def district_name():
+def district_name() -> str:
     """The district's (or city's) own name, for report titles and issuers.
 
     One source: the top of the unit tree, the unit without a parent that the others sit
@@ -120,7 +137,7 @@ def district_name():
     return name
 
 
-def report_issuer(district=None):
+def report_issuer(district: str | None = None) -> str:
     """The office that issues the district's reports, as its documents sign them."""
     district = district_name() if district is None else district
     return f"{district}招商引资工作领导小组办公室"
@@ -137,7 +154,9 @@ def _recent_attempts(now=None):
     return AccessAttempt.objects.filter(attempt_time__gte=since)
 
 
-def locked_accounts(now=None, username=None):
+def locked_accounts(
+    now: dt.datetime | None = None, username: str | None = None
+) -> list[dict[str, Any]]:
     """Accounts whose failures within the lockout time reach the limit, wherever from:
     rows of (username, failures, latest failure, addresses)."""
     from . import policy
@@ -154,7 +173,7 @@ def locked_accounts(now=None, username=None):
     ]
 
 
-def locked_addresses(now=None):
+def locked_addresses(now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Addresses from which failures for as many accounts as the policy allows have come
     within the lockout time (password spraying)."""
     from . import policy

@@ -1,8 +1,12 @@
 """Every write to units, users, roles, grants and the security policy. Views, commands
 and tasks call these; each records its audit line in the same transaction."""
 
+from __future__ import annotations
+
+import datetime as dt
 import secrets
 from importlib import import_module
+from typing import Any, cast
 
 from axes.utils import reset as axes_reset
 from django.apps import apps
@@ -36,7 +40,7 @@ def _path_for(department):
 
 
 @transaction.atomic
-def department_create(*, actor, data):
+def department_create(*, actor: User | None, data: dict[str, Any]) -> Department:
     department = record_create(Department, actor=actor, data=data)
     department.path = _path_for(department)
     Department.objects.filter(pk=department.pk).update(path=department.path)
@@ -44,7 +48,9 @@ def department_create(*, actor, data):
 
 
 @transaction.atomic
-def department_update(*, actor, department, data, version):
+def department_update(
+    *, actor: User, department: Department, data: dict[str, Any], version: int
+) -> Department:
     """Edit a unit; moving it under another parent moves its whole subtree."""
     new_parent = data.get("parent", department.parent)
     if new_parent is not None and (
@@ -72,7 +78,7 @@ def _remember_password(user):
 
 
 @transaction.atomic
-def user_create(*, actor, data, password):
+def user_create(*, actor: User | None, data: dict[str, Any], password: str) -> User:
     """A new account. Its first login must change the password the administrator set."""
     user = User(**data)
     password_validation.validate_password(password, user)
@@ -90,7 +96,9 @@ def user_create(*, actor, data, password):
 
 
 @transaction.atomic
-def service_account_create(*, actor, username, full_name, department):
+def service_account_create(
+    *, actor: User, username: str, full_name: str, department: Department
+) -> User:
     """The account an API key acts as (``zhaoshang.api``): a user of its unit that can
     never sign in (no usable password, so no login form, gate or reset applies), whose
     rights come from its key alone. Its writes and reads are audited under its name."""
@@ -114,7 +122,7 @@ def service_account_create(*, actor, username, full_name, department):
     return user
 
 
-def user_update(*, actor, user, data, version):
+def user_update(*, actor: User, user: User, data: dict[str, Any], version: int) -> User:
     was_active = user.is_active
     user = record_update(user, actor=actor, data=data, version=version)
     if was_active and not user.is_active:
@@ -122,7 +130,7 @@ def user_update(*, actor, user, data, version):
     return user
 
 
-def end_sessions(user):
+def end_sessions(user: User) -> int:
     """End every session of ``user`` at once (disabled account, forced logout)."""
     user_id = str(user.pk)
     doomed = [
@@ -139,7 +147,9 @@ def end_sessions(user):
 
 
 @transaction.atomic
-def user_set_password(*, user, password, actor=None, temporary=False):
+def user_set_password(
+    *, user: User, password: str, actor: User | None = None, temporary: bool = False
+) -> User:
     """Set a password after validating it against the policy.
 
     ``temporary``: an administrator's reset; the user must change it at the next login.
@@ -161,7 +171,7 @@ def user_set_password(*, user, password, actor=None, temporary=False):
     return user
 
 
-def user_unlock(*, actor, username):
+def user_unlock(*, actor: User, username: str) -> int:
     """Clear the failed-login record of an account, from every address."""
     removed = axes_reset(username=username)
     audit_record(
@@ -174,18 +184,18 @@ def user_unlock(*, actor, username):
     return removed
 
 
-def user_unlock_address(*, actor, ip):
+def user_unlock_address(*, actor: User, ip: str) -> int:
     """Clear every failed login from an address (its accounts' failures from there too)."""
     removed = axes_reset(ip=ip)
     audit_record(Action.UNLOCK, actor=actor, detail=f"解除地址 {ip} 的锁定（{removed} 条）")
     return removed
 
 
-def users_flag_expired(*, now=None):
+def users_flag_expired(*, now: dt.datetime | None = None) -> int:
     """Mark accounts whose password is past its age: they change it at the next login.
     (The login gate checks the age too; the flag makes it visible on the user list.)"""
     max_age = policy.current()["password_max_age_days"]
-    cutoff = (now or timezone.now()) - timezone.timedelta(days=max_age)
+    cutoff = (now or timezone.now()) - dt.timedelta(days=max_age)
     return User.objects.filter(password_changed_at__lt=cutoff, must_change_password=False).update(
         must_change_password=True
     )
@@ -205,9 +215,9 @@ FIRST_ADMINISTRATORS = [
 _PASSWORD_CLASSES = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "@#%+=?")
 
 
-def one_time_password(length=16):
+def one_time_password(length: int = 16) -> str:
     """A random password with every character class, longer than any policy asks."""
-    length = max(length, settings.SECURITY_POLICY["PASSWORD_MIN_LENGTH"])
+    length = max(length, cast(int, settings.SECURITY_POLICY["PASSWORD_MIN_LENGTH"]))
     rng = secrets.SystemRandom()
     chars = [rng.choice(cls) for cls in _PASSWORD_CLASSES]
     alphabet = "".join(_PASSWORD_CLASSES)
@@ -217,7 +227,9 @@ def one_time_password(length=16):
 
 
 @transaction.atomic
-def first_administrators_create(*, actor=None, unit_name, usernames=None):
+def first_administrators_create(
+    *, actor: User | None = None, unit_name: str, usernames: dict[str, str] | None = None
+) -> list[tuple[User, Role, str]]:
     """The system, security and audit administrators of an empty district, each with a
     one-time password (returned, never stored in clear): the first login changes it
     and enrols TOTP (the login gates in ``security.gate_for``).
@@ -270,7 +282,7 @@ def _permissions(codes):
     return perms
 
 
-def sync_builtin_roles():
+def sync_builtin_roles() -> None:
     """Make the Role table match ``roles.BUILTIN_ROLES`` (runs after every migrate)."""
     # Permissions of apps migrated after this one may not exist yet: make them now.
     for app_config in apps.get_app_configs():
@@ -289,19 +301,19 @@ def sync_builtin_roles():
         role.permissions.set(_permissions(spec.permissions))
 
 
-def role_create(*, actor, data):
+def role_create(*, actor: User, data: dict[str, Any]) -> Role:
     data = {**data, "kind": Role.Kind.BUSINESS}
     return record_create(Role, actor=actor, data=data)
 
 
-def role_update(*, actor, role, data):
+def role_update(*, actor: User, role: Role, data: dict[str, Any]) -> Role:
     if role.is_builtin:
         raise ValidationError("内置角色由系统维护，不能修改；如需不同权限，请新建角色。")
     return record_update(role, actor=actor, data=data)
 
 
 @transaction.atomic
-def grant_role(*, actor, user, role):
+def grant_role(*, actor: User | None, user: User, role: Role) -> Grant:
     """Give ``user`` the ``role``. The three administrator roles are mutually exclusive
     (三权分立), and an administrator may not grant a role to themself."""
     if actor is not None and actor.pk == user.pk:
@@ -322,7 +334,7 @@ def grant_role(*, actor, user, role):
 
 
 @transaction.atomic
-def revoke_role(*, actor, user, role):
+def revoke_role(*, actor: User, user: User, role: Role) -> int:
     deleted, _ = Grant.objects.filter(user=user, role=role).delete()
     if deleted:
         audit_record(Action.REVOKE, actor=actor, obj=user, changes={"角色": [role.name, None]})
@@ -335,7 +347,9 @@ def _host_line(allowed):
     return f"{host}:{allowed.port}" if allowed.port else host
 
 
-def policy_update(*, actor, data, version=None):
+def policy_update(
+    *, actor: User, data: dict[str, Any], version: int | None = None
+) -> SecurityPolicy:
     if "webhook_allowed_hosts" in data:
         try:
             hosts = outbound.parse_host_list(data["webhook_allowed_hosts"])
@@ -348,7 +362,7 @@ def policy_update(*, actor, data, version=None):
             continue
         _, low, high = policy.BOUNDS[field]
         if not low <= value <= high:
-            label = SecurityPolicy._meta.get_field(field).verbose_name
+            label = getattr(SecurityPolicy._meta.get_field(field), "verbose_name", field)
             raise ValidationError({field: f"“{label}”须在 {low} 至 {high} 之间（等保三级要求）。"})
     row = SecurityPolicy.objects.first()
     with transaction.atomic():

@@ -16,7 +16,7 @@ from zhaoshang.audit.models import AuditEvent
 from zhaoshang.audit.services import audit_record
 from zhaoshang.common import exports
 from zhaoshang.common.redirects import safe_next
-from zhaoshang.common.views import form_errors_to
+from zhaoshang.common.views import form_errors_to, render_list
 from zhaoshang.org import roles
 
 from . import home, policy, queries, services
@@ -190,7 +190,7 @@ def department_list(request):
     if request.GET.get("export") == "xlsx":
         return exports.respond(request, "org.departments", request.GET)
     context = {"units": units, "q": q, "kind": kind, "kinds": Department.Kind.choices}
-    return render(request, "org/department_list.html", context)
+    return render_list(request, "org/department_list.html", context)
 
 
 @require(roles.MANAGE_DEPARTMENT)
@@ -284,8 +284,7 @@ def user_list(request):
         "departments": queries.departments_for(request.user).only("pk", "name", "path"),
         "roles": Role.objects.all(),
     }
-    template = "org/user_list.html#results" if request.htmx else "org/user_list.html"
-    return render(request, template, context)
+    return render_list(request, "org/user_list.html", context)
 
 
 @require(roles.MANAGE_USER)
@@ -437,7 +436,7 @@ def grant_list(request):
         "role": request.GET.get("role", ""),
         "q": request.GET.get("q", ""),
     }
-    return render(request, "org/grant_list.html", context)
+    return render_list(request, "org/grant_list.html", context)
 
 
 @require(roles.MANAGE_ROLE)

@@ -6,4 +6,7 @@ class ReferenceConfig(AppConfig):
     verbose_name = "基础数据"
 
     def ready(self):
-        from . import home  # noqa: F401  (registers the home-page cards)
+        from . import (
+            home,  # noqa: F401  (registers the home-page cards)
+            imports,  # noqa: F401  (registers the carrier import)
+        )

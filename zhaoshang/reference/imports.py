@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from zhaoshang.common.imports import Column, RowError, commit_once, commit_plan, dry_run
+from zhaoshang.common.imports import Column, JobImport, RowError, commit_plan, dry_run, register
 
 from . import services
 from .models import CalendarDay, Carrier, KeyIndustry, Zone
@@ -115,9 +115,9 @@ def _differs(existing, key, value):
     return getattr(existing, key) != value
 
 
-def carrier_dry_run(token):
-    """The dry run plus, for each good row, whether it creates, updates or changes nothing."""
-    result = dry_run(token, COLUMNS, _validate)
+def _plan(result):
+    """For each good row whether it creates, updates or changes nothing; a carrier twice
+    in the file is an error on its second row."""
     seen, plan = {}, []
     for number, row in result.rows:
         key = (row["kind"], row["name"])
@@ -134,32 +134,36 @@ def carrier_dry_run(token):
                 "update" if any(_differs(existing, k, v) for k, v in data.items()) else "unchanged"
             )
         plan.append((number, action, data, existing))
-    return result, plan
+    return plan
 
 
-def carrier_import_commit(token, *, actor):
-    """Apply the file once, all rows or none (``common.imports.commit_plan``)."""
+def _apply(entry, actor):
+    _, action, data, existing = entry
+    if action == "create":
+        services.carrier_create(actor=actor, data=data, detail="Excel 导入")
+    elif action == "update":
+        services.carrier_update(actor=actor, carrier=existing, data=data, version=existing.version)
+    return action
 
-    def save(entry):
-        _, action, data, existing = entry
-        if action == "create":
-            services.carrier_create(actor=actor, data=data, detail="Excel 导入")
-        elif action == "update":
-            services.carrier_update(
-                actor=actor, carrier=existing, data=data, version=existing.version
-            )
-        return action
 
-    return commit_once(
-        token,
-        lambda: commit_plan(
-            lambda: carrier_dry_run(token),
-            save,
-            actor=actor,
-            object_type="reference.carrier",
-            what="载体",
-        ),
+CARRIERS = register(
+    JobImport(
+        model="reference.CarrierImport",
+        columns=COLUMNS,
+        plan=_plan,
+        apply=_apply,
+        validate_row=_validate,
+        object_type="reference.carrier",
+        what="载体",
+        unit="个",
+        list_url="reference:carrier_import",
+        detail_url="reference:carrier_import_detail",
+        done_url="reference:carrier_list",
+        done_label="查看载体",
+        hint="以“载体类型+载体名称”识别同一载体，重复导入同一文件不会产生重复记录；"
+        "面积以平方米或亩填写，主导产业以顿号分隔。",
     )
+)
 
 
 # --- The working calendar: a year's State Council notice from a small .xlsx -------------

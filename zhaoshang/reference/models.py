@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from zhaoshang.common import formats
+from zhaoshang.common.models import ImportJob
 from zhaoshang.org.models import Versioned
 
 
@@ -254,3 +255,14 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{formats.cn_date(self.date)} {self.get_kind_display()}"
+
+
+class CarrierImport(ImportJob):
+    """A carrier file imported through the worker (common/imports.JobImport)."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = "载体导入"
+        verbose_name_plural = "载体导入"
+
+    def __str__(self):
+        return f"载体导入：{self.file_name}"

@@ -1,12 +1,23 @@
 """Reads of reference data. Reference data is shared by every promotion user (it has no
 owning unit), so reads are gated by the view_reference permission rather than scoped."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Count, Prefetch, Q, Sum
 
 from .models import Carrier, EconomicArea, Industry, KeyIndustry, Region, Zone
 
+if TYPE_CHECKING:
+    import datetime as dt
 
-def industry_tree(q=""):
+    from django.db.models import QuerySet
+
+    from zhaoshang.reference.models import CalendarDay
+
+
+def industry_tree(q: str = "") -> QuerySet[Industry]:
     sections = Industry.objects.filter(level="section").order_by("code")
     divisions = Industry.objects.filter(level="division").order_by("code")
     if q:
@@ -20,7 +31,7 @@ def industry_tree(q=""):
     return sections.prefetch_related(Prefetch("children", queryset=divisions, to_attr="shown"))
 
 
-def key_industries():
+def key_industries() -> QuerySet[KeyIndustry]:
     return (
         KeyIndustry.objects.select_related("department")
         .prefetch_related("divisions")
@@ -28,7 +39,7 @@ def key_industries():
     )
 
 
-def zones():
+def zones() -> QuerySet[Zone]:
     return (
         Zone.objects.select_related("department")
         .prefetch_related("key_industries")
@@ -39,7 +50,7 @@ def zones():
     )
 
 
-def regions(*, kind="", area="", q=""):
+def regions(*, kind: str = "", area: str = "", q: str = "") -> QuerySet[Region]:
     qs = Region.objects.prefetch_related("areas")
     if kind:
         qs = qs.filter(kind=kind)
@@ -50,18 +61,28 @@ def regions(*, kind="", area="", q=""):
     return qs.order_by("kind", "code")
 
 
-def economic_areas():
+def economic_areas() -> QuerySet[EconomicArea]:
     return EconomicArea.objects.all()
 
 
-def carriers(*, kind="", zone="", industry="", vacant="", reserve="", q=""):
+def carriers(
+    *,
+    kind: str = "",
+    zone: str = "",
+    industry: str = "",
+    vacant: str = "",
+    reserve: str = "",
+    q: str = "",
+) -> QuerySet[Carrier]:
     qs = Carrier.objects.select_related("zone").prefetch_related("leading_industries")
     if kind:
         qs = qs.filter(kind=kind)
     if zone:
         qs = qs.filter(zone_id=zone)
-    if industry:
-        qs = qs.filter(leading_industries=industry)
+    if industry.isdigit():  # a key industry's id from the filter; anything else matches none
+        qs = qs.filter(leading_industries=int(industry))
+    elif industry:
+        qs = qs.none()
     if vacant == "1":
         qs = qs.with_vacancy()
     if reserve == "1":
@@ -71,14 +92,14 @@ def carriers(*, kind="", zone="", industry="", vacant="", reserve="", q=""):
     return qs.order_by("kind", "name")
 
 
-def carrier_summary():
+def carrier_summary() -> QuerySet[Any, Any]:
     return Carrier.objects.values("kind").annotate(
         n=Count("pk"), vacant=Sum("vacant_area"), total=Sum("total_area")
     )
 
 
 # --- The working calendar ------------------------------------------------------------------
-def calendar_years(today):
+def calendar_years(today: dt.date) -> list[dict[str, Any]]:
     """The years the calendar page offers, newest first: the last year the library knows,
     every year with entered days, this year and next year. Each as a dict with its
     source and number of entered days."""
@@ -114,7 +135,7 @@ def calendar_years(today):
     return out
 
 
-def calendar_days(year):
+def calendar_days(year: int) -> QuerySet[CalendarDay]:
     from .models import CalendarDay
 
     return CalendarDay.objects.filter(date__year=year).select_related("created_by")

@@ -1,8 +1,11 @@
 """Writes to reference data: key industries, zones, carriers (and their Excel import),
 and the working calendar."""
 
+from __future__ import annotations
+
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,28 +16,34 @@ from zhaoshang.common.records import record_create, record_delete, record_update
 from . import calendar
 from .models import CalendarDay, Carrier, Industry, KeyIndustry, Zone
 
+if TYPE_CHECKING:
+    from zhaoshang.notifications.models import Notification
+    from zhaoshang.org.models import Department, User
 
-def key_industry_create(*, actor, data):
+
+def key_industry_create(*, actor: User | None, data: dict[str, Any]) -> KeyIndustry:
     return record_create(KeyIndustry, actor=actor, data=data)
 
 
-def key_industry_update(*, actor, key_industry, data, version):
+def key_industry_update(
+    *, actor: User, key_industry: KeyIndustry, data: dict[str, Any], version: int
+) -> KeyIndustry:
     return record_update(key_industry, actor=actor, data=data, version=version)
 
 
-def zone_create(*, actor, data):
+def zone_create(*, actor: User | None, data: dict[str, Any]) -> Zone:
     return record_create(Zone, actor=actor, data=data)
 
 
-def zone_update(*, actor, zone, data, version):
+def zone_update(*, actor: User, zone: Zone, data: dict[str, Any], version: int) -> Zone:
     return record_update(zone, actor=actor, data=data, version=version)
 
 
-def carrier_create(*, actor, data, detail=""):
+def carrier_create(*, actor: User | None, data: dict[str, Any], detail: str = "") -> Carrier:
     return record_create(Carrier, actor=actor, data=data, detail=detail)
 
 
-def carrier_update(*, actor, carrier, data, version):
+def carrier_update(*, actor: User, carrier: Carrier, data: dict[str, Any], version: int) -> Carrier:
     return record_update(carrier, actor=actor, data=data, version=version)
 
 
@@ -42,7 +51,7 @@ def carrier_update(*, actor, carrier, data, version):
 WEEKDAYS = "一二三四五六日"
 
 
-def calendar_day_problems(*, date, kind, notice):
+def calendar_day_problems(*, date: dt.date, kind: str, notice: str) -> list[tuple[str, str]]:
     """What is wrong with entering ``date`` as ``kind``: a list of (field, message) in
     Chinese, empty when it may be entered. Shared by the page and the import."""
     problems = []
@@ -65,7 +74,9 @@ def calendar_day_problems(*, date, kind, notice):
 
 
 @transaction.atomic
-def calendar_day_set(*, actor, date, kind, notice, note="", detail=""):
+def calendar_day_set(
+    *, actor: User, date: dt.date, kind: str, notice: str, note: str = "", detail: str = ""
+) -> tuple[CalendarDay, str]:
     """Enter ``date`` as a holiday or an adjusted working day, or change its entry (a
     date has one). Returns (day, "create" | "update" | "unchanged")."""
     if not isinstance(date, dt.date):
@@ -93,7 +104,7 @@ def calendar_day_set(*, actor, date, kind, notice, note="", detail=""):
 
 
 @transaction.atomic
-def calendar_day_delete(*, actor, day):
+def calendar_day_delete(*, actor: User, day: CalendarDay) -> None:
     """Remove an entered day: the date falls back to the library or to Monday–Friday."""
     year = day.date.year
     record_delete(day, actor=actor, detail="删除工作日历日期")
@@ -109,7 +120,7 @@ def _user(actor):
 REMINDER_MONTH = 11
 
 
-def calendar_reminder_send(*, today, actor=None):
+def calendar_reminder_send(*, today: dt.date, actor: User | None = None) -> list[Notification]:
     """From 1 November, while next year's holidays are neither entered nor known to the
     library, tell each active system administrator once. Their notification of kind
     ``calendar_entry:<year>`` is the record that they were told, so the daily job does
@@ -315,7 +326,7 @@ DEMO_CARRIERS = [
 
 
 @transaction.atomic
-def load_demo_reference(*, departments):
+def load_demo_reference(*, departments: dict[str, Department]) -> None:
     """Key industries, zones and carriers of the demo district (idempotent)."""
     office = departments.get("区招商办")
     keys = {}
@@ -354,7 +365,7 @@ def load_demo_reference(*, departments):
                 "kind": kind,
                 "name": name,
                 "address": address,
-                "zone": zones.get(zone),
+                "zone": zones.get(zone or ""),
                 "total_area": Decimal(str(total)),
                 "vacant_area": Decimal(str(vacant)),
                 "operator": operator,

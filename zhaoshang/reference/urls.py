@@ -16,6 +16,7 @@ urlpatterns = [
     path("carriers/", views.carrier_list, name="carrier_list"),
     path("carriers/new/", views.carrier_edit, name="carrier_create"),
     path("carriers/import/", views.carrier_import, name="carrier_import"),
+    path("carriers/import/<int:pk>/", views.carrier_import_detail, name="carrier_import_detail"),
     path("carriers/<int:pk>/", views.carrier_detail, name="carrier_detail"),
     path("carriers/<int:pk>/edit/", views.carrier_edit, name="carrier_edit"),
     path("calendar/", views.calendar_page, name="calendar"),

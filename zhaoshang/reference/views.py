@@ -9,11 +9,16 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports
 from zhaoshang.common import imports as import_files
-from zhaoshang.common.views import form_errors_to, token_import_page
+from zhaoshang.common.views import (
+    form_errors_to,
+    job_import_detail,
+    job_import_list,
+    render_list,
+)
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.roles import MANAGE_CALENDAR, MANAGE_REFERENCE, VIEW_REFERENCE
 
-from . import calendar, queries, services
+from . import calendar, imports, queries, services
 from .forms import (
     CalendarDayForm,
     CalendarImportForm,
@@ -26,8 +31,6 @@ from .imports import (
     COLUMNS,
     calendar_dry_run,
     calendar_import_commit,
-    carrier_dry_run,
-    carrier_import_commit,
 )
 from .models import CalendarDay, Carrier, KeyIndustry, Region, Zone
 
@@ -75,7 +78,7 @@ def industry_list(request):
     sections = queries.industry_tree(q)
     if request.GET.get("export") == "xlsx":
         return exports.respond(request, "reference.industries", request.GET)
-    return render(request, "reference/industry_list.html", {"sections": sections, "q": q})
+    return render_list(request, "reference/industry_list.html", {"sections": sections, "q": q})
 
 
 @exports.register("reference.key_industries", object_type="reference.keyindustry")
@@ -214,7 +217,7 @@ def region_list(request):
         "areas": queries.economic_areas(),
         "kinds": Region.Kind.choices,
     }
-    return render(request, "reference/region_list.html", context)
+    return render_list(request, "reference/region_list.html", context)
 
 
 CARRIER_FILTERS = ("kind", "zone", "industry", "vacant", "reserve", "q")
@@ -268,7 +271,7 @@ def carrier_list(request):
         "industries": KeyIndustry.objects.all(),
         "summary": queries.carrier_summary(),
     }
-    return render(request, "reference/carrier_list.html", context)
+    return render_list(request, "reference/carrier_list.html", context)
 
 
 @require(VIEW)
@@ -296,18 +299,13 @@ def carrier_edit(request, pk=None):
 
 @require(MANAGE)
 def carrier_import(request):
-    """Upload → dry run (every rejected row with row, column, reason) → commit."""
-    return token_import_page(
-        request,
-        columns=COLUMNS,
-        dry_run=carrier_dry_run,
-        commit=carrier_import_commit,
-        template="reference/carrier_import.html",
-        done=lambda c: (
-            f"导入完成：新增 {c['create']} 个，更新 {c['update']} 个，未变化 {c['unchanged']} 个。"
-        ),
-        done_url="reference:carrier_list",
-    )
+    """Upload → mapping → dry run in the worker → commit (common/imports.JobImport)."""
+    return job_import_list(request, imports.CARRIERS)
+
+
+@require(MANAGE)
+def carrier_import_detail(request, pk):
+    return job_import_detail(request, imports.CARRIERS, pk)
 
 
 # --- The working calendar ------------------------------------------------------------------

@@ -1,8 +1,12 @@
 """Reads for the reports pages: the records behind a figure, and the dashboards. Lists
 of records go through ``for_user``; a unit's dashboard reads its own unit only."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -28,11 +32,15 @@ from .monthly import (
     signing_matches,
 )
 
+if TYPE_CHECKING:
+    from zhaoshang.org.models import User
+    from zhaoshang.reports.rules import Facts, UnitFacts
+
 VIEW, VIEW_ISSUED = roles.VIEW_REPORT, roles.VIEW_ISSUED_REPORT
 DIMS = {"key_industry", "section", "area", "method"}
 
 
-def may_read_figures(user):
+def may_read_figures(user: User) -> bool:
     """The live report's readers and those who read issued ones only: both open a
     figure's records (scoped) and the list of issued versions."""
     return user.has_perm(VIEW) or user.has_perm(VIEW_ISSUED)
@@ -42,7 +50,7 @@ class DrillError(ValueError):
     pass
 
 
-def parse_spec(params, today=None):
+def parse_spec(params: Mapping[str, str], today: dt.date | None = None) -> dict[str, Any]:
     """The figure a drill-down link names; a clear Chinese message when it is wrong."""
     today = today or timezone.localdate()
     try:
@@ -58,10 +66,10 @@ def parse_spec(params, today=None):
     period = params.get("period") or "ytd"
     if period not in periods(year, month):
         raise DrillError(f"统计期间“{period}”不正确。")
-    unit = params.get("unit") or None
-    if unit is not None:
+    unit: int | None = None
+    if raw_unit := params.get("unit"):
         try:
-            unit = int(unit)
+            unit = int(raw_unit)
         except ValueError as exc:
             raise DrillError("单位不正确。") from exc
     dim = None
@@ -69,10 +77,11 @@ def parse_spec(params, today=None):
     if kind:
         if kind not in DIMS or code not in ("signed_projects", "agreed_investment"):
             raise DrillError("分类条件不正确。")
-        key = params.get("key", "")
+        raw_key = params.get("key", "")
+        key: int | str | None = raw_key
         if kind in ("key_industry", "section"):
             try:
-                key = None if key in ("", "none") else int(key)
+                key = None if raw_key in ("", "none") else int(raw_key)
             except ValueError as exc:
                 raise DrillError("分类条件不正确。") from exc
         dim = (kind, key)
@@ -85,7 +94,7 @@ def _span(months):
     return first, last
 
 
-def drill(user, spec):
+def drill(user: User, spec: dict[str, Any]) -> tuple[Any, ...]:
     """("projects" | "funds", queryset of exactly the rows the figure counts, scoped to
     the user, figure value computed from the same facts)."""
     months = periods(spec["year"], spec["month"])[spec["period"]]
@@ -148,7 +157,9 @@ def drill(user, spec):
     )
 
 
-def trend(facts, year, last_month, unit=None):
+def trend(
+    facts: Facts | UnitFacts, year: int, last_month: int, unit: int | None = None
+) -> list[dict[str, Any]]:
     """Per month of the year: signings, agreed investment (万元), funds in place (万元)."""
     out = []
     for m in range(1, last_month + 1):
@@ -167,13 +178,15 @@ def trend(facts, year, last_month, unit=None):
     return out
 
 
-def progress(facts, year, month, unit=None):
+def progress(
+    facts: Facts | UnitFacts, year: int, month: int, unit: int | None = None
+) -> list[dict[str, Any]]:
     """Each indicator year to date against the (unit's or district's) target."""
     months = periods(year, month)["ytd"]
-    targets = Target.objects.filter(year=year)
+    chosen = Target.objects.filter(year=year)
     if unit is not None:
-        targets = targets.filter(department_id=unit)
-    targets = list(targets)
+        chosen = chosen.filter(department_id=unit)
+    targets = list(chosen)
     rows = []
     for code, label, kind in INDICATORS:
         done = figure(facts, code, months, unit)
@@ -191,7 +204,7 @@ def progress(facts, year, month, unit=None):
     return rows
 
 
-def district_dashboard(today=None):
+def district_dashboard(today: dt.date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     year, month = today.year, today.month
     facts = rules.UnitFacts(dt.date(year, 1, 1), rules.month_bounds(year, month)[1])
@@ -227,7 +240,7 @@ def district_dashboard(today=None):
     }
 
 
-def overdue(today=None, limit=20):
+def overdue(today: dt.date | None = None, limit: int = 20) -> dict[str, Any]:
     """Active projects whose ledger is older than the configured cycle (or never kept
     although registered longer ago), and open problems past their deadline."""
     today = today or timezone.localdate()
@@ -251,7 +264,7 @@ def overdue(today=None, limit=20):
     }
 
 
-def unit_dashboard(user, today=None):
+def unit_dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
     """The user's own unit against its own targets; nothing of any other unit."""
     today = today or timezone.localdate()
     year, month = today.year, today.month

@@ -2,9 +2,13 @@
 report as a frozen snapshot (a new version each time, with what changed), and keeping
 the monthly funds sums (``FundsMonth``) right."""
 
+from __future__ import annotations
+
 import json
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,9 +24,16 @@ from . import rules
 from .models import ExchangeRate, FundsMonth, IssuedReport
 from .monthly import monthly_report
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from zhaoshang.org.models import User
+
 
 @transaction.atomic
-def exchange_rate_set(*, actor, year, month, currency, rate):
+def exchange_rate_set(
+    *, actor: User, year: int, month: int, currency: str, rate: Decimal
+) -> ExchangeRate:
     currency = (currency or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise ValidationError({"currency": "币种应为三位字母代码，如 USD、EUR、HKD。"})
@@ -54,12 +65,12 @@ def exchange_rate_set(*, actor, year, month, currency, rate):
     return record_update(existing, actor=actor, data={"rate": rate, "updated_by": actor})
 
 
-def to_json(report):
+def to_json(report: dict[str, Any]) -> dict[str, Any]:
     """The snapshot: plain JSON (amounts as decimal strings, dates ISO)."""
     return json.loads(json.dumps(report, cls=DjangoJSONEncoder))
 
 
-def flat_figures(data):
+def flat_figures(data: dict[str, Any]) -> dict[str, str]:
     """{figure label: value} over the report's numbered tables, for re-issue diffs."""
     out = {}
     for i in data["indicators"]:
@@ -86,7 +97,7 @@ def flat_figures(data):
     return {k: str(v) for k, v in out.items()}
 
 
-def diff_figures(before, after):
+def diff_figures(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
     old, new = flat_figures(before), flat_figures(after)
     return [
         {"figure": key, "before": old.get(key, "—"), "after": new.get(key, "—")}
@@ -95,7 +106,9 @@ def diff_figures(before, after):
     ]
 
 
-def report_issue(*, actor, year, month, note="", today=None):
+def report_issue(
+    *, actor: User, year: int, month: int, note: str = "", today: dt.date | None = None
+) -> IssuedReport:
     """Freeze the month's figures as the next version. Refused while a rate is missing
     (a figure would silently leave money out) and for a month not yet begun."""
     from django.utils import timezone
@@ -145,7 +158,7 @@ def _cents(amount):
 
 
 @contextmanager
-def funds_recount(project_ids):
+def funds_recount(project_ids: Iterable[int]) -> Iterator[None]:
     """Wrap a write that can move the counted funds of ``project_ids`` (an entry added or
     deleted, a project dropped, a change of responsible unit): their sums by counting
     rule 5 before and after the write, and the difference added to ``FundsMonth`` in the
@@ -185,13 +198,13 @@ def _funds_month_add(delta):
     ).delete()
 
 
-def funds_month_rows():
+def funds_month_rows() -> dict[tuple[Any, ...], tuple[int, int]]:
     """The sums as counting rule 5 gives them now, from the entries."""
     return {key: (_cents(amount), n) for key, (amount, n) in rules.counted_funds().items() if n}
 
 
 @transaction.atomic
-def funds_month_rebuild():
+def funds_month_rebuild() -> int:
     """Recompute every sum from the entries (after a bulk load that wrote rows directly,
     or to repair). Locks the table so a write that lands meanwhile waits and then adds
     its difference to the rebuilt sums. Returns the number of rows."""
@@ -209,7 +222,7 @@ def funds_month_rebuild():
     return len(rows)
 
 
-def funds_month_drift():
+def funds_month_drift() -> list[tuple[Any, Any, Any]]:
     """Keys whose stored sum differs from the entries: [(key, stored, recomputed)]."""
     stored = {
         (r[0], r[1], r[2], r[3], r[4]): (r[5], r[6])

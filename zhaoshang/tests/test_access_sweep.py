@@ -175,6 +175,21 @@ def kejiju_project_import(demo):
     return {"pk": importing.store(upload, user=demo["department_staff"]).pk}
 
 
+def office_import(list_url):
+    """An import (common/imports.JobImport) uploaded by the office's clerk: hers alone."""
+
+    def make(demo):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from zhaoshang.common import imports
+
+        kind = next(k for k in imports.KINDS.values() if k.list_url == list_url)
+        upload = SimpleUploadedFile("导入.csv", "名称,单位\n甲,区科技局\n".encode())
+        return {"pk": imports.job_store(kind, upload, user=demo["office_staff"]).pk}
+
+    return make
+
+
 # Who reads 区科技局's projects: the office and all-scope readers; not 区商务局's head (his
 # tree does not include it), not the tax clerk (own unit), not another unit's clerk.
 PROJECT_READERS_HIDDEN = {"other_unit": 404, "tax": 404, "department_head": 404}
@@ -355,6 +370,11 @@ TABLE = {
     "reference:carrier_detail": (first("reference.Carrier"), BUSINESS, {}),
     "reference:carrier_edit": (first("reference.Carrier"), {"office_staff"}, {}),
     "reference:carrier_import": (None, {"office_staff"}, {}),
+    "reference:carrier_import_detail": (
+        office_import("reference:carrier_import"),
+        {"office_staff"},
+        {},
+    ),
     "reference:region_list": (None, BUSINESS, {}),
     "reference:calendar": (None, CALENDAR_KEEPERS, {}),
     "reference:calendar_import": (None, CALENDAR_KEEPERS, {}),
@@ -553,6 +573,11 @@ TABLE = {
     "assessment:target_list": (None, REPORT_READERS | UNIT_REPORTERS, {}),
     "assessment:target_edit": (kejiju_target, {"office_staff"}, {}),
     "assessment:target_import": (None, {"office_staff"}, {}),
+    "assessment:target_import_detail": (
+        office_import("assessment:target_import"),
+        {"office_staff"},
+        {},
+    ),
     "reports:monthly": (None, REPORT_READERS, {}),
     "reports:issue": (None, set(), {"*": 405, "anonymous": 405}),
     "reports:issued_list": (None, REPORT_READERS | UNIT_REPORTERS, {}),
@@ -731,20 +756,17 @@ def expected(persona, allowed, overrides, anonymous_default=302):
 def personas(demo, client_for):
     from django.test import Client
 
-    from zhaoshang.org.demo import USERS
-
     clients = {"anonymous": Client()}
     for role in ROLES:
         clients[role] = client_for(role)
-    other = next(u for u, _, unit, _, r in USERS if unit == "友谊路街道")
-    from zhaoshang.org.models import User
-
+    # A clerk of another unit (a street) than department_staff's.
     c = Client()
-    c.force_login(User.objects.get(username=other))
+    c.force_login(demo["street_staff"])
     clients["other_unit"] = c
     return clients
 
 
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open
 def test_pages(demo, personas):
     failures = []
     for name, row in TABLE.items():
@@ -764,6 +786,7 @@ def test_pages(demo, personas):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open
 def test_api(demo, personas):
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.reference.models import Carrier
@@ -800,6 +823,7 @@ def test_api(demo, personas):
 KEY_PERSONAS = {"department_staff": "区科技局", "other_unit": "友谊路街道"}
 
 
+@pytest.mark.usefixtures("demo_district")  # a record of every kind to open
 def test_api_with_keys(demo):
     from django.test import Client
 

@@ -98,7 +98,7 @@ def test_drill_backup_wipe_restore_gives_back_every_row_and_file(
     assert after == before
     assert media_files(media) == files_before
     # The system works on what came back, and the trail says a restore happened.
-    assert User.objects.get(username="kejiju").check_password(PASSWORD)
+    assert demo["department_staff"].check_password(PASSWORD)
     restore_line = AuditEvent.objects.order_by("-id").first()
     assert restore_line.action == AuditEvent.Action.IMPORT and "从备份恢复" in restore_line.detail
 

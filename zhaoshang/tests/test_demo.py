@@ -4,7 +4,7 @@ from django.apps import apps
 from stdnum.cn import uscc
 
 
-def test_every_credit_code_in_the_demo_district_passes_the_checksum(demo):
+def test_every_credit_code_in_the_demo_district_passes_the_checksum(demo_district):
     # Every field holding a unified social credit code, in any app, so a loader that
     # writes a code past the validating service is caught wherever it writes it.
     fields = [

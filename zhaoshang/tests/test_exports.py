@@ -107,7 +107,19 @@ def test_the_monthly_report_files_leave_an_audit_line(demo, client_for, issued, 
         assert "month=10" in line.detail and "year=2026" in line.detail
 
 
-def test_a_full_sheet_continues_on_the_next_with_its_header(demo, client_for, monkeypatch):
+@pytest.fixture
+def projects(demo):
+    """Five projects of 区科技局 and four of 友谊路街道."""
+    from zhaoshang.pipeline.tests.factories import ProjectFactory
+
+    for who, n in (("department_staff", 5), ("street_staff", 4)):
+        for _ in range(n):
+            ProjectFactory(actor=demo[who])
+
+
+def test_a_full_sheet_continues_on_the_next_with_its_header(
+    demo, projects, client_for, monkeypatch
+):
     """No row is dropped at the sheet's limit: a lower limit proves the spill on few rows."""
     from zhaoshang.pipeline.models import Project
 
@@ -128,7 +140,7 @@ def test_a_full_sheet_continues_on_the_next_with_its_header(demo, client_for, mo
 
 
 def test_a_large_export_runs_in_the_worker_for_the_asking_user_alone(
-    demo, client_for, settings, django_capture_on_commit_callbacks
+    demo, projects, client_for, settings, django_capture_on_commit_callbacks
 ):
     from zhaoshang.pipeline.models import Project
 
@@ -173,7 +185,7 @@ def test_a_large_export_runs_in_the_worker_for_the_asking_user_alone(
     assert office.get(f"/exports/{token}/download/").status_code == 404
 
 
-def test_the_worker_reads_the_users_scope_when_it_runs(demo, settings):
+def test_the_worker_reads_the_users_scope_when_it_runs(demo, projects, settings):
     """Only the user's id and the filters travel to the worker, never rows chosen by the
     web process: the file holds what the user may read when it is written."""
     from zhaoshang.pipeline.models import Project

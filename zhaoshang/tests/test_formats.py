@@ -78,6 +78,14 @@ def test_aware_datetime_is_read_in_beijing_time_near_midnight():
     assert formats.cn_date(dt.datetime(2026, 12, 6, 15, 59, tzinfo=UTC)) == "2026年12月6日"
 
 
+def test_a_moment_prints_its_beijing_day_and_time():
+    # 16:30 UTC on 6 December is 00:30 on 7 December in Beijing.
+    assert formats.cn_datetime(dt.datetime(2026, 12, 6, 16, 30, tzinfo=UTC)) == (
+        "2026年12月7日 00:30"
+    )
+    assert formats.cn_datetime(None) == "—"
+
+
 def test_naive_datetime_is_taken_as_local_already():
     assert formats.cn_date(dt.datetime(2026, 12, 6, 23, 59)) == "2026年12月6日"
     assert formats.cn_date(dt.datetime(2026, 12, 7, 0, 30)) == "2026年12月7日"

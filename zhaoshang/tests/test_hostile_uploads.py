@@ -18,6 +18,7 @@ from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from zhaoshang.enterprises.models import Enterprise, ImportJob
+from zhaoshang.enterprises.tests.factories import an_enterprise
 from zhaoshang.pipeline.models import Project, ProjectImport, Stage, StageChange
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
@@ -157,7 +158,7 @@ def negotiating(demo):
     config.save()
     project = project_create(
         actor=demo["department_staff"],
-        data={"name": "附件测试项目", "enterprise": Enterprise.objects.order_by("pk").first()},
+        data={"name": "附件测试项目", "enterprise": an_enterprise()},
     )
     Project.objects.filter(pk=project.pk).update(stage=Stage.NEGOTIATING)
     return project
@@ -288,7 +289,7 @@ def test_exported_text_never_becomes_a_formula():
 
 
 def test_an_enterprise_named_like_a_formula_exports_as_text(demo, client_for):
-    target = Enterprise.objects.order_by("pk").first()
+    target = an_enterprise()
     Enterprise.objects.filter(pk=target.pk).update(name=HOSTILE[0])
     content = client_for("office_staff").get("/enterprises/", {"export": "xlsx"}).content
     sheet = load_workbook(io.BytesIO(content)).active

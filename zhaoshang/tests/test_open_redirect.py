@@ -15,7 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhaoshang.conftest import PASSWORD
 from zhaoshang.notifications import services as notifications
-from zhaoshang.pipeline.models import Project, Stage
+from zhaoshang.pipeline.models import Stage
+from zhaoshang.pipeline.tests.factories import ProjectFactory
 
 OUTSIDE = [
     "https://evil.example/",
@@ -48,12 +49,12 @@ def _login(username, next_url=None):
 @pytest.mark.parametrize("outside", OUTSIDE)
 def test_no_view_forwards_to_an_outside_address(demo, outside):
     # The login page.
-    c, response = _login("kejiju", outside)
+    c, response = _login(demo["department_staff"].username, outside)
     assert stays_here(response["Location"]) and response["Location"] == "/"
 
     # The TOTP verification page (it used to follow ``next`` unchecked).
     device = TOTPDevice.objects.create(user=demo["security_admin"], name="手机", confirmed=True)
-    admin, _ = _login("secadmin")
+    admin, _ = _login(demo["security_admin"].username)
     response = admin.post(
         "/account/otp/verify/?" + urlencode({"next": outside}),
         {"token": f"{totp(device.bin_key):06d}"},
@@ -62,7 +63,7 @@ def test_no_view_forwards_to_an_outside_address(demo, outside):
     assert response["Location"] == "/"
 
     # A stage move (its ``next`` names the kanban, nothing else).
-    project = Project.objects.filter(department__name="区科技局", stage=Stage.NEGOTIATING).first()
+    project = ProjectFactory(actor=demo["department_staff"], stage=Stage.NEGOTIATING)
     response = c.post(
         f"/pipeline/projects/{project.pk}/move/",
         {"to_stage": "on_hold", "expected_stage": "negotiating", "reason": "暂缓", "next": outside},
@@ -85,10 +86,10 @@ def test_no_view_forwards_to_an_outside_address(demo, outside):
 
 
 def test_a_local_next_is_still_followed(demo):
-    c, response = _login("kejiju", "/enterprises/?q=华为")
+    c, response = _login(demo["department_staff"].username, "/enterprises/?q=华为")
     assert response["Location"] == "/enterprises/?q=%E5%8D%8E%E4%B8%BA"
     device = TOTPDevice.objects.create(user=demo["security_admin"], name="手机", confirmed=True)
-    admin, _ = _login("secadmin")
+    admin, _ = _login(demo["security_admin"].username)
     response = admin.post(
         "/account/otp/verify/?next=/security/policy/", {"token": f"{totp(device.bin_key):06d}"}
     )

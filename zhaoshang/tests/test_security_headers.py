@@ -73,7 +73,9 @@ def test_production_headers_and_cookies(demo, monkeypatch, tmp_path, hsts):
         assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
 
         signed_in = c.post(
-            "/login/", {"username": "zhaoshangban", "password": PASSWORD}, secure=True
+            "/login/",
+            {"username": demo["office_staff"].username, "password": PASSWORD},
+            secure=True,
         )
         assert signed_in.status_code == 302
         session = signed_in.cookies["sessionid"]

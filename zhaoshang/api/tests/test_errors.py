@@ -1,9 +1,18 @@
 """The one exception handler of the API: each refusal answers with its status and a
 Chinese message, whichever router raised it."""
 
-from zhaoshang.pipeline.models import Project
+import pytest
 
-KEJIJU = "区科技局"
+from zhaoshang.pipeline.models import Stage
+from zhaoshang.pipeline.tests.factories import ProjectFactory
+
+# Every test here signs in; the library holds 华为技术有限公司 for the duplicate check.
+pytestmark = pytest.mark.usefixtures("library")
+
+
+def _negotiating(demo):
+    """A project of 区科技局 in negotiation."""
+    return ProjectFactory(actor=demo["department_staff"], stage=Stage.NEGOTIATING)
 
 
 def _move(c, project, to, expected, reason=""):
@@ -14,9 +23,9 @@ def _move(c, project, to, expected, reason=""):
     )
 
 
-def test_a_service_refusing_the_input_answers_422_with_errors_by_field(client_for):
+def test_a_service_refusing_the_input_answers_422_with_errors_by_field(demo, client_for):
     c = client_for("department_staff")
-    project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
+    project = _negotiating(demo)
     refused = _move(c, project, "operating", "negotiating")
     assert refused.status_code == 422
     body = refused.json()
@@ -41,9 +50,9 @@ def test_a_possible_duplicate_answers_409_with_the_candidates(client_for):
     assert dup.json()["detail"].startswith("企业库中可能已有该企业")
 
 
-def test_a_move_made_meanwhile_answers_409_with_the_state_now(client_for):
+def test_a_move_made_meanwhile_answers_409_with_the_state_now(demo, client_for):
     c = client_for("department_staff")
-    project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
+    project = _negotiating(demo)
     assert _move(c, project, "on_hold", "negotiating", "等待企业决策").status_code == 200
     lost = _move(c, project, "dropped", "negotiating", "放弃")
     assert lost.status_code == 409

@@ -31,14 +31,15 @@ def test_schema_names_are_unique_so_each_operation_documents_its_own_shape(demo)
     assert items.endswith("/EnterpriseOut")
 
 
-def test_a_carrier_zone_that_is_not_a_number_is_refused_not_a_server_error(client_for):
+def test_a_carrier_zone_that_is_not_a_number_is_refused_not_a_server_error(demo, client_for):
     c = client_for("office_staff")
     response = c.get("/api/reference/carriers?zone=abc")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "zone"]
-    from zhaoshang.reference.models import Carrier
+    from zhaoshang.reference.tests.factories import CarrierFactory, ZoneFactory
 
-    carrier = Carrier.objects.exclude(zone=None).order_by("pk").first()
+    carrier = CarrierFactory(zone=ZoneFactory(name="陈塘科技商务区"))
+    CarrierFactory(name="另一功能区外的楼宇")
     listed = c.get(f"/api/reference/carriers?zone={carrier.zone_id}").json()
     assert listed and {row["zone"] for row in listed} == {carrier.zone.name}
 
@@ -56,16 +57,14 @@ def test_an_id_filter_beyond_any_id_is_refused_naming_it_not_a_server_error(clie
         assert response.json()["detail"][0]["loc"] == ["query", name]
 
 
-def test_not_found_is_said_in_chinese_without_telling_whether_the_record_exists(client_for):
-    from zhaoshang.pipeline.models import Project
-
-    hidden = Project.objects.exclude(department__name="友谊路街道").order_by("pk").first()
+def test_not_found_is_said_in_chinese_without_telling_whether_the_record_exists(demo, client_for):
     from django.test import Client
 
-    from zhaoshang.org.models import User
+    from zhaoshang.pipeline.tests.factories import ProjectFactory
 
+    hidden = ProjectFactory(actor=demo["department_staff"])  # 区科技局's, not the street's
     street = Client()
-    street.force_login(User.objects.get(username="youyilu"))
+    street.force_login(demo["street_staff"])
     out_of_scope = street.get(f"/api/pipeline/projects/{hidden.pk}")
     missing = street.get("/api/pipeline/projects/999999999")
     assert out_of_scope.status_code == missing.status_code == 404

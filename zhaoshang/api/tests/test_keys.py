@@ -164,12 +164,13 @@ def test_expiry_counts_the_whole_last_day_in_the_districts_time():
 
 
 def test_a_key_reads_only_its_units_data_as_a_person_of_that_unit_would(demo, make_key, call):
-    from zhaoshang.enterprises.models import Enterprise
-    from zhaoshang.pipeline.models import Project
+    from zhaoshang.enterprises.tests.factories import known_enterprises
+    from zhaoshang.pipeline.tests.factories import ProjectFactory
 
     kejiju = demo["department_staff"].department
-    project = Project.objects.filter(department=kejiju).order_by("pk").first()
-    enterprise = Enterprise.objects.get(name="天津河西数智科技有限公司")  # 区科技局's
+    project = ProjectFactory(actor=demo["department_staff"])
+    ProjectFactory(actor=demo["street_staff"])  # the other key's own
+    enterprise = known_enterprises()["天津河西数智科技有限公司"]  # 区科技局's
     _, own = make_key(unit="区科技局")
     _, other = make_key(unit="友谊路街道")
 

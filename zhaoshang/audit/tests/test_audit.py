@@ -17,9 +17,17 @@ from zhaoshang.conftest import PASSWORD
 
 def test_login_and_logout_are_recorded_with_address(demo):
     c = Client()
-    c.post("/login/", {"username": "kejiju", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    c.post(
+        "/login/",
+        {"username": demo["department_staff"].username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.7",
+    )
     c.post("/logout/", REMOTE_ADDR="10.0.0.7")
-    actions = list(AuditEvent.objects.filter(username="kejiju").values_list("action", "ip"))
+    actions = list(
+        AuditEvent.objects.filter(username=demo["department_staff"].username).values_list(
+            "action", "ip"
+        )
+    )
     assert ("login", "10.0.0.7") in actions and ("logout", "10.0.0.7") in actions
 
 
@@ -59,20 +67,27 @@ def test_retention_job_removes_only_events_older_than_180_days(demo):
 
 def test_audit_admin_searches_and_exports(demo, client_for):
     auditor = client_for("audit_admin")
-    Client().post("/login/", {"username": "kejiju", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    Client().post(
+        "/login/",
+        {"username": demo["department_staff"].username, "password": "wrong"},
+        REMOTE_ADDR="10.0.0.9",
+    )
     page = auditor.get(
-        "/audit/logins/", {"user": "kejiju", "action": "login_failed"}
+        "/audit/logins/", {"user": demo["department_staff"].username, "action": "login_failed"}
     ).content.decode()
     assert "登录失败" in page and "10.0.0.9" in page
     today = timezone.localdate().isoformat()
     response = auditor.get(
-        "/audit/", {"user": "kejiju", "start": today, "end": today, "export": "xlsx"}
+        "/audit/",
+        {"user": demo["department_staff"].username, "start": today, "end": today, "export": "xlsx"},
     )
     rows = list(
         openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
     )
     assert rows[0][0] == "时间" and any(r[3] == "登录失败" for r in rows[1:])
-    assert AuditEvent.objects.filter(action="export", username="auditadmin").exists()
+    assert AuditEvent.objects.filter(
+        action="export", username=demo["audit_admin"].username
+    ).exists()
 
 
 def test_only_the_audit_admin_reads_the_trail(demo, client_for):

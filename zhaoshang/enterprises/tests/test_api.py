@@ -2,7 +2,11 @@
 
 import json
 
+import pytest
+
 from zhaoshang.enterprises.models import Enterprise
+
+pytestmark = pytest.mark.usefixtures("library")
 
 
 def post(c, url, data):

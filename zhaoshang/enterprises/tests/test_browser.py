@@ -40,7 +40,7 @@ def test_import_with_mapping_dry_run_and_commit(demo, page, tmp_path):
             ["天津辰设计有限公司", "", "1.5亿元", "2020年5月1日"],
         ],
     )
-    login(page, "kejiju")
+    login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
     page.goto("/enterprises/imports/")
     page.set_input_files("input[name=file]", bad)

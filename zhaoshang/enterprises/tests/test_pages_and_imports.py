@@ -13,6 +13,8 @@ from stdnum.cn import uscc
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.enterprises.models import Enterprise, ImportJob, Ranking
 
+pytestmark = pytest.mark.usefixtures("library")
+
 TECH_FIRM = "天津河西数智科技有限公司"  # followed by 区科技局, with a contact 张经理 13800138000
 
 

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_login_lands_on_the_role_home(demo, page):
-    login(page, "kejiju")
+    login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
-    assert "您好，李静" in page.content()
+    assert f"您好，{demo['department_staff'].full_name}" in page.content()
     assert page.get_by_text("我的单位", exact=True).count() == 1
     # The menu offers only what this role may open.
     assert page.locator("aside >> text=审计日志").count() == 0
@@ -21,21 +21,21 @@ def test_login_lands_on_the_role_home(demo, page):
 
 def test_lockout_after_five_failures(demo, page):
     for _ in range(4):
-        login(page, "kejiju", "wrong-password")
+        login(page, demo["department_staff"].username, "wrong-password")
         assert "用户名或密码错误" in page.content()
-    login(page, "kejiju", "wrong-password")
+    login(page, demo["department_staff"].username, "wrong-password")
     assert "账号已锁定" in page.content()
-    login(page, "kejiju", PASSWORD)
+    login(page, demo["department_staff"].username, PASSWORD)
     assert "账号已锁定" in page.content()
 
 
 def test_expired_password_must_be_changed(demo, page):
     from zhaoshang.org.models import User
 
-    User.objects.filter(username="kejiju").update(
+    User.objects.filter(username=demo["department_staff"].username).update(
         password_changed_at=timezone.now() - timezone.timedelta(days=100)
     )
-    login(page, "kejiju")
+    login(page, demo["department_staff"].username)
     page.wait_for_url("**/account/password/")
     assert "密码已超过有效期" in page.content()
     page.fill("input[name=old_password]", PASSWORD)
@@ -57,7 +57,7 @@ def test_admin_enrols_totp_then_logs_in_with_it(demo, page):
 
     from django_otp.oath import totp
 
-    login(page, "sysadmin")
+    login(page, demo["system_admin"].username)
     page.wait_for_url("**/account/otp/setup/")
     assert page.locator(".zs-qr svg").count() == 1
     secret = page.locator("#otp-secret").inner_text().strip()
@@ -67,20 +67,20 @@ def test_admin_enrols_totp_then_logs_in_with_it(demo, page):
     page.wait_for_url(HOME)
     assert "动态口令已绑定" in page.content()
     page.click("text=退出")
-    login(page, "sysadmin")
+    login(page, demo["system_admin"].username)
     page.wait_for_url("**/account/otp/verify/")
     # A code is good once: the next login takes the authenticator's next code.
     page.fill("input[name=token]", f"{totp(key, drift=1):06d}")
     page.click("main button[type=submit]")
     page.wait_for_url(HOME)
     page.goto("/org/users/")
-    assert "kejiju" in page.content()
+    assert demo["department_staff"].username in page.content()
 
 
 def test_idle_session_is_logged_out(demo, page):
     from django.contrib.sessions.models import Session
 
-    login(page, "kejiju")
+    login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
     # Thirty-one minutes pass: move the session's last activity back instead of sleeping.
     for session in Session.objects.all():
@@ -100,7 +100,7 @@ def test_editing_the_unit_tree(demo, page):
     from zhaoshang.org.models import Department
 
     device = TOTPDevice.objects.create(user=demo["system_admin"], name="手机", confirmed=True)
-    login(page, "sysadmin")
+    login(page, demo["system_admin"].username)
     page.wait_for_url("**/account/otp/verify/")
     page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
     page.click("main button[type=submit]")
@@ -147,7 +147,7 @@ def test_a_page_that_polls_is_logged_out_when_nobody_acts(demo, page, settings, 
     monkeypatch.setattr(middleware, "time", SimpleNamespace(time=lambda: now[0]))
     page.clock.install()
     with page.expect_response("**/notifications/badge/"):
-        login(page, "kejiju")
+        login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
     page.locator("#zs-unread-badge[hx-trigger='every 60s']").wait_for(state="attached")
     # Two polls, two minutes apart: four idle minutes, the session lives on.

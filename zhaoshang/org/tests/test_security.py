@@ -35,11 +35,12 @@ def test_argon2_is_the_production_hasher():
         ("Ab1!", "至少"),  # too short (Django's own Chinese message)
         ("abcdefgh1", "3 类"),  # two classes only
         ("Password1!", "常见"),
-        ("Kejiju#2026", "用户名"),
+        ("{username}#2026", "用户名"),  # the account's own name
     ],
 )
 def test_weak_passwords_are_refused_in_chinese(demo, password, reason):
     user = demo["department_staff"]
+    password = password.format(username=user.username.capitalize())
     with pytest.raises(ValidationError) as exc:
         services.user_set_password(user=user, password=password)
     assert reason in " ".join(exc.value.messages)
@@ -92,29 +93,41 @@ def test_expired_password_forces_a_change(demo, client):
 def test_five_failures_lock_the_account_for_thirty_minutes(demo):
     c = Client()
     for _ in range(4):
-        assert login(c, "kejiju", "wrong").status_code == 200
-    response = login(c, "kejiju", "wrong")
+        assert login(c, demo["department_staff"].username, "wrong").status_code == 200
+    response = login(c, demo["department_staff"].username, "wrong")
     assert response.status_code == 403 and "账号已锁定" in response.content.decode()
     # Even the right password is refused now, from another address too.
-    response = login(Client(), "kejiju", PASSWORD, ip="10.9.9.9")
+    response = login(Client(), demo["department_staff"].username, PASSWORD, ip="10.9.9.9")
     assert response.status_code == 403
-    assert AuditEvent.objects.filter(action="lockout", username="kejiju").exists()
-    assert AuditEvent.objects.filter(action="login_failed", username="kejiju").count() >= 5
+    assert AuditEvent.objects.filter(
+        action="lockout", username=demo["department_staff"].username
+    ).exists()
+    assert (
+        AuditEvent.objects.filter(
+            action="login_failed", username=demo["department_staff"].username
+        ).count()
+        >= 5
+    )
 
 
 def test_security_admin_unlocks(demo, client_for):
     for _ in range(5):
-        login(Client(), "kejiju", "wrong")
+        login(Client(), demo["department_staff"].username, "wrong")
     sec = client_for("security_admin")
     page = sec.get("/security/locked/").content.decode()
-    assert "kejiju" in page
-    sec.post("/security/unlock/", {"username": "kejiju"})
-    assert login(Client(), "kejiju", PASSWORD, ip="10.4.4.4").status_code == 302
-    assert AuditEvent.objects.filter(action="unlock", username="secadmin").exists()
+    assert demo["department_staff"].username in page
+    sec.post("/security/unlock/", {"username": demo["department_staff"].username})
+    assert (
+        login(Client(), demo["department_staff"].username, PASSWORD, ip="10.4.4.4").status_code
+        == 302
+    )
+    assert AuditEvent.objects.filter(
+        action="unlock", username=demo["security_admin"].username
+    ).exists()
 
 
 def test_idle_session_ends_after_thirty_minutes(demo, client):
-    login(client, "kejiju")
+    login(client, demo["department_staff"].username)
     assert client.get("/").status_code == 200
     session = client.session
     session["zs_last_seen"] = time.time() - 31 * 60
@@ -122,7 +135,9 @@ def test_idle_session_ends_after_thirty_minutes(demo, client):
     response = client.get("/org/departments/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert client.get("/").status_code == 302  # the session is gone
-    event = AuditEvent.objects.filter(action="logout", username="kejiju").latest("pk")
+    event = AuditEvent.objects.filter(
+        action="logout", username=demo["department_staff"].username
+    ).latest("pk")
     assert event.detail == "超时自动退出"
 
 
@@ -137,7 +152,7 @@ def _set_last_seen(c, value):
 
 
 def test_background_requests_do_not_count_as_activity(demo, client):
-    login(client, "kejiju")
+    login(client, demo["department_staff"].username)
     assert client.get("/").status_code == 200
     # 29 minutes without a person's act; the badge poll (marked by static/zs/app.js) comes.
     idle_since = time.time() - 29 * 60
@@ -155,12 +170,14 @@ def test_background_requests_do_not_count_as_activity(demo, client):
     )
     assert poll["HX-Redirect"] == "/login/?next=%2Fpipeline%2F"
     assert client.get("/").status_code == 302
-    event = AuditEvent.objects.filter(action="logout", username="kejiju").latest("pk")
+    event = AuditEvent.objects.filter(
+        action="logout", username=demo["department_staff"].username
+    ).latest("pk")
     assert event.detail == "超时自动退出"
 
 
 def test_a_persons_request_keeps_the_session(demo, client):
-    login(client, "kejiju")
+    login(client, demo["department_staff"].username)
     _set_last_seen(client, time.time() - 29 * 60)
     # A click that htmx sends (a filter form's change) is a person's act.
     assert client.get("/pipeline/projects/", HTTP_HX_REQUEST="true").status_code == 200
@@ -168,7 +185,7 @@ def test_a_persons_request_keeps_the_session(demo, client):
 
 
 def test_an_administrator_role_granted_mid_session_is_enforced_at_the_next_request(demo, client):
-    login(client, "kejiju")
+    login(client, demo["department_staff"].username)
     assert client.get("/").status_code == 200
     services.grant_role(
         actor=demo["security_admin"],
@@ -180,9 +197,9 @@ def test_an_administrator_role_granted_mid_session_is_enforced_at_the_next_reque
 
 
 def test_a_password_expiring_mid_session_is_enforced_at_the_next_request(demo, client):
-    login(client, "kejiju")
+    login(client, demo["department_staff"].username)
     assert client.get("/enterprises/").status_code == 200
-    User.objects.filter(username="kejiju").update(
+    User.objects.filter(username=demo["department_staff"].username).update(
         password_changed_at=timezone.now() - timedelta(days=91)
     )
     response = client.get("/enterprises/", follow=True)
@@ -192,7 +209,7 @@ def test_a_password_expiring_mid_session_is_enforced_at_the_next_request(demo, c
 
 def test_disabling_an_account_ends_its_sessions_at_once(demo, client_for):
     clerk = Client()
-    login(clerk, "kejiju")
+    login(clerk, demo["department_staff"].username)
     assert clerk.get("/").status_code == 200
     user = demo["department_staff"]
     services.user_update(
@@ -205,13 +222,13 @@ def test_disabling_an_account_ends_its_sessions_at_once(demo, client_for):
 
 
 def test_administrators_must_enrol_totp(demo, client):
-    login(client, "sysadmin")
+    login(client, demo["system_admin"].username)
     response = client.get("/org/users/")
     assert response.status_code == 302 and response["Location"] == "/account/otp/setup/"
 
 
 def test_a_background_request_under_a_gate_moves_the_window_and_keeps_the_messages(demo, client):
-    login(client, "sysadmin")
+    login(client, demo["system_admin"].username)
     # The gate page itself does not poll the badge: its answer would only come back here.
     setup = client.get("/account/otp/setup/").content.decode()
     assert "zs-unread-badge" not in setup and "动态口令" in setup
@@ -235,7 +252,7 @@ def test_totp_login_for_an_enrolled_user(demo, client, settings):
 
     user = demo["security_admin"]
     device = TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
-    login(client, "secadmin")
+    login(client, demo["security_admin"].username)
     assert client.get("/security/policy/")["Location"] == "/account/otp/verify/"
     bad = client.post("/account/otp/verify/", {"token": "000000"})
     assert "动态口令不正确" in bad.content.decode()

@@ -14,7 +14,8 @@ from zhaoshang.org import services
 from zhaoshang.org.models import Department, User
 
 
-def test_the_demo_district_has_every_kind_of_unit(demo):
+@pytest.mark.usefixtures("demo_district")
+def test_the_demo_district_has_every_kind_of_unit():
     kinds = set(Department.objects.values_list("kind", flat=True))
     assert kinds >= {k.value for k in Department.Kind} - {"other"} | {"other"}
     office = Department.objects.get(name="区招商办")
@@ -105,21 +106,22 @@ def test_changes_are_audited_with_old_and_new_values(demo):
     )
     event = AuditEvent.objects.filter(action="update", object_type="org.department").latest("pk")
     assert event.changes["phone"] == ["", "022-88888888"]
-    assert event.username == "sysadmin"
+    assert event.username == demo["system_admin"].username
 
 
 def test_user_list_searches_filters_and_exports(demo, client_for):
     admin = client_for("system_admin")
-    page = admin.get("/org/users/", {"q": "李静"}).content.decode()
-    assert "kejiju" in page and "zhaoshangban" not in page
+    name = demo["department_staff"].full_name
+    page = admin.get("/org/users/", {"q": name}).content.decode()
+    assert demo["department_staff"].username in page and demo["office_staff"].username not in page
     unit = Department.objects.get(name="区科技局")
     page = admin.get("/org/users/", {"department": unit.pk}).content.decode()
-    assert "kejiju" in page and "jiwei" not in page
-    response = admin.get("/org/users/", {"export": "xlsx", "q": "李静"})
+    assert demo["department_staff"].username in page and demo["discipline"].username not in page
+    response = admin.get("/org/users/", {"export": "xlsx", "q": name})
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(wb.active.iter_rows(values_only=True))
     assert rows[0][:3] == ("登录账号", "姓名", "所属单位")
-    assert [r[0] for r in rows[1:]] == ["kejiju"]
+    assert [r[0] for r in rows[1:]] == [demo["department_staff"].username]
 
 
 def test_user_list_query_count_is_pinned(demo, client_for):

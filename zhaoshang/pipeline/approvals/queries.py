@@ -7,7 +7,10 @@ even when the project's unit is outside their data scope. It opens that evaluati
 only — not the project's page, its ledger, other evaluations or anything else.
 """
 
+from __future__ import annotations
+
 import difflib
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -20,18 +23,23 @@ from ..models import (
     TermsState,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def projects(user):
+    from zhaoshang.org.models import User
+
+
+def projects(user: User) -> QuerySet[Project]:
     return Project.objects.for_user(user)
 
 
-def evaluations(user):
+def evaluations(user: User) -> QuerySet[Evaluation]:
     """Evaluations of projects in the user's scope, plus those the user reviews."""
     in_scope = Evaluation.objects.for_user(user).values("pk")
     return Evaluation.objects.filter(Q(pk__in=in_scope) | Q(reviewers__user=user)).distinct()
 
 
-def evaluation_list(user, filters):
+def evaluation_list(user: User, filters: dict[str, str]) -> QuerySet[Evaluation]:
     qs = Evaluation.objects.for_user(user).select_related(
         "project", "project__department", "template"
     )
@@ -52,7 +60,7 @@ def evaluation_list(user, filters):
     ).order_by("-id")
 
 
-def evaluation_detail(user, pk):
+def evaluation_detail(user: User, pk: int) -> Evaluation | None:
     return (
         evaluations(user)
         .select_related("project", "project__department", "project__enterprise", "template")
@@ -61,7 +69,7 @@ def evaluation_detail(user, pk):
     )
 
 
-def my_reviews(user, pending_only=True):
+def my_reviews(user: User, pending_only: bool = True) -> QuerySet[EvaluationReviewer]:
     """待我评审: evaluations naming the user, not yet submitted by them and not decided."""
     qs = EvaluationReviewer.objects.filter(user=user).select_related(
         "evaluation",
@@ -74,7 +82,7 @@ def my_reviews(user, pending_only=True):
     return qs.order_by("-evaluation_id")
 
 
-def awaiting_decision(user):
+def awaiting_decision(user: User) -> QuerySet[Evaluation]:
     """Evaluations with every sheet in and no decision yet (the office's to-do)."""
     open_sheet = EvaluationReviewer.objects.filter(
         evaluation=OuterRef("pk"), submitted_at__isnull=True
@@ -82,15 +90,15 @@ def awaiting_decision(user):
     return Evaluation.objects.for_user(user).filter(decision="").exclude(Exists(open_sheet))
 
 
-def project_evaluations(project):
+def project_evaluations(project: Project) -> QuerySet[Evaluation]:
     return project.evaluations.select_related("template", "decided_by").order_by("-id")
 
 
-def approvals(user):
+def approvals(user: User) -> QuerySet[TermsApproval]:
     return TermsApproval.objects.for_user(user)
 
 
-def approval_list(user, filters):
+def approval_list(user: User, filters: dict[str, str]) -> QuerySet[TermsApproval]:
     qs = approvals(user).select_related("project", "project__department", "project__enterprise")
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
@@ -101,29 +109,30 @@ def approval_list(user, filters):
     return qs.order_by("-id")
 
 
-def approval_counts(user):
+def approval_counts(user: User) -> list[tuple[str, str, int]]:
     rows = approvals(user).values("state").annotate(n=Count("pk"))
     counts = {r["state"]: r["n"] for r in rows}
     return [(value, label, counts.get(value, 0)) for value, label in TermsState.choices]
 
 
-def project_approvals(project):
+def project_approvals(project: Project) -> QuerySet[TermsApproval]:
     return project.terms_approvals.order_by("-id")
 
 
-def documents_by_kind(approval):
+def documents_by_kind(approval: TermsApproval) -> dict[str, list[TermsDocument]]:
     """{kind: [versions, oldest first]} with each version's diff against the one before."""
-    out = {k: [] for k in TermsDocument.Kind.values}
+    out: dict[str, list[Any]] = {k: [] for k in TermsDocument.Kind.values}
     for doc in approval.documents.select_related("created_by", "department").order_by(
         "kind", "number"
     ):
         versions = out[doc.kind]
-        doc.diff = text_diff(versions[-1].text, doc.text) if versions else None
+        # The page shows each version with its diff: an attribute of the row as read.
+        doc.diff = text_diff(versions[-1].text, doc.text) if versions else None  # type: ignore[attr-defined]
         versions.append(doc)
     return out
 
 
-def text_diff(old, new):
+def text_diff(old: str, new: str) -> list[tuple[str, str]]:
     """[(op, text)] with op "same" / "del" / "ins", character by character (Chinese text
     has no spaces to split words on), merged into runs for display."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)

@@ -13,8 +13,12 @@ linear) equals the sheet total of the reviewers' mean scores. Totals are rounded
 to two places only when shown or stored, never between steps.
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -47,6 +51,11 @@ from ..models import (
 from ..projects.services import investment_of
 from . import workflow
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from zhaoshang.org.models import User
+
 COORDINATE = roles.COORDINATE_PIPELINE
 MANAGE = roles.MANAGE_PIPELINE
 HUNDRED = Decimal(100)
@@ -54,7 +63,7 @@ CENT = Decimal("0.01")
 PASSED = [Evaluation.Decision.ADMIT, Evaluation.Decision.CONDITIONAL]
 
 
-def num(value):
+def num(value: Decimal | int | str) -> str:
     """A Decimal as people write it: 10, 7.5 (never 1E+1)."""
     return f"{Decimal(value).normalize():f}"
 
@@ -68,7 +77,7 @@ def _require_office(actor):
 THRESHOLD_PAIR = re.compile(r"(-?\d+(?:\.\d+)?)\s*[:：=→>]\s*(\d+(?:\.\d+)?)")
 
 
-def parse_thresholds(text):
+def parse_thresholds(text: str) -> list[list[str]]:
     """ "300:10；200:6；100:3" (at least 300 scores 10 …) → [["300", "10"], …], highest
     threshold first. Raises ValidationError naming the piece it cannot read."""
     pieces = [p.strip() for p in re.split(r"[;；,，\n]+", text or "") if p.strip()]
@@ -88,11 +97,11 @@ def parse_thresholds(text):
     return [[str(t), str(s)] for t, s in pairs]
 
 
-def thresholds_text(thresholds):
+def thresholds_text(thresholds: list[list[str]]) -> str:
     return "；".join(f"{t}:{s}" for t, s in thresholds)
 
 
-def thresholds_label(thresholds):
+def thresholds_label(thresholds: list[list[str]]) -> str:
     """How a clerk reads the bands: ≥500得10分；≥300得7分；不足300得0分."""
     if not thresholds:
         return ""
@@ -100,7 +109,7 @@ def thresholds_label(thresholds):
     return f"{bands}；不足{num(thresholds[-1][0])}得0分"
 
 
-def computed_score(criterion, value):
+def computed_score(criterion: EvaluationCriterion, value: Decimal | None) -> Decimal:
     """The score of a computed criterion for a project field's ``value``: the score of
     the highest threshold the value reaches; 0 below all of them or with no value."""
     if value is None:
@@ -112,7 +121,7 @@ def computed_score(criterion, value):
 
 
 @transaction.atomic
-def evaluation_template_create(*, actor, data):
+def evaluation_template_create(*, actor: User, data: dict[str, Any]) -> EvaluationTemplate:
     _require_office(actor)
     return record_create(EvaluationTemplate, actor=actor, data={**data, "created_by": actor})
 
@@ -126,7 +135,9 @@ def _refuse_if_frozen(template):
 
 
 @transaction.atomic
-def evaluation_template_update(*, actor, template, data):
+def evaluation_template_update(
+    *, actor: User, template: EvaluationTemplate, data: dict[str, Any]
+) -> EvaluationTemplate:
     """Name, description and whether it is offered; these never change a score, so a
     used template may still be renamed or retired."""
     _require_office(actor)
@@ -134,12 +145,11 @@ def evaluation_template_update(*, actor, template, data):
 
 
 @transaction.atomic
-def evaluation_template_copy(*, actor, template):
+def evaluation_template_copy(*, actor: User, template: EvaluationTemplate) -> EvaluationTemplate:
     """A new edition with the same criteria, open for edits; the old one is retired."""
     _require_office(actor)
-    latest = (
-        EvaluationTemplate.objects.filter(name=template.name).order_by("-edition").first().edition
-    )
+    newest = EvaluationTemplate.objects.filter(name=template.name).order_by("-edition").first()
+    latest = newest.edition if newest else template.edition
     copy = record_create(
         EvaluationTemplate,
         actor=actor,
@@ -175,7 +185,9 @@ def evaluation_template_copy(*, actor, template):
 
 
 @transaction.atomic
-def criterion_add(*, actor, template, data):
+def criterion_add(
+    *, actor: User, template: EvaluationTemplate, data: dict[str, Any]
+) -> EvaluationCriterion:
     _require_office(actor)
     _refuse_if_frozen(template)
     data = dict(data)
@@ -190,7 +202,7 @@ def criterion_add(*, actor, template, data):
         thresholds = data.get("thresholds")
         if isinstance(thresholds, str):
             thresholds = parse_thresholds(thresholds)
-        too_high = [s for _, s in thresholds if Decimal(s) > data["max_score"]]
+        too_high = [s for _, s in thresholds or [] if Decimal(s) > data["max_score"]]
         if too_high:
             raise ValidationError(
                 {
@@ -206,14 +218,14 @@ def criterion_add(*, actor, template, data):
 
 
 @transaction.atomic
-def criterion_delete(*, actor, criterion):
+def criterion_delete(*, actor: User, criterion: EvaluationCriterion) -> None:
     _require_office(actor)
     _refuse_if_frozen(criterion.template)
     record_delete(criterion, actor=actor)
 
 
 # --- Evaluations --------------------------------------------------------------------------
-def sheet_total(criteria, scores):
+def sheet_total(criteria: Iterable[EvaluationCriterion], scores: Mapping[int, Any]) -> Decimal:
     """100 × Σ w·(s/max) / Σ w over ``criteria``; ``scores`` maps criterion id → score
     (a missing score counts 0). Unrounded."""
     weights = sum((c.weight for c in criteria), Decimal(0))
@@ -225,18 +237,23 @@ def sheet_total(criteria, scores):
     return HUNDRED * earned / weights
 
 
-def rounded(total):
+def rounded(total: Decimal | None) -> Decimal | None:
     return None if total is None else total.quantize(CENT, ROUND_HALF_UP)
 
 
-def evaluation_totals(evaluation, criteria=None, scores=None, reviewers=None):
+def evaluation_totals(
+    evaluation: Evaluation,
+    criteria: Iterable[EvaluationCriterion] | None = None,
+    scores: Iterable[EvaluationScore] | None = None,
+    reviewers: Iterable[EvaluationReviewer] | None = None,
+) -> tuple[dict[int, Decimal], Decimal | None]:
     """{reviewer id: sheet total} for submitted sheets, and the evaluation's total (their
     mean, None until a sheet is in). Pass prefetched rows to spare queries."""
     criteria = list(criteria if criteria is not None else evaluation.template.criteria.all())
     scores = list(scores if scores is not None else evaluation.scores.all())
     reviewers = list(reviewers if reviewers is not None else evaluation.reviewers.all())
     computed = {s.criterion_id: s.score for s in scores if s.reviewer_id is None}
-    by_reviewer = {}
+    by_reviewer: dict[int, dict[int, Any]] = {}
     for s in scores:
         if s.reviewer_id is not None:
             by_reviewer.setdefault(s.reviewer_id, {})[s.criterion_id] = s.score
@@ -250,7 +267,9 @@ def evaluation_totals(evaluation, criteria=None, scores=None, reviewers=None):
 
 
 @transaction.atomic
-def evaluation_create(*, actor, project, template, reviewers):
+def evaluation_create(
+    *, actor: User, project: Project, template: EvaluationTemplate, reviewers: Iterable[User]
+) -> Evaluation:
     """Start an evaluation: names the reviewers, freezes the template, and stores the
     computed criteria from the project's fields as they stand now."""
     _require_office(actor)
@@ -316,7 +335,15 @@ def _reviewer_of(evaluation, actor):
 
 
 @transaction.atomic
-def evaluation_score_save(*, actor, evaluation, scores, opinion="", submit=False, now=None):
+def evaluation_score_save(
+    *,
+    actor: User,
+    evaluation: Evaluation,
+    scores: Mapping[Any, tuple[Any, Any]],
+    opinion: str = "",
+    submit: bool = False,
+    now: dt.datetime | None = None,
+) -> EvaluationReviewer:
     """A reviewer's sheet: ``scores`` maps a manual criterion id → (score, comment).
     Saved as a draft until submitted; a submitted sheet no longer changes."""
     reviewer = _reviewer_of(evaluation, actor)
@@ -331,7 +358,7 @@ def evaluation_score_save(*, actor, evaluation, scores, opinion="", submit=False
         for c in evaluation.template.criteria.all()
         if c.rule == EvaluationCriterion.Rule.MANUAL
     }
-    errors = {}
+    errors: dict[Any, str] = {}
     clean = {}
     for cid, (score, comment) in scores.items():
         criterion = manual.get(int(cid))
@@ -388,7 +415,15 @@ def evaluation_score_save(*, actor, evaluation, scores, opinion="", submit=False
 
 
 @transaction.atomic
-def evaluation_decide(*, actor, evaluation, decision, reasons, conditions="", today=None):
+def evaluation_decide(
+    *,
+    actor: User,
+    evaluation: Evaluation,
+    decision: str,
+    reasons: str,
+    conditions: str = "",
+    today: dt.date | None = None,
+) -> Evaluation:
     """The office's decision once every reviewer is in. Recorded once: a conditional
     UPDATE on "no decision yet", so two clerks deciding at once cannot both win."""
     _require_office(actor)
@@ -444,7 +479,7 @@ def evaluation_decide(*, actor, evaluation, decision, reasons, conditions="", to
     return evaluation
 
 
-def evaluation_missing(project, data):
+def evaluation_missing(project: Project, data: dict[str, Any]) -> str | None:
     """A signing guard (registered in ``PipelineConfig.ready``): a project whose
     agreed (or else estimated) investment reaches the configured size signs only after an
     evaluation decided 准入 or 有条件准入. The latest decision counts: a later 不准入
@@ -477,7 +512,7 @@ def evaluation_missing(project, data):
     )
 
 
-def terms_unapproved(project, data):
+def terms_unapproved(project: Project, data: dict[str, Any]) -> str | None:
     """The signing guard of tailored terms: a project whose 一企一策 approval has been
     started (or that is flagged 一企一策) signs only once the executive meeting approved
     its terms, since the agreement signed is the one the meeting froze."""
@@ -502,7 +537,7 @@ def terms_unapproved(project, data):
 
 
 # --- Tailored terms (一企一策) ------------------------------------------------------------
-def may_draft_terms(user, project):
+def may_draft_terms(user: User, project: Project) -> bool:
     """The project's responsible unit (or a unit above it) drafts the core terms."""
     unit = getattr(user, "department", None)
     return (
@@ -510,12 +545,12 @@ def may_draft_terms(user, project):
     )
 
 
-def may_coordinate(user):
+def may_coordinate(user: User) -> bool:
     return user.has_perm(COORDINATE)
 
 
 @transaction.atomic
-def terms_start(*, actor, project):
+def terms_start(*, actor: User, project: Project) -> TermsApproval:
     if not (may_draft_terms(actor, project) or may_coordinate(actor)):
         raise PermissionDenied("只有项目责任单位或招商办可以发起一企一策。")
     if project.stage == Stage.DROPPED:
@@ -548,7 +583,7 @@ def terms_start(*, actor, project):
 
 TERMS_OPEN = [TermsState.DRAFTING_TERMS, TermsState.DRAFTING_AGREEMENT, TermsState.AWAITING_MEETING]
 # Which kind of text is drafted in which state, and by whom.
-DRAFTS = {
+DRAFTS: dict[str, tuple[str, str]] = {
     TermsDocument.Kind.CORE_TERMS: (TermsState.DRAFTING_TERMS, "department"),
     TermsDocument.Kind.AGREEMENT: (TermsState.DRAFTING_AGREEMENT, "office"),
     TermsDocument.Kind.RULES: (TermsState.DRAFTING_AGREEMENT, "office"),
@@ -562,7 +597,15 @@ def _may_act(user, approval, actor_kind):
 
 
 @transaction.atomic
-def terms_document_save(*, actor, approval, kind, text, file=None, note=""):
+def terms_document_save(
+    *,
+    actor: User,
+    approval: TermsApproval,
+    kind: str,
+    text: str,
+    file: Any | None = None,
+    note: str = "",
+) -> TermsDocument:
     """Save a new version of one text; the earlier versions stay as they were."""
     state, actor_kind = DRAFTS[kind]
     label = TermsDocument.Kind(kind).label
@@ -608,7 +651,9 @@ def _attach(obj, field, upload):
 
 
 @transaction.atomic
-def terms_submit(*, actor, approval, action, expected_state, note=""):
+def terms_submit(
+    *, actor: User, approval: TermsApproval, action: str, expected_state: str, note: str = ""
+) -> TermsApproval:
     """The department's submission of its core terms, or the office's submission of the
     agreement and rules to the executive meeting."""
     move = workflow.MOVES.get(action)
@@ -673,7 +718,7 @@ SESSION = re.compile(
 )
 
 
-def session_normalize(text):
+def session_normalize(text: str) -> str:
     """ "第138次常务会议", "138", "第 138 次" → "第138次常务会议"."""
     match = SESSION.fullmatch((text or "").strip())
     if not match or int(match.group(1)) == 0:
@@ -685,14 +730,19 @@ def session_normalize(text):
 
 @transaction.atomic
 def meeting_record(
-    *, actor, approval, data, expected_state=TermsState.AWAITING_MEETING, today=None
-):
+    *,
+    actor: User,
+    approval: TermsApproval,
+    data: dict[str, Any],
+    expected_state: str = TermsState.AWAITING_MEETING,
+    today: dt.date | None = None,
+) -> MeetingRecord:
     """Record the executive meeting's result: approval freezes the terms and flags the
     project as 一企一策; a return sends them back to the department for a new round."""
     _require_office(actor)
-    errors = {}
+    errors: dict[str, Any] = {}
     try:
-        session = session_normalize(data.get("session"))
+        session = session_normalize(data.get("session") or "")
     except ValidationError as exc:
         errors.update(exc.message_dict)
         session = ""

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports, formats
-from zhaoshang.common.views import form_errors_to
+from zhaoshang.common.views import form_errors_to, render_list
 from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 from zhaoshang.org.models import Department
@@ -168,8 +168,7 @@ def evaluation_list(request):
         "departments": _units(),
         "due": _due_for_evaluation(request.user) if request.user.has_perm(COORDINATE) else [],
     }
-    template = "pipeline/approvals/evaluation_list.html"
-    return render(request, template + "#results" if request.htmx else template, context)
+    return render_list(request, "pipeline/approvals/evaluation_list.html", context)
 
 
 def _due_for_evaluation(user):
@@ -454,8 +453,7 @@ def terms_list(request):
         "counts": queries.approval_counts(request.user),
         "departments": _units(),
     }
-    template = "pipeline/approvals/terms_list.html"
-    return render(request, template + "#results" if request.htmx else template, context)
+    return render_list(request, "pipeline/approvals/terms_list.html", context)
 
 
 @exports.register("pipeline.terms", object_type="pipeline.termsapproval")

@@ -7,7 +7,10 @@ next round starts. Every move is a conditional UPDATE on the state the actor saw
 two people acting at once only one wins, and each move leaves one ``TermsStep`` row.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F
 from django.utils import timezone
@@ -15,6 +18,9 @@ from django.utils import timezone
 from zhaoshang.common.workflow import Move, MoveRefused, Workflow
 
 from ..models import TermsApproval, TermsState, TermsStep
+
+if TYPE_CHECKING:
+    from zhaoshang.org.models import User
 
 S = TermsState
 
@@ -31,7 +37,7 @@ class TermsMove(Move):
     next_round: bool = False
 
     @property
-    def note_required(self):
+    def note_required(self) -> bool:
         return bool(self.note)
 
 
@@ -76,7 +82,7 @@ MOVES = {m.action: m for m in TRANSITIONS.values()}
 ACTION_LABELS = {a: m.label for a, m in MOVES.items()}
 
 
-def allowed_actions(state):
+def allowed_actions(state: str) -> list[TermsMove]:
     return [m for m in MOVES.values() if m.from_state == state]
 
 
@@ -103,7 +109,14 @@ TERMS = Workflow(
 )
 
 
-def terms_move(*, actor, approval, action, note="", expected_state=None):
+def terms_move(
+    *,
+    actor: User,
+    approval: TermsApproval,
+    action: str,
+    note: str = "",
+    expected_state: str | None = None,
+) -> TermsApproval:
     """Move ``approval`` by ``action`` if it is still in the state the actor saw.
 
     Raises ValidationError (Chinese) for a move not in the table, a missing reason, or a

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from zhaoshang.common.forms import StyledFormMixin
+from zhaoshang.common.forms import EMPTY_CHOICE, StyledFormMixin
 from zhaoshang.enterprises.forms import AmountField
 from zhaoshang.reference.models import Industry, KeyIndustry, Region
 
@@ -25,7 +25,7 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
     )
     estimated_investment_text = AmountField(label="预计投资额")
     # No default: the method is what reports count by (M19), so the clerk picks it.
-    method = forms.ChoiceField(label="招商方式", choices=[("", "请选择"), *Method.choices])
+    method = forms.ChoiceField(label="招商方式", choices=[("", EMPTY_CHOICE), *Method.choices])
 
     class Meta:
         model = Project
@@ -54,13 +54,11 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         self.fields["key_industry"].queryset = KeyIndustry.objects.select_related("department")
         self.fields["origin_region"].queryset = Region.objects.all()
         self.fields["origin_region"].label = "来源地（省份或国家）"
-        self.fields["referrer_kind"].choices = [("", "—")] + list(ReferrerKind.choices)
+        self.fields["referrer_kind"].choices = [("", EMPTY_CHOICE), *ReferrerKind.choices]
         self.fields["referrer_name"].label = "引荐人 / 引荐机构名称"
         # The new-enterprise inputs sit in the left column, outside the <form>.
         for name in self.ENTERPRISE_FIELDS:
             self.fields[name].widget.attrs["form"] = "lead-form"
-        for name in ("industry", "key_industry", "origin_region"):
-            self.fields[name].empty_label = "请选择"
         # Often unknown at first contact: the model's defaults (内资, 民资) apply.
         for name in ("investor_origin", "capital_source"):
             self.fields[name].required = False

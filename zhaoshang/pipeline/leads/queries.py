@@ -5,15 +5,24 @@ Beyond a unit's own scope a user may read two kinds of lead: those in the office
 pushed to or requested by their unit (the receiver must see what it is asked to take).
 Nothing else of another unit is readable."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
 
 from zhaoshang.org import roles
 from zhaoshang.org.models import Department
 
-from ..models import LeadPush, OwnerChange, Project, Stage
+from ..models import LeadPush, OwnerChange, Project, ProjectQuerySet, Stage
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from zhaoshang.org.models import User
 
 MANAGE = roles.MANAGE_PIPELINE
 FILTERS = ("q", "method", "key_industry", "region", "state", "registered_from", "registered_to")
@@ -28,18 +37,18 @@ def _pending_push():
     return LeadPush.objects.filter(project=OuterRef("pk"), state=LeadPush.State.PENDING)
 
 
-def leads(user):
+def leads(user: User) -> ProjectQuerySet:
     """The leads of the user's scope (the office and leaders: all, the pool included)."""
     return Project.objects.for_user(user).leads()
 
 
-def pool(user):
+def pool(user: User) -> QuerySet[Project]:
     """The pool: every promotion user may see and claim it; others only within scope."""
     qs = Project.objects.pooled() if user.has_perm(MANAGE) else leads(user).pooled()
     return qs
 
 
-def readable(user, pk, *, select=()):
+def readable(user: User, pk: int, *, select: Iterable[str] = ()) -> Project | None:
     """The lead or project ``pk`` if the user may open it: in their scope, in the pool,
     or the subject of a push to or from their unit; else None. Looked up by key first
     and checked after, so one page costs a few index reads whatever the table size."""
@@ -66,22 +75,23 @@ class Page:
     next_cursor: int | None
 
 
-def page(qs, *, after=None, size=PAGE_SIZE):
+def page(qs: QuerySet[Project], *, after: str | None = None, size: int = PAGE_SIZE) -> Page:
     """Newest first, by keyset on the id: page 1,000 costs what page 1 costs, and no
     COUNT over the whole table is needed."""
+    cursor: int | None
     try:
-        after = int(after) if after else None
+        cursor = int(after) if after else None
     except (TypeError, ValueError):
-        after = None  # a mangled cursor restarts at the first page
-    if after:
-        qs = qs.filter(pk__lt=after)
+        cursor = None  # a mangled cursor restarts at the first page
+    if cursor:
+        qs = qs.filter(pk__lt=cursor)
     rows = list(qs.order_by("-id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return Page(rows, rows[-1].pk if more else None)
 
 
-def with_list_relations(qs):
+def with_list_relations(qs: QuerySet[Project]) -> QuerySet[Project]:
     return qs.select_related(
         "enterprise", "department", "registered_department", "key_industry", "origin_region"
     ).annotate(has_pending_push=Exists(_pending_push()))
@@ -94,7 +104,7 @@ def _date(value):
         return None
 
 
-def apply_filters(qs, f):
+def apply_filters(qs: QuerySet[Project], f: dict[str, Any]) -> QuerySet[Project]:
     if f.get("q"):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(enterprise__name__icontains=f["q"]))
     if f.get("method"):
@@ -117,19 +127,19 @@ def apply_filters(qs, f):
     return qs
 
 
-def owner_history(project):
+def owner_history(project: Project) -> QuerySet[OwnerChange]:
     return OwnerChange.objects.filter(project=project).select_related(
         "from_department", "to_department", "actor"
     )
 
 
-def pushes_of(project):
+def pushes_of(project: Project) -> QuerySet[LeadPush]:
     return LeadPush.objects.filter(project=project).select_related(
         "from_department", "to_department", "created_by", "answered_by"
     )
 
 
-def pushes(user, *, direction="incoming", state=""):
+def pushes(user: User, *, direction: str = "incoming", state: str = "") -> QuerySet[LeadPush]:
     """Pushes and cooperation requests to (incoming) or from (outgoing) the user's units."""
     side = "to_department" if direction == "incoming" else "from_department"
     qs = LeadPush.objects.for_user(user, unit_field=side).select_related(
@@ -140,22 +150,22 @@ def pushes(user, *, direction="incoming", state=""):
     return qs.order_by("-id")
 
 
-def incoming_pending_count(user):
+def incoming_pending_count(user: User) -> int:
     return LeadPush.objects.pending().for_user(user, unit_field="to_department").count()
 
 
-def pushes_readable(user):
+def pushes_readable(user: User) -> QuerySet[LeadPush]:
     """The pushes the user may open and answer: sent by or to a unit of their scope."""
     return LeadPush.objects.for_user(user)
 
 
-def in_scope(user, project):
+def in_scope(user: User, project: Project) -> bool:
     """Whether ``project`` is within the user's own data scope (not only readable through
     the pool or a push)."""
     return Project.objects.for_user(user).filter(pk=project.pk).exists()
 
 
-def promoting_units():
+def promoting_units() -> QuerySet[Department]:
     from .services import PROMOTING_KINDS
 
     return Department.objects.filter(is_active=True, kind__in=PROMOTING_KINDS)

@@ -12,7 +12,11 @@ Time comes in as ``today``/``now`` so tests (and a re-run of a missed nightly jo
 say which day it is.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -35,6 +39,11 @@ from ..models import ACTIVE_STAGES, LeadPush, OwnerChange, PipelineConfig, Proje
 from ..projects import funds
 from ..projects import services as project_services
 from .workflow import may_act_for, push_move
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from zhaoshang.org.models import User
 
 # Units that promote investment and so may hold leads.
 PROMOTING_KINDS = [
@@ -71,7 +80,7 @@ class LeadHeld(Conflict, ValidationError):
             )
         super().__init__(text, code="lead_held")
 
-    def api_extra(self):
+    def api_extra(self) -> dict[str, Any]:
         """Who holds the enterprise, so that a caller can ask that unit to cooperate."""
         held = self.project
         return {
@@ -86,7 +95,7 @@ class LeadHeld(Conflict, ValidationError):
         }
 
 
-def office_unit():
+def office_unit() -> Department:
     office = (
         Department.objects.filter(kind=Department.Kind.OFFICE, is_active=True)
         .order_by("path")
@@ -101,7 +110,7 @@ def _local_date(dt):
     return timezone.localtime(dt).date()
 
 
-def holder_since(project):
+def holder_since(project: Project) -> datetime.date:
     """When the current holder got the project: its latest change of owner."""
     change = (
         OwnerChange.objects.filter(project=project, to_department_id=project.department_id)
@@ -111,7 +120,7 @@ def holder_since(project):
     return _local_date(change.at if change else project.created_at)
 
 
-def holding(enterprise, *, exclude_pk=None):
+def holding(enterprise: Enterprise, *, exclude_pk: int | None = None) -> Project | None:
     """The lead or project that holds ``enterprise`` now (worked by a unit, not pooled)."""
     qs = Project.objects.filter(
         enterprise=enterprise, stage__in=HELD_STAGES, pooled_at__isnull=True
@@ -121,7 +130,7 @@ def holding(enterprise, *, exclude_pk=None):
     return qs.order_by("id").first()
 
 
-def attribution(enterprise, unit):
+def attribution(enterprise: Enterprise, unit: Department) -> dict[str, Any] | None:
     """What the registration form says when an enterprise is picked: who holds it, or
     that its lead waits in the pool, or nothing. Returns a dict for the template/API."""
     held = holding(enterprise)
@@ -145,7 +154,22 @@ def attribution(enterprise, unit):
     return None
 
 
-def projects_enterprise_merge(*, actor, survivor, duplicate):
+def free_note(enterprise: Enterprise, unit: Department) -> str:
+    """What the registration form says of an enterprise no unit holds a lead for. It
+    names the enterprise's following unit (跟进单位, set in the library) when it has one:
+    saying no unit follows it would contradict the enterprise's own page. Registration
+    is not refused for it; only a held lead or project protects an enterprise."""
+    follower = enterprise.department
+    if follower is None:
+        return "该企业目前没有单位在跟进，可以登记。"
+    if follower.pk == unit.pk:
+        return "该企业由本单位跟进，目前没有在办的线索或项目，可以登记。"
+    return f"该企业在企业库中由{follower.name}跟进，目前没有在办的线索或项目，可以登记。"
+
+
+def projects_enterprise_merge(
+    *, actor: User, survivor: Enterprise, duplicate: Enterprise
+) -> dict[str, int]:
     """The enterprise library's merge hook (registered in ``apps.PipelineConfig.ready``):
     the duplicate's leads and projects move to the surviving enterprise, each with its
     audit line. Refused when two different units hold leads or projects on the two
@@ -182,7 +206,7 @@ def projects_enterprise_merge(*, actor, survivor, duplicate):
             detail=f"企业合并：“{duplicate.name}”并入“{survivor.name}”",
         )
         moved += 1
-    return {Project._meta.verbose_name: moved}
+    return {str(Project._meta.verbose_name): moved}
 
 
 LEAD_FIELDS = [
@@ -206,13 +230,13 @@ LEAD_FIELDS = [
 @transaction.atomic
 def lead_register(
     *,
-    actor,
-    data,
-    enterprise=None,
-    new_enterprise=None,
-    confirm_duplicates=False,
-    today=None,
-):
+    actor: User,
+    data: dict[str, Any],
+    enterprise: Enterprise | None = None,
+    new_enterprise: dict[str, Any] | None = None,
+    confirm_duplicates: bool = False,
+    today: datetime.date | None = None,
+) -> Project:
     """Register a lead for ``enterprise`` (from the library) or for ``new_enterprise``
     (the library's fields; created through its duplicate control, which raises
     ``DuplicateFound`` until the clerk confirms). Refuses with ``LeadHeld`` when a unit
@@ -223,6 +247,7 @@ def lead_register(
     if (enterprise is None) == (new_enterprise is None):
         raise ValidationError({"enterprise": "请从企业库选择企业，或新增一家企业。"})
     if enterprise is None:
+        assert new_enterprise is not None  # exactly one of the two, checked above
         enterprise = enterprise_services.enterprise_create(
             actor=actor, data=new_enterprise, confirm_duplicates=confirm_duplicates
         )
@@ -301,12 +326,14 @@ def _hand_over(project, *, kind, old, new, actor, reason, now=None, **move):
         )
 
 
-def lead_url(project):
+def lead_url(project: Project) -> str:
     return reverse("pipeline:lead_detail", args=[project.pk])
 
 
 # --- The pool ---------------------------------------------------------------------------
-def lapse_due(*, today=None, config=None):
+def lapse_due(
+    *, today: datetime.date | None = None, config: PipelineConfig | None = None
+) -> QuerySet[Project]:
     """Leads whose holder has recorded no ledger entry, and not received them, for the
     configured number of days: due to lapse ``today``. Day N after the last entry (or
     the day the holder got the lead) lapses; day N-1 is still protected."""
@@ -334,7 +361,13 @@ def lapse_due(*, today=None, config=None):
 LAPSE_BATCH = 500
 
 
-def leads_lapse(*, today=None, now=None, actor=None, only=None):
+def leads_lapse(
+    *,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+    actor: User | None = None,
+    only: Iterable[int] | None = None,
+) -> int:
     """The nightly job: every lead due to lapse goes to the office's pool, with its
     owner-change row and audit line; each former holder unit gets one message listing
     its lapsed leads. ``only``: ids to consider (the demo ages just its own leads).
@@ -343,13 +376,13 @@ def leads_lapse(*, today=None, now=None, actor=None, only=None):
     now = now or timezone.now()
     config = PipelineConfig.current()
     office = office_unit()
-    due = lapse_due(today=today, config=config)
+    candidates = lapse_due(today=today, config=config)
     if only is not None:
-        due = due.filter(pk__in=only)
-    due = list(due.order_by("pk").values_list("pk", flat=True))
+        candidates = candidates.filter(pk__in=only)
+    due = list(candidates.order_by("pk").values_list("pk", flat=True))
     count = 0
     for start in range(0, len(due), LAPSE_BATCH):
-        lapsed = {}
+        lapsed: dict[Department, list[Project]] = {}
         with transaction.atomic():
             batch = Project.objects.filter(pk__in=due[start : start + LAPSE_BATCH])
             for project in batch.select_related("department"):
@@ -404,7 +437,9 @@ def _tell_lapsed(unit, projects, config, actor):
 
 
 @transaction.atomic
-def lead_claim(*, actor, project, reason="", now=None):
+def lead_claim(
+    *, actor: User, project: Project, reason: str = "", now: datetime.datetime | None = None
+) -> OwnerChange:
     """A promotion unit takes a pooled lead."""
     unit = actor.department
     if unit.kind not in PROMOTING_KINDS:
@@ -438,7 +473,14 @@ def lead_claim(*, actor, project, reason="", now=None):
 
 
 @transaction.atomic
-def project_reassign(*, actor, project, to_department, reason, now=None):
+def project_reassign(
+    *,
+    actor: User,
+    project: Project,
+    to_department: Department,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> OwnerChange:
     """The office gives a lead or project to another unit; the reason is required."""
     if not actor.has_perm(roles.COORDINATE_PIPELINE):
         raise ValidationError("只有招商办可以改派线索和项目。")
@@ -476,7 +518,7 @@ def project_reassign(*, actor, project, to_department, reason, now=None):
 
 
 # --- Push -------------------------------------------------------------------------------
-def push_suggestion(project):
+def push_suggestion(project: Project) -> Department | None:
     """The unit that owns the lead's key industry, when that is not its holder."""
     key = project.key_industry
     if key is None or key.department_id == project.department_id:
@@ -525,7 +567,7 @@ def _push_create(*, actor, project, kind, from_unit, to_unit, reason):
 
 
 @transaction.atomic
-def lead_push(*, actor, project, to_department, reason):
+def lead_push(*, actor: User, project: Project, to_department: Department, reason: str) -> LeadPush:
     """The holder offers the lead to ``to_department`` (typically the unit that owns its
     industry); that unit's users and robots are told."""
     if not may_act_for(actor, project.department_id):
@@ -550,7 +592,7 @@ def lead_push(*, actor, project, to_department, reason):
 
 
 @transaction.atomic
-def lead_cooperation_request(*, actor, project, reason):
+def lead_cooperation_request(*, actor: User, project: Project, reason: str) -> LeadPush:
     """Another unit found the holder's enterprise and asks the holder to hand it over
     (or work it together); the holder answers like a push."""
     if project.department_id == actor.department_id:
@@ -575,7 +617,14 @@ def lead_cooperation_request(*, actor, project, reason):
 
 
 @transaction.atomic
-def push_answer(*, actor, push, accept, reason="", now=None):
+def push_answer(
+    *,
+    actor: User,
+    push: LeadPush,
+    accept: bool,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> LeadPush:
     """The receiving unit accepts (the lead moves, OwnerChange push) or declines with a
     required reason. Of two answers only the first counts."""
     reason = (reason or "").strip()
@@ -622,7 +671,9 @@ def push_answer(*, actor, push, accept, reason="", now=None):
 
 
 @transaction.atomic
-def push_withdraw(*, actor, push, reason="", now=None):
+def push_withdraw(
+    *, actor: User, push: LeadPush, reason: str = "", now: datetime.datetime | None = None
+) -> LeadPush:
     if not may_act_for(actor, push.from_department_id):
         raise ValidationError("只有发起单位可以撤回推送。")
     push = push_move(

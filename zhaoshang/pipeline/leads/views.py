@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports, formats
-from zhaoshang.common.views import form_errors_to
+from zhaoshang.common.views import form_errors_to, render_list
 from zhaoshang.enterprises import queries as enterprise_queries
 from zhaoshang.enterprises.services import DuplicateFound
 from zhaoshang.org import roles
@@ -46,8 +46,7 @@ def lead_list(request):
     if request.GET.get("export") == "xlsx":
         return exports.respond(request, "pipeline.leads", request.GET)
     context.update(_keyset(request, queries.with_list_relations(qs)))
-    template = "pipeline/leads/list.html#results" if request.htmx else "pipeline/leads/list.html"
-    return render(request, template, context)
+    return render_list(request, "pipeline/leads/list.html", context)
 
 
 def _keyset(request, qs):
@@ -122,14 +121,15 @@ def lead_pool(request):
     qs = queries.apply_filters(queries.pool(request.user), filters)
     context.update(_keyset(request, queries.with_list_relations(qs)))
     context["may_claim"] = request.user.has_perm(MANAGE)
-    template = "pipeline/leads/pool.html#results" if request.htmx else "pipeline/leads/pool.html"
-    return render(request, template, context)
+    return render_list(request, "pipeline/leads/pool.html", context)
 
 
 def _picked(request, pk):
     if not pk:
         return None
-    return enterprise_queries.library(request.user).filter(pk=pk).first()
+    return (
+        enterprise_queries.library(request.user).select_related("department").filter(pk=pk).first()
+    )
 
 
 @require(MANAGE)
@@ -167,8 +167,7 @@ def lead_register(request):
     context = {
         "form": form,
         "enterprise": enterprise,
-        "attribution": held
-        or (services.attribution(enterprise, request.user.department) if enterprise else None),
+        **_picked_context(request, enterprise, held),
         "candidates": candidates,
         "q": q,
         "results": _search(request, q) if q else None,
@@ -205,12 +204,23 @@ def lead_attribution(request):
         "pipeline/leads/register.html#picked",
         {
             "enterprise": enterprise,
-            "attribution": services.attribution(enterprise, request.user.department)
-            if enterprise
-            else None,
+            **_picked_context(request, enterprise),
             "request_form": ReasonForm(),
         },
     )
+
+
+def _picked_context(request, enterprise, held=None):
+    """Who holds the picked enterprise (``attribution``), or what the page says when
+    nobody does (``free_note``)."""
+    if enterprise is None:
+        return {"attribution": None, "free_note": ""}
+    unit = request.user.department
+    found = held or services.attribution(enterprise, unit)
+    return {
+        "attribution": found,
+        "free_note": "" if found else services.free_note(enterprise, unit),
+    }
 
 
 def _get(request, pk):
@@ -375,7 +385,7 @@ def lead_push_list(request):
         "may_manage": request.user.has_perm(MANAGE),
         "reason_form": ReasonForm(),
     }
-    return render(request, "pipeline/leads/push_list.html", context)
+    return render_list(request, "pipeline/leads/push_list.html", context)
 
 
 def _push(request, pk):

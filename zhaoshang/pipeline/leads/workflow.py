@@ -8,7 +8,10 @@ A push moves once and keeps its answer on its own row (who, when, why), which is
 history; the audit trail has the line.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -17,10 +20,15 @@ from zhaoshang.org.roles import COORDINATE_PIPELINE
 
 from ..models import LeadPush
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from zhaoshang.org.models import User
+
 P = LeadPush.State
 
 
-def may_act_for(actor, unit_id):
+def may_act_for(actor: User, unit_id: int | None) -> bool:
     """Whether the actor may act for ``unit_id`` (their unit; the office for any)."""
     return actor.department_id == unit_id or actor.has_perm(COORDINATE_PIPELINE)
 
@@ -61,7 +69,9 @@ PUSHES = Workflow(
 )
 
 
-def push_move(push, to_state, *, actor, reason, now=None):
+def push_move(
+    push: LeadPush, to_state: str, *, actor: User, reason: str, now: dt.datetime | None = None
+) -> LeadPush:
     """Answer ``push`` (accept, decline, withdraw) if it is still pending."""
     now = now or timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from zhaoshang.common.models import ImportJob
 from zhaoshang.org.models import Versioned
 from zhaoshang.org.scoping import ScopedQuerySet
 
@@ -611,42 +612,17 @@ class ProjectMember(models.Model):
 
 
 # --- Importing departments' project ledgers (importing.py) -------------------------------
-class ProjectImport(models.Model):
+class ProjectImport(ImportJob):
     """An import of a department's existing project ledger (项目台账): the file, the
-    column mapping, the dry run's rejected rows and the commit's result. Run by the
+    column mapping, the dry run's rejected rows and the commit's result, as every import
+    job keeps them (common.models.ImportJob), and the unit it was made for. Run by the
     worker; the page shows its state."""
 
-    class State(models.TextChoices):
-        UPLOADED = "uploaded", "待确认列对应"
-        CHECKING = "checking", "试导入中"
-        CHECKED = "checked", "试导入完成"
-        IMPORTING = "importing", "导入中"
-        DONE = "done", "已导入"
-        FAILED = "failed", "失败"
-
-    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.UPLOADED)
-    file_name = models.CharField("文件名", max_length=200)
-    token = models.CharField(max_length=32, unique=True)
-    encoding = models.CharField("编码", max_length=20, blank=True)
-    headers = models.JSONField("表头", default=list)
-    mapping = models.JSONField("列对应", default=dict)
-    total_rows = models.PositiveIntegerField("总行数", default=0)
-    errors = models.JSONField("错误", default=list)
-    summary = models.JSONField("结果", default=dict)
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    # When a worker began the current dry run or commit (None while queued): with the
-    # worker's heartbeat, tells a phase whose worker died (common/imports.worker_phase).
-    worker_started_at = models.DateTimeField("后台开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ImportJob.Meta):
         verbose_name = "项目台账导入"
         verbose_name_plural = "项目台账导入"
-        ordering = ["-id"]
 
     def __str__(self):
         return f"项目台账导入：{self.file_name}"

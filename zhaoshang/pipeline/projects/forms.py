@@ -140,6 +140,7 @@ class MoveForm(StyledFormMixin, forms.Form):
 
 
 class LedgerForm(StyledFormMixin, forms.Form):
+    id_prefix = "ledger"  # one of the project page's forms
     occurred_on = OfficeDateField(label="日期", required=True)
     content = forms.CharField(label="推进情况", widget=forms.Textarea(attrs={"rows": 2}))
     next_step = forms.CharField(
@@ -148,6 +149,7 @@ class LedgerForm(StyledFormMixin, forms.Form):
 
 
 class FundsForm(StyledFormMixin, forms.Form):
+    id_prefix = "funds"  # one of the project page's forms
     received_on = OfficeDateField(label="到位日期", required=True)
     amount = AmountField(label="到位金额", required=True, help_text="如 3000万元、200万美元")
     source = forms.ChoiceField(label="资金来源", choices=FundsEntry.Source.choices)
@@ -155,6 +157,7 @@ class FundsForm(StyledFormMixin, forms.Form):
 
 
 class ProblemForm(StyledFormMixin, forms.Form):
+    id_prefix = "problem"  # one of the project page's forms
     category = forms.ChoiceField(label="类别", choices=ProblemCategory.choices)
     title = forms.CharField(label="问题", max_length=200)
     description = forms.CharField(
@@ -190,6 +193,7 @@ class ProblemActionForm(StyledFormMixin, forms.Form):
 
 
 class MemberForm(StyledFormMixin, forms.Form):
+    id_prefix = "member"  # one of the project page's forms
     role = forms.ChoiceField(label="职责", choices=ProjectMember.Role.choices)
     name = forms.CharField(
         label="姓名", max_length=50, widget=forms.TextInput(attrs={"placeholder": "姓名"})

@@ -14,7 +14,10 @@ when, from, to, why) and the audit line. Escalation (责任单位 → 招商办 
 the level of an open problem, not its status, and stays in ``services.problem_escalate``.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -23,6 +26,11 @@ from zhaoshang.org.roles import MANAGE_PIPELINE
 from zhaoshang.reference.calendar import add_working_days, time_limit_error
 
 from ..models import PipelineConfig, Problem, ProblemStep
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from zhaoshang.org.models import User
 
 S = Problem.Status
 
@@ -33,7 +41,7 @@ class ProblemMove(Move):
     restarts_deadline: bool = False
 
     @property
-    def note_label(self):
+    def note_label(self) -> str:
         return self.note
 
 
@@ -67,7 +75,7 @@ class ProblemMoveConflict(MoveConflict):
     """Someone else moved the problem first; nothing was changed."""
 
 
-def allowed_moves(problem):
+def allowed_moves(problem: Problem) -> list[tuple[str, Move]]:
     """The moves offered from the problem's status, as (to_status, Move)."""
     return PROBLEMS.moves_from(problem.status)
 
@@ -109,15 +117,15 @@ PROBLEMS = Workflow(
 
 def problem_move(
     *,
-    actor,
-    problem,
-    to_status,
-    note,
-    expected_status=None,
-    version=None,
-    deadline_days=None,
-    today=None,
-):
+    actor: User,
+    problem: Problem,
+    to_status: str,
+    note: str,
+    expected_status: str | None = None,
+    version: int | None = None,
+    deadline_days: int | None = None,
+    today: dt.date | None = None,
+) -> ProblemStep:
     """Move ``problem`` from ``expected_status`` (the status the user saw; by default
     the object's) to ``to_status``. ``note`` is the resolution, the reason for closing or
     the reason for reopening; a reopen restarts the deadline (``deadline_days`` working

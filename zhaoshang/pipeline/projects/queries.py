@@ -1,9 +1,13 @@
 """Reads of projects: every one starts from ``for_user``, so a unit never sees another
 unit's projects through a page, an export, a count or the API."""
 
+from __future__ import annotations
+
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Lead
@@ -19,6 +23,11 @@ from ..models import (
     Stage,
     StageChange,
 )
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from zhaoshang.org.models import User
 
 FILTERS = (
     "q",
@@ -36,17 +45,17 @@ FILTERS = (
 KANBAN_CARDS = 20
 
 
-def projects(user):
+def projects(user: User) -> QuerySet[Project]:
     return Project.objects.for_user(user)
 
 
-def ledger_cutoff(today=None, config=None):
+def ledger_cutoff(today: dt.date | None = None, config: PipelineConfig | None = None) -> dt.date:
     """Projects whose latest ledger entry is older than this are overdue."""
     config = config or PipelineConfig.current()
     return (today or timezone.localdate()) - dt.timedelta(days=config.ledger_due_days)
 
 
-def overdue_q(cutoff):
+def overdue_q(cutoff: dt.date) -> Q:
     """Active, and no ledger entry since ``cutoff`` (a project never reported counts from
     the day it was registered)."""
     start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
@@ -62,7 +71,9 @@ def _date(value):
         return None
 
 
-def apply_filters(qs, filters, today=None):
+def apply_filters(
+    qs: QuerySet[Project], filters: dict[str, str], today: dt.date | None = None
+) -> QuerySet[Project]:
     f = {k: (filters.get(k) or "").strip() for k in FILTERS}
     if f["stage"] == "projects":
         qs = qs.exclude(stage=Stage.LEAD)
@@ -111,11 +122,11 @@ CARD_FIELDS = (
 )
 
 
-def with_list_relations(qs):
+def with_list_relations(qs: QuerySet[Project]) -> QuerySet[Project]:
     return qs.select_related("enterprise", "department", "key_industry", "zone")
 
 
-def for_cards(qs):
+def for_cards(qs: QuerySet[Project]) -> QuerySet[Project]:
     return with_list_relations(qs).only(*CARD_FIELDS)
 
 
@@ -137,7 +148,7 @@ KANBAN_VALUES = (
 )
 
 
-def kanban(qs):
+def kanban(qs: QuerySet[Project]) -> list[dict[str, Any]]:
     """Per stage: the count and the most recently moved cards (dicts of KANBAN_VALUES).
     One count and at most eight card queries, whatever the number of projects.
 
@@ -159,7 +170,9 @@ def kanban(qs):
     return columns
 
 
-def overdue_test(today=None, config=None):
+def overdue_test(
+    today: dt.date | None = None, config: PipelineConfig | None = None
+) -> Callable[[str, dt.date | None, dt.datetime], bool]:
     """``test(stage, last_ledger_on, created_at)``: is a project with these values overdue
     (the rule of ``overdue_q``, for rows already read)."""
     cutoff = ledger_cutoff(today, config)
@@ -174,19 +187,23 @@ def overdue_test(today=None, config=None):
     return test
 
 
-def overdue_ids(projects_, today=None, config=None):
+def overdue_ids(
+    projects_: Iterable[Project], today: dt.date | None = None, config: PipelineConfig | None = None
+) -> set[int]:
     test = overdue_test(today, config)
     return {p.pk for p in projects_ if test(p.stage, p.last_ledger_on, p.created_at)}
 
 
-def open_problems(user, today=None, overdue_only=False):
+def open_problems(
+    user: User, today: dt.date | None = None, overdue_only: bool = False
+) -> QuerySet[Problem]:
     qs = Problem.objects.for_user(user).filter(status=Problem.Status.OPEN)
     if overdue_only:
         qs = qs.filter(due_on__lt=today or timezone.localdate())
     return qs.select_related("project", "owner_department", "project__department")
 
 
-def funnel(user, department=None):
+def funnel(user: User, department: str | int | None = None) -> list[dict[str, Any]]:
     """Counts per stage, conversion between consecutive stages and the median/average
     days spent in each stage, by responsible unit, from the StageChange rows.
 
@@ -224,10 +241,10 @@ def funnel(user, department=None):
     # Only projects that ever changed hands have a history to split stays by.
     owners = Owners(multi_owner_projects().filter(project__in=qs))
     names = dict(Department.objects.values_list("pk", "name")) if owners.history else {}
-    order = {s: i for i, s in enumerate(STAGE_ORDER)}
-    furthest = {}
-    unit_of = {}
-    stays = defaultdict(lambda: defaultdict(list))
+    order: dict[str, int] = {s: i for i, s in enumerate(STAGE_ORDER)}
+    furthest: dict[int, int] = {}
+    unit_of: dict[int, str] = {}
+    stays: defaultdict[str, defaultdict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for pid, unit, unit_id, stage, on, next_on in changes:
         unit_of[pid] = unit
         if stage in order:
@@ -245,11 +262,11 @@ def funnel(user, department=None):
         for start, end in zip([on, *cuts], [*cuts, next_on], strict=True):
             holder = owners.unit_on(pid, start, unit_id)
             stays[names.get(holder, unit)][stage].append((end - start).days)
-    current = defaultdict(lambda: defaultdict(int))
+    current: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for unit, stage in qs.values_list("department__name", "stage"):
         current[unit][stage] += 1
         current["全区"][stage] += 1
-    reached = defaultdict(lambda: [0] * len(STAGE_ORDER))
+    reached: defaultdict[str, list[int]] = defaultdict(lambda: [0] * len(STAGE_ORDER))
     for pid, idx in furthest.items():
         for unit in (unit_of[pid], "全区"):
             for i in range(idx + 1):

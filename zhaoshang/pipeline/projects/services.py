@@ -1,7 +1,11 @@
 """Every write to projects: creation (a lead is a project in stage ``lead``), the
 major-project level, and the progress ledger. Stage moves live in ``workflow.py``."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,8 +33,13 @@ from ..models import (
 )
 from . import funds, problem_workflow
 
+if TYPE_CHECKING:
+    import datetime as dt
 
-def major_level_for(amount, config=None):
+    from zhaoshang.org.models import Department, User
+
+
+def major_level_for(amount: Decimal | None, config: PipelineConfig | None = None) -> str:
     """重大 / 特别重大 by the configured thresholds on the agreed (or, before signing, the
     estimated) investment."""
     if amount is None:
@@ -43,7 +52,7 @@ def major_level_for(amount, config=None):
     return MajorLevel.NONE
 
 
-def investment_of(project):
+def investment_of(project: Project) -> Decimal | None:
     """The amount a project is sized by: the agreed investment once there is one."""
     if project.agreed_investment is not None:
         return project.agreed_investment
@@ -51,7 +60,14 @@ def investment_of(project):
 
 
 @transaction.atomic
-def project_create(*, actor, data, department=None, stage=Stage.LEAD, occurred_on=None):
+def project_create(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    department: Department | None = None,
+    stage: str = Stage.LEAD,
+    occurred_on: dt.date | None = None,
+) -> Project:
     """Register a lead or a project for ``department`` (the actor's unit by default).
 
     The registering unit keeps the credit for the find; the first owner and the first
@@ -93,7 +109,9 @@ def _defaults(data, department, actor):
 
 
 @transaction.atomic
-def ledger_entry_add(*, actor, project, occurred_on, content, next_step=""):
+def ledger_entry_add(
+    *, actor: User, project: Project, occurred_on: dt.date, content: str, next_step: str = ""
+) -> LedgerEntry:
     """One dated line of the progress ledger; keeps ``last_ledger_on`` for the overdue
     list and the lead lapse."""
     entry = record_create(
@@ -144,14 +162,14 @@ def _refuse_tailored_terms(data):
 
 
 @transaction.atomic
-def project_update(*, actor, project, data, version):
+def project_update(*, actor: User, project: Project, data: dict[str, Any], version: int) -> Project:
     """Edit a project's fields; refused when someone saved it since ``version``. The
     major-project level follows the investment amounts."""
     _refuse_tailored_terms(data)
     bad = NOT_EDITABLE & set(data)
     if bad:
         raise ValidationError(
-            f"{'、'.join(Project._meta.get_field(f).verbose_name for f in sorted(bad))}"
+            f"{'、'.join(str(getattr(Project._meta.get_field(f), 'verbose_name', f)) for f in sorted(bad))}"
             "不能在此修改：阶段及其日期请通过“阶段变更”办理，责任单位请通过认领或改派办理。"
         )
     project = record_update(project, actor=actor, data=data, version=version)
@@ -164,7 +182,16 @@ def project_update(*, actor, project, data, version):
 
 # --- Funds in place -----------------------------------------------------------------------
 @transaction.atomic
-def funds_entry_add(*, actor, project, received_on, amount, currency="CNY", source=None, note=""):
+def funds_entry_add(
+    *,
+    actor: User,
+    project: Project,
+    received_on: dt.date,
+    amount: Decimal,
+    currency: str = "CNY",
+    source: str | None = None,
+    note: str = "",
+) -> FundsEntry:
     if amount is None or Decimal(amount) <= 0:
         raise ValidationError({"amount": "到位资金金额应大于零。"})
     if received_on > timezone.localdate():
@@ -190,13 +217,13 @@ def funds_entry_add(*, actor, project, received_on, amount, currency="CNY", sour
 
 
 @transaction.atomic
-def funds_entry_delete(*, actor, entry):
+def funds_entry_delete(*, actor: User, entry: FundsEntry) -> None:
     with funds.changing([entry.project_id]):
         record_delete(entry, actor=actor, detail=f"删除到位资金（{entry.project}）")
 
 
 # --- Problems -----------------------------------------------------------------------------
-ESCALATION = {
+ESCALATION: dict[str, str] = {
     Problem.Level.UNIT: Problem.Level.OFFICE,
     Problem.Level.OFFICE: Problem.Level.JOINT_MEETING,
 }
@@ -217,15 +244,15 @@ def _step(problem, kind, actor, note="", from_level="", to_level="", to_status="
 @transaction.atomic
 def problem_raise(
     *,
-    actor,
-    project,
-    category,
-    title,
-    owner_department,
-    deadline_days=None,
-    description="",
-    today=None,
-):
+    actor: User,
+    project: Project,
+    category: str,
+    title: str,
+    owner_department: Department,
+    deadline_days: int | None = None,
+    description: str = "",
+    today: dt.date | None = None,
+) -> Problem:
     today = today or timezone.localdate()
     if deadline_days is None:
         deadline_days = PipelineConfig.current().problem_deadline_days
@@ -268,7 +295,9 @@ CLOSED_MESSAGE = "该问题已办结，不能再办理；如需继续，请先�
 
 
 @transaction.atomic
-def problem_reply(*, actor, problem, note, version=None):
+def problem_reply(
+    *, actor: User, problem: Problem, note: str, version: int | None = None
+) -> ProblemStep:
     if not note.strip():
         raise ValidationError({"note": "请填写办理情况。"})
     if problem.status != Problem.Status.OPEN:
@@ -278,15 +307,38 @@ def problem_reply(*, actor, problem, note, version=None):
     return _step(problem, ProblemStep.Kind.REPLY, actor, note)
 
 
+def problem_may_escalate(problem: Problem, actor: User) -> bool:
+    """Whether ``actor`` may escalate ``problem`` one level: not past the joint meeting,
+    and to the joint meeting only the office. The project page offers 升级 by this answer;
+    ``problem_escalate`` refuses by the same rule."""
+    to_level = ESCALATION.get(problem.level)
+    return to_level is not None and (
+        to_level != Problem.Level.JOINT_MEETING or actor.has_perm(roles.COORDINATE_PIPELINE)
+    )
+
+
+def problem_overdue(problem: Problem, today: dt.date) -> bool:
+    """Open past its deadline (the rule the overdue lists filter by: open, due before today)."""
+    return problem.status == Problem.Status.OPEN and problem.due_on < today
+
+
 @transaction.atomic
-def problem_escalate(*, actor, problem, note, version=None, deadline_days=None, today=None):
+def problem_escalate(
+    *,
+    actor: User,
+    problem: Problem,
+    note: str,
+    version: int | None = None,
+    deadline_days: int | None = None,
+    today: dt.date | None = None,
+) -> ProblemStep:
     """责任单位 → 招商办协调 → 联席会议; each step restarts the deadline."""
     to_level = ESCALATION.get(problem.level)
     if to_level is None:
         raise ValidationError("该问题已提交联席会议，不能再升级。")
     if not note.strip():
         raise ValidationError({"note": "请说明升级原因。"})
-    if to_level == Problem.Level.JOINT_MEETING and not actor.has_perm(roles.COORDINATE_PIPELINE):
+    if not problem_may_escalate(problem, actor):
         raise ValidationError("只有招商办可以将问题提交联席会议。")
     today = today or timezone.localdate()
     days = deadline_days or problem.deadline_days
@@ -305,7 +357,14 @@ def problem_escalate(*, actor, problem, note, version=None, deadline_days=None, 
 
 # Status moves go through the one table in problem_workflow; these name them for views,
 # the API and the demo.
-def problem_resolve(*, actor, problem, resolution, version=None, today=None):
+def problem_resolve(
+    *,
+    actor: User,
+    problem: Problem,
+    resolution: str,
+    version: int | None = None,
+    today: dt.date | None = None,
+) -> ProblemStep:
     return problem_workflow.problem_move(
         actor=actor,
         problem=problem,
@@ -316,7 +375,14 @@ def problem_resolve(*, actor, problem, resolution, version=None, today=None):
     )
 
 
-def problem_close(*, actor, problem, note, version=None, today=None):
+def problem_close(
+    *,
+    actor: User,
+    problem: Problem,
+    note: str,
+    version: int | None = None,
+    today: dt.date | None = None,
+) -> ProblemStep:
     """Closed without a solution (no longer relevant); a reason is required."""
     return problem_workflow.problem_move(
         actor=actor,
@@ -328,7 +394,15 @@ def problem_close(*, actor, problem, note, version=None, today=None):
     )
 
 
-def problem_reopen(*, actor, problem, note, version=None, deadline_days=None, today=None):
+def problem_reopen(
+    *,
+    actor: User,
+    problem: Problem,
+    note: str,
+    version: int | None = None,
+    deadline_days: int | None = None,
+    today: dt.date | None = None,
+) -> ProblemStep:
     """A resolved or closed problem is worked again: a reason is required, and the
     deadline restarts from ``today`` in working days."""
     return problem_workflow.problem_move(
@@ -344,7 +418,15 @@ def problem_reopen(*, actor, problem, note, version=None, deadline_days=None, to
 
 # --- The team ------------------------------------------------------------------------------
 @transaction.atomic
-def member_add(*, actor, project, role, name, title="", user=None):
+def member_add(
+    *,
+    actor: User,
+    project: Project,
+    role: str,
+    name: str,
+    title: str = "",
+    user: User | None = None,
+) -> ProjectMember:
     if role == ProjectMember.Role.COMMANDER and project.major_level != MajorLevel.VERY_MAJOR:
         raise ValidationError({"role": "只有特别重大项目设立指挥部，本项目不能设总指挥。"})
     if (
@@ -360,13 +442,13 @@ def member_add(*, actor, project, role, name, title="", user=None):
 
 
 @transaction.atomic
-def member_remove(*, actor, member):
+def member_remove(*, actor: User, member: ProjectMember) -> None:
     record_delete(member, actor=actor, detail=f"移除项目成员（{member.project}）")
 
 
 # --- Settings ------------------------------------------------------------------------------
 @transaction.atomic
-def config_update(*, actor, data):
+def config_update(*, actor: User, data: dict[str, Any]) -> PipelineConfig:
     """The office edits the thresholds, lapse days and ledger cycle. The levels of all
     projects follow new thresholds at once, so lists never mix old and new rules."""
     config = PipelineConfig.current()
@@ -379,7 +461,7 @@ def config_update(*, actor, data):
     return config
 
 
-def relevel_projects(config):
+def relevel_projects(config: PipelineConfig) -> None:
     def at_least(threshold):
         # The agreed investment once there is one, else the estimate (investment_of).
         return Q(agreed_investment__gte=threshold) | Q(
@@ -396,7 +478,14 @@ def relevel_projects(config):
 
 
 # --- Project ledger imports: starting the worker's steps ----------------------------------
-def project_import_check_start(*, actor, job, mapping, on_queued=None, on_not_queued=None):
+def project_import_check_start(
+    *,
+    actor: User,
+    job: ProjectImport,
+    mapping: dict[str, str],
+    on_queued: Callable[[], Any] | None = None,
+    on_not_queued: Callable[[], Any] | None = None,
+) -> None:
     """Save the column mapping and hand the dry run to the worker; a second click while it
     runs queues nothing (``common.imports.job_step_start``)."""
     from . import tasks  # tasks → importing → services
@@ -419,7 +508,13 @@ def project_import_check_start(*, actor, job, mapping, on_queued=None, on_not_qu
     )
 
 
-def project_import_commit_start(*, actor, job, on_queued=None, on_not_queued=None):
+def project_import_commit_start(
+    *,
+    actor: User,
+    job: ProjectImport,
+    on_queued: Callable[[], Any] | None = None,
+    on_not_queued: Callable[[], Any] | None = None,
+) -> None:
     """Hand a checked ledger import to the worker: checked → importing as one conditional
     UPDATE, so a double click on 确认导入 queues one commit and the second click is told so."""
     from . import tasks

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhaoshang.common import exports, formats
-from zhaoshang.common.views import form_errors_to
+from zhaoshang.common.views import form_errors_to, render_list
 from zhaoshang.org import roles
 from zhaoshang.org.access import paginate, require
 from zhaoshang.reference.calendar import fallback_notice
@@ -64,13 +64,6 @@ def _filters(request):
     return {k: request.GET.get(k, "").strip() for k in queries.FILTERS}
 
 
-def _querystring(request, *drop):
-    query = request.GET.copy()
-    for key in drop:
-        query.pop(key, None)
-    return query.urlencode()
-
-
 # --- Kanban and list ---------------------------------------------------------------------
 @require(VIEW)
 def kanban(request):
@@ -85,10 +78,7 @@ def kanban(request):
         "may_move": may_move,
         **_filter_choices(),
     }
-    template = (
-        "pipeline/projects/kanban.html#board" if request.htmx else "pipeline/projects/kanban.html"
-    )
-    return render(request, template, context)
+    return render_list(request, "pipeline/projects/kanban.html", context, region="board")
 
 
 def _shape_cards(columns, may_move):
@@ -129,15 +119,9 @@ def project_list(request):
         "page": page,
         "filters": filters,
         "overdue": queries.overdue_ids(page.object_list),
-        "querystring": _querystring(request, "page"),
         **_filter_choices(),
     }
-    template = (
-        "pipeline/projects/project_list.html#results"
-        if request.htmx
-        else "pipeline/projects/project_list.html"
-    )
-    return render(request, template, context)
+    return render_list(request, "pipeline/projects/project_list.html", context)
 
 
 @exports.register("pipeline.projects", object_type="pipeline.project")
@@ -341,6 +325,9 @@ def project_detail(request, pk):
     today = timezone.localdate()
     may_edit = request.user.has_perm(MANAGE)
     problems = list(project.problems.select_related("owner_department"))
+    for q in problems:  # the rules answer, the template only shows
+        q.overdue = services.problem_overdue(q, today)
+        q.may_escalate = services.problem_may_escalate(q, request.user)
     config = PipelineConfig.current()
     funds = list(project.funds_entries.select_related("created_by"))
     everything = request.GET.get("timeline") == "all"
@@ -362,8 +349,6 @@ def project_detail(request, pk):
         ],
         "overdue": project.pk in queries.overdue_ids([project], today, config),
         "may_edit": may_edit,
-        "may_coordinate": request.user.has_perm(COORDINATE),
-        "today": today,
         "ledger_form": LedgerForm(initial={"occurred_on": today.isoformat()}),
         "funds_form": FundsForm(initial={"received_on": today.isoformat()}),
         "problem_form": ProblemForm(
@@ -603,7 +588,7 @@ def overdue_ledgers(request):
         queries.projects(request.user).filter(queries.overdue_q(cutoff)), _filters(request)
     )
     page = paginate(request, queries.with_list_relations(qs).order_by("last_ledger_on", "id"))
-    return render(
+    return render_list(
         request,
         "pipeline/projects/overdue_ledgers.html",
         {
@@ -626,12 +611,13 @@ def problem_list(request):
     if (level := request.GET.get("level", "")) in Problem.Level.values:
         qs = qs.filter(level=level)
     page = paginate(request, qs.order_by("due_on", "id"))
-    return render(
+    for q in page.object_list:
+        q.overdue = services.problem_overdue(q, today)
+    return render_list(
         request,
         "pipeline/projects/problem_list.html",
         {
             "page": page,
-            "today": today,
             "overdue_only": overdue_only,
             "levels": Problem.Level.choices,
             "filters": {"department": unit, "level": level},

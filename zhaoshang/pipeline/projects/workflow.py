@@ -9,9 +9,13 @@ same project at once exactly one update matches a row; the other is told, and on
 winner writes a ``StageChange`` row and an audit line.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,6 +27,9 @@ from zhaoshang.org.roles import MANAGE_PIPELINE
 from ..models import ACTIVE_STAGES, Project, Stage, StageChange
 from . import funds
 
+if TYPE_CHECKING:
+    from zhaoshang.org.models import User
+
 # The pages and the API catch these from here.
 __all__ = ["TRANSITIONS", "MoveConflict", "MoveRefused", "project_move", "register_check"]
 
@@ -32,7 +39,7 @@ class StageMove(Move):
     back_step: bool = False  # a step back: the history's date is the day of the move
 
     @property
-    def reason_required(self):
+    def reason_required(self) -> bool:
         return bool(self.note)
 
 
@@ -86,10 +93,12 @@ FIELDS = {
     Stage.OPERATING: [("operating_on", "投产运营日期")],
 }
 
-CHECKS = {}
+# A guard on moves into a stage: fn(project, data) -> a refusal message, or None.
+Check = Callable[[Project, dict[str, Any]], str | None]
+CHECKS: dict[str, list[Check]] = {}
 
 
-def register_check(to_stage, fn):
+def register_check(to_stage: str, fn: Check) -> Check:
     """Add a guard to every move into ``to_stage``: ``fn(project, data)`` returns a
     Chinese refusal message, or None to let the move through. Other parts register in
     their ``AppConfig.ready``; registering one guard twice keeps one."""
@@ -134,14 +143,14 @@ STAGES = Workflow(
 label = STAGES.label
 
 
-def allowed_moves(project):
+def allowed_moves(project: Project) -> list[tuple[str, StageMove]]:
     """The moves offered from the project's stage, as (to_stage, Move)."""
     return moves_from(project.stage, project.stage_before_hold)
 
 
-def moves_from(stage, stage_before_hold=""):
+def moves_from(stage: str, stage_before_hold: str = "") -> list[tuple[str, StageMove]]:
     """The moves offered from ``stage`` (a kanban card is a row, not a Project)."""
-    out = []
+    out: list[tuple[str, StageMove]] = []
     for (src, dst), move in TRANSITIONS.items():
         if src != stage:
             continue
@@ -226,8 +235,15 @@ def _needs(project, src, dst, data, today):
 
 
 def project_move(
-    *, actor, project, to_stage, data=None, reason="", expected_stage=None, today=None
-):
+    *,
+    actor: User,
+    project: Project,
+    to_stage: str,
+    data: dict[str, Any] | None = None,
+    reason: str = "",
+    expected_stage: str | None = None,
+    today: dt.date | None = None,
+) -> StageChange:
     """Move ``project`` from ``expected_stage`` (the stage the user saw; by default the
     stage of the ``project`` object) to ``to_stage``. Returns the StageChange row.
 

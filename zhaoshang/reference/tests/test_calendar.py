@@ -233,25 +233,8 @@ def test_an_import_without_the_type_column_or_notice_is_refused(demo, client_for
 
 
 # --- The November reminder ----------------------------------------------------------------
-@pytest.fixture
-def sysadmin(demo):
-    from zhaoshang.org.models import Department, Role
-    from zhaoshang.org.services import grant_role, user_create
-
-    user = user_create(
-        actor=None,
-        data={
-            "username": "ref_sysadmin",
-            "full_name": "系统管理员",
-            "department": Department.objects.get(name="区招商办"),
-        },
-        password="Zs@2026demo!",
-    )
-    grant_role(actor=None, user=user, role=Role.objects.get(code="system_admin"))
-    return user
-
-
-def test_from_november_the_administrators_are_reminded_once(demo, sysadmin):
+def test_from_november_the_administrators_are_reminded_once(demo):
+    sysadmin = demo["system_admin"]
     from zhaoshang.notifications.models import Notification
     from zhaoshang.reference.tasks import remind_calendar_entry
 

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from zhaoshang.audit.models import AuditEvent
+from zhaoshang.org.models import Department
 from zhaoshang.reference.models import Carrier, Industry, KeyIndustry, Region, Zone
 from zhaoshang.reference.services import load_demo_reference
 
@@ -165,16 +166,33 @@ def test_region_filters(demo, client_for):
     assert len(rows) - 1 == Region.objects.filter(kind="country").count()
 
 
-def test_import_commit_is_refused_while_any_row_is_rejected(demo, client_for):
-    from .test_reference import GOOD, xlsx
+def test_import_commit_is_refused_while_any_row_is_rejected(demo, client_for, job_imports):
+    from .test_reference import GOOD, URL, xlsx
 
     office = client_for("office_staff")
     bad = [GOOD[0], ["坏楼", "楼宇", "", "", 10, 20, "", "", "", "", ""]]
-    response = office.post("/reference/carriers/import/", {"file": xlsx(bad)})
-    token = response.context["token"]
+    job = job_imports.run(office, URL, xlsx(bad))
+    assert [e[:2] for e in job.errors] == [[3, "空置面积"]]
     before = (Carrier.objects.count(), AuditEvent.objects.count())
-    response = office.post("/reference/carriers/import/", {"token": token})
-    assert response.status_code == 200 and "第 3 行" in response.content.decode()
+    response = office.post(f"{URL}{job.pk}/", {"action": "commit"}, follow=True)
+    page = response.content.decode()
+    assert "试导入发现被拒绝的行" in page and "第 3 行" in page
+    assert (Carrier.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_a_row_rejected_by_the_time_of_the_commit_stops_it(demo, client_for, job_imports):
+    """The commit reads and checks the file again: a zone deleted after the dry run
+    rejects its row then, and nothing is written."""
+    from .test_reference import GOOD, URL, xlsx
+
+    office = client_for("office_staff")
+    job = job_imports.run(office, URL, xlsx(GOOD))
+    assert job.errors == [] and job.state == "checked"
+    Carrier.objects.filter(zone__name="陈塘科技商务区").update(zone=None)
+    Zone.objects.filter(name="陈塘科技商务区").delete()
+    before = (Carrier.objects.count(), AuditEvent.objects.count())
+    job = job_imports.commit(office, URL, job)
+    assert job.state == "checked" and "功能区“陈塘科技商务区”不存在" in job.errors[0][2]
     assert (Carrier.objects.count(), AuditEvent.objects.count()) == before
 
 
@@ -225,7 +243,15 @@ def test_api_needs_login(db, client):
 
 
 def test_home_cards(demo, client_for):
-    page = client_for("ref_finance").get("/").content.decode()
+    from django.test import Client
+
+    from zhaoshang.org.tests.factories import UserFactory
+
+    finance_clerk = Client()  # 区金融局 owns 科技金融
+    finance_clerk.force_login(
+        UserFactory(department=Department.objects.get(name="区金融局"), role="department_staff")
+    )
+    page = finance_clerk.get("/").content.decode()
     assert "招商载体" in page
     assert "本单位主管产业" in page and "科技金融" in page
     page = client_for("office_staff").get("/").content.decode()

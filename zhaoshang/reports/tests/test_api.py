@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from zhaoshang.org.models import Department
+from zhaoshang.pipeline.tests.factories import past_project
 from zhaoshang.reports import services
 from zhaoshang.reports.monthly import monthly_report
 
@@ -18,8 +20,13 @@ def last_month():
     return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
 
 
-def test_the_monthly_report_over_json_holds_the_pages_figures(client_for):
+def test_the_monthly_report_over_json_holds_the_pages_figures(demo, client_for):
     year, month = last_month()
+    # Figures to compare: a signing of 区科技局 and one of 区金融局 in the month.
+    for unit in ("区科技局", "区金融局"):
+        past_project(
+            Department.objects.get(name=unit), signed_on=dt.date(year, month, 3), amount=20000
+        )
     body = client_for("leader").get(f"/api/reports/monthly?year={year}&month={month}").json()
     report = monthly_report(year, month)
     assert body["title"] == report["title"] and body["summary"] == report["summary"]

@@ -11,10 +11,10 @@ from zhaoshang.reports.rules import previous_month
 pytestmark = pytest.mark.browser
 
 
-def test_a_figure_opens_onto_its_records(demo, page):
+def test_a_figure_opens_onto_its_records(demo_district, demo, page):
     # The demo's data: the report of last month, as `make run` shows it.
     year, month = previous_month(*timezone.localdate().timetuple()[:2])
-    login(page, "lingdao")
+    login(page, demo["leader"].username)
     page.wait_for_url(HOME)
     page.goto(f"/reports/monthly/?year={year}&month={month}")
     page.wait_for_selector("#chart-units canvas")

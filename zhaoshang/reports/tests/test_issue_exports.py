@@ -12,8 +12,8 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 
 from zhaoshang.pipeline.models import Project
+from zhaoshang.pipeline.tests.factories import drop
 from zhaoshang.reports import services
-from zhaoshang.reports.demo import drop
 from zhaoshang.reports.models import IssuedReport
 from zhaoshang.reports.monthly import monthly_report
 

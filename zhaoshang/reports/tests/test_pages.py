@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from zhaoshang.assessment.models import Target
-from zhaoshang.reports.demo import add_funds
+from zhaoshang.pipeline.tests.factories import add_funds
 from zhaoshang.reports.models import ExchangeRate
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_the_records_behind_a_figure_are_exactly_the_counted_rows_and_scoped(
 
 
 def test_funds_records_follow_the_unit_on_the_day_of_receipt(units, build, client_for):
-    from zhaoshang.reports.demo import at_local, reassign
+    from zhaoshang.pipeline.tests.factories import at_local, reassign
 
     keji, chentang = units["科技局"], units["陈塘科技商务区"]
     p = build(keji, signed_on=this_year(1, 5))
@@ -114,8 +114,11 @@ def _sheet(rows):
     return buffer
 
 
-def test_targets_import_dry_run_then_commit_and_rerun_changes_nothing(units, client_for):
+def test_targets_import_dry_run_then_commit_and_rerun_changes_nothing(
+    units, client_for, job_imports
+):
     c = client_for("office_staff")
+    url = "/assessment/targets/import/"
     header = ["年度", "单位", "签约项目（个）", "协议投资额（万元）", "实际利用外资（万美元）"]
     bad = _sheet(
         [
@@ -125,26 +128,23 @@ def test_targets_import_dry_run_then_commit_and_rerun_changes_nothing(units, cli
             [2026, "金融局", -1, "abc", 0],
         ]
     )
-    r = c.post("/assessment/targets/import/", {"file": bad})
-    html = r.content.decode()
+    job = job_imports.run(c, url, bad)
+    html = c.get(f"{url}{job.pk}/").content.decode()
     assert "第 3 行" in html and "找不到单位“不存在的局”" in html
     assert "第 4 行" in html and "“abc”不是数字" in html
     assert not Target.objects.exists()
     good = _sheet([header, [2026, "区科技局", 3, 5000, 100], [2026, "金融局", 2, 1.5, 0]])
-    r = c.post("/assessment/targets/import/", {"file": good})
-    token = r.context["token"]
+    job = job_imports.run(c, url, good)
     assert not Target.objects.exists()  # the dry run writes nothing
-    c.post("/assessment/targets/import/", {"token": token})
+    job_imports.commit(c, url, job)
     keji = Target.objects.get(year=2026, department=units["科技局"])
     assert (keji.signed_projects, keji.agreed_investment, keji.foreign_investment_usd) == (
         3,
         Decimal("50000000.00"),
         Decimal("1000000.00"),
     )
-    again = c.post(
-        "/assessment/targets/import/", {"file": _sheet([header, [2026, "区科技局", 3, 5000, 100]])}
-    )
-    assert [action for _, action, *_ in again.context["plan"]] == ["unchanged"]
+    again = job_imports.run(c, url, _sheet([header, [2026, "区科技局", 3, 5000, 100]]))
+    assert again.summary == {"create": 0, "update": 0, "unchanged": 1}
 
 
 def test_a_department_cannot_see_other_units_targets(units, client_for):

@@ -14,8 +14,15 @@ from hypothesis import strategies as st
 
 from zhaoshang.assessment.models import INDICATORS
 from zhaoshang.pipeline.models import FundsEntry, OwnerChange, Project, Stage
+from zhaoshang.pipeline.tests.factories import (
+    add_funds,
+    drop,
+    hold,
+    make_project,
+    reassign,
+    void_agreement,
+)
 from zhaoshang.reports import rules
-from zhaoshang.reports.demo import add_funds, drop, hold, make_project, reassign, void_agreement
 from zhaoshang.reports.models import ExchangeRate, FundsMonth
 from zhaoshang.reports.monthly import figure, monthly_report
 from zhaoshang.reports.services import funds_month_drift

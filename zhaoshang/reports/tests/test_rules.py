@@ -7,8 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from zhaoshang.pipeline.models import Stage
+from zhaoshang.pipeline.tests.factories import (
+    add_funds,
+    at_local,
+    drop,
+    hold,
+    reassign,
+    void_agreement,
+)
 from zhaoshang.reports import rules, services
-from zhaoshang.reports.demo import add_funds, at_local, drop, hold, reassign, void_agreement
 from zhaoshang.reports.models import ExchangeRate
 from zhaoshang.reports.monthly import figure as fig
 from zhaoshang.reports.monthly import load_facts, monthly_report, periods
@@ -216,7 +223,7 @@ def test_a_past_months_tables_show_the_state_at_the_months_end(units, build, ent
     """November's report read in December shows November: no project registered in
     December, each project's stage and unit on 30 November, the problems open that day."""
     from zhaoshang.pipeline.models import Project, StageChange
-    from zhaoshang.reports.demo import make_project
+    from zhaoshang.pipeline.tests.factories import make_project
 
     signed = build(units["科技局"], signed_on=dt.date(2026, 11, 5), amount=20000)
     # Landed on 3 December and handed to 区金融局 the same day.

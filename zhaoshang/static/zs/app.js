@@ -14,3 +14,16 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-ZS-Background"] = "1";
   }
 });
+
+// List filters (the list_filter tag, common/templatetags/zs_ui.py) fire on submit only.
+// A choice made in a select, date, checkbox or radio applies at once by submitting the
+// form; a text box is left to Enter (the browser's own submit) or the 查询 button, so
+// Enter in it sends one request, not a change and a submit.
+var ZS_FILTER_AUTOSUBMIT = ["select-one", "select-multiple", "checkbox", "radio", "date", "month"];
+document.addEventListener("change", function (event) {
+  var control = event.target;
+  var form = control.form;
+  if (form && form.hasAttribute("data-zs-filter") && ZS_FILTER_AUTOSUBMIT.indexOf(control.type) >= 0) {
+    form.requestSubmit();
+  }
+});

@@ -8,6 +8,9 @@
     var el = document.getElementById(id);
     if (!el) return;
     var chart = echarts.init(el);
+    // Tooltips drawn on the canvas: ECharts' HTML tooltips carry style attributes, which
+    // the content policy (no inline styles) would strip of their layout and markers.
+    if (option.tooltip) option.tooltip.renderMode = "richText";
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
   }

@@ -11,15 +11,16 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zhaoshang.conftest import login
-from zhaoshang.enterprises.models import Enterprise
-from zhaoshang.org.models import User
-from zhaoshang.pipeline.approvals import demo as approval_demo
+from zhaoshang.enterprises.tests.factories import an_enterprise
 from zhaoshang.pipeline.approvals import services as svc
 from zhaoshang.pipeline.models import Evaluation, Project, TermsApproval
 from zhaoshang.pipeline.projects.sections import sections_for, timeline_for
 from zhaoshang.pipeline.projects.services import project_create
+from zhaoshang.pipeline.tests.factories import EvaluationTemplateFactory
 
-pytestmark = pytest.mark.django_db
+# The demo's own approvals (an evaluated project with terms approved through two
+# meetings) are what these pages are checked on.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 KEJIJU_PROJECT = "新能源汽车电驱系统生产基地"  # demo: 区科技局, evaluated, terms approved
 CHENTANG_PROJECT = "智能算力中心二期"  # demo: 陈塘, 李静 of 区科技局 reviews it
 
@@ -29,7 +30,7 @@ def other(demo):
     from django.test import Client
 
     c = Client()
-    c.force_login(User.objects.get(username="youyilu"))
+    c.force_login(demo["street_staff"])
     return c
 
 
@@ -122,8 +123,8 @@ def test_project_page_sections_and_timeline(demo, rf):
 def _more_approvals(demo, n):
     office = demo["office_staff"]
     clerk = demo["department_staff"]
-    enterprise = Enterprise.objects.order_by("pk").first()
-    template = svc.EvaluationTemplate.objects.get(name=approval_demo.CHENGYANG_TEMPLATE)
+    enterprise = an_enterprise()
+    template = EvaluationTemplateFactory(actor=office)
     start = Project.objects.count()
     for i in range(n):
         p = project_create(
@@ -166,7 +167,7 @@ def test_approval_list_filters_by_state_and_unit(demo, client_for):
     c = client_for("office_staff")
     body = c.get(reverse("pipeline:terms_list") + "?state=approved").content.decode()
     assert KEJIJU_PROJECT in body and CHENTANG_PROJECT not in body
-    chentang = User.objects.get(username="chentang").department_id
+    chentang = demo["zone_head"].department_id
     body = c.get(reverse("pipeline:terms_list") + f"?department={chentang}").content.decode()
     assert CHENTANG_PROJECT in body and KEJIJU_PROJECT not in body
     export = c.get(reverse("pipeline:terms_list") + "?export=xlsx&state=awaiting_meeting")
@@ -202,9 +203,9 @@ def test_browser_a_reviewer_scores_and_the_office_decides(page, demo):
     evaluation = Evaluation.objects.get(project__name=CHENTANG_PROJECT)
     manual = list(evaluation.template.criteria.filter(rule="manual"))
     # 杨帆 (陈塘) has not scored yet either; take him off so 李静's sheet is the last.
-    evaluation.reviewers.filter(user__username="chentang").delete()
+    evaluation.reviewers.filter(user__username=demo["zone_head"].username).delete()
 
-    login(page, "kejiju")
+    login(page, demo["department_staff"].username)
     page.goto(reverse("pipeline:review_list"))
     page.get_by_role("link", name="评分").click()
     for c in manual:
@@ -214,7 +215,7 @@ def test_browser_a_reviewer_scores_and_the_office_decides(page, demo):
     assert "评分已提交" in page.content()
     page.get_by_role("button", name="退出").click()
 
-    login(page, "zhaoshangban")
+    login(page, demo["office_staff"].username)
     page.goto(reverse("pipeline:evaluation_detail", args=[evaluation.pk]))
     page.select_option("select[name=decision]", "conditional")
     page.fill("textarea[name=conditions]", "投产后三年内亩均税收不低于30万元")

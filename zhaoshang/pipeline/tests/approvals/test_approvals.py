@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhaoshang.enterprises.models import Enterprise
-from zhaoshang.org.models import User
+from zhaoshang.enterprises.tests.factories import an_enterprise
 from zhaoshang.pipeline.approvals import services as svc
 from zhaoshang.pipeline.approvals import workflow as terms_workflow
 from zhaoshang.pipeline.models import (
@@ -81,7 +80,7 @@ def people(demo):
         "office": demo["office_staff"],
         "clerk": demo["department_staff"],  # 区科技局
         "head": demo["department_head"],  # 区商务局
-        "other": User.objects.get(username="youyilu"),  # 友谊路街道
+        "other": demo["street_staff"],  # 友谊路街道
         "leader": demo["leader"],
     }
 
@@ -92,7 +91,7 @@ def project(people):
         actor=people["clerk"],
         data={
             "name": "测试评估项目",
-            "enterprise": Enterprise.objects.order_by("pk").first(),
+            "enterprise": an_enterprise(),
             "estimated_investment": Decimal("200000000"),
             "investment_intensity": Decimal("350"),
             "expected_jobs": 80,
@@ -265,7 +264,7 @@ def test_decision_needs_every_sheet_reasons_and_conditions_and_is_recorded_once(
     reviewers = [people["clerk"], people["head"]]
     e = svc.evaluation_create(actor=office, project=project, template=template, reviewers=reviewers)
     score_all(e, reviewers[:1], [8])
-    with pytest.raises(ValidationError, match="赵国强尚未提交评分"):
+    with pytest.raises(ValidationError, match=f"{people['head'].full_name}尚未提交评分"):
         svc.evaluation_decide(actor=office, evaluation=e, decision="admit", reasons="好")
     score_all(e, reviewers[1:], [6])
     with pytest.raises(ValidationError) as info:

@@ -11,9 +11,9 @@ from zhaoshang.pipeline.models import LeadPush, OwnerChange, Project
 pytestmark = pytest.mark.browser
 
 
-def test_register_push_and_accept_from_the_inbox(demo, page):
+def test_register_push_and_accept_from_the_inbox(demo, key_industries, page):
     enterprise_create(actor=None, data={"name": "天津浏览器商贸有限公司"})
-    login(page, "kejiju")
+    login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
     page.goto("/pipeline/leads/new/")
     page.fill("#lead-q", "浏览器商贸")
@@ -35,7 +35,7 @@ def test_register_push_and_accept_from_the_inbox(demo, page):
     assert LeadPush.objects.get(project=lead).to_department.name == "区商务局"
 
     page.context.clear_cookies()
-    login(page, "shangwuju")
+    login(page, demo["department_head"].username)
     page.wait_for_url(HOME)
     page.wait_for_selector("[data-unread]")  # the badge in the top bar
     page.click("text=消息 >> nth=0")
@@ -51,3 +51,28 @@ def test_register_push_and_accept_from_the_inbox(demo, page):
     assert lead.department.name == "区商务局"
     assert "推送接收" in page.inner_text("[data-testid=owner-history]")
     assert OwnerChange.objects.filter(project=lead, kind="push").count() == 1
+
+
+def test_registration_names_the_following_unit_just_set(demo_district, demo, page):
+    """The office sets an enterprise's following unit (跟进单位) on its page; registering
+    a lead for it, the page must not say that no unit follows it."""
+    from zhaoshang.org.models import Department
+
+    enterprise = enterprise_create(actor=None, data={"name": "天津跟进单位测试科技有限公司"})
+    kejiju = Department.objects.get(name="区科技局")
+    login(page, demo["office_staff"].username)
+    page.wait_for_url(HOME)
+    page.goto(f"/enterprises/{enterprise.pk}/edit/")
+    page.select_option("select[name=department]", value=str(kejiju.pk))
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**/enterprises/{enterprise.pk}/")
+    enterprise.refresh_from_db()
+    assert enterprise.department == kejiju
+
+    page.goto("/pipeline/leads/new/")
+    page.fill("#lead-q", "跟进单位测试")
+    page.click("#search-results >> text=天津跟进单位测试科技有限公司")
+    page.wait_for_selector("[data-testid=picked-enterprise]")
+    note = page.inner_text("#picked")
+    assert "没有单位在跟进" not in note
+    assert "由区科技局跟进" in note and "可以登记" in note

@@ -24,7 +24,7 @@ from zhaoshang.pipeline.models import LeadPush, OwnerChange, PipelineConfig, Pro
 from zhaoshang.pipeline.projects.services import ledger_entry_add
 from zhaoshang.reference.models import KeyIndustry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 
 def unit(name):
@@ -49,7 +49,7 @@ def register(actor, enterprise, **data):
 
 # --- Attribution ------------------------------------------------------------------------
 def test_a_second_unit_is_told_who_holds_the_enterprise(demo):
-    kejiju, youyilu = user("kejiju"), user("youyilu")
+    kejiju, youyilu = demo["department_staff"], demo["street_staff"]
     e = new_enterprise()
     first = register(kejiju, e)
     with pytest.raises(lead_services.LeadHeld) as caught:
@@ -62,12 +62,12 @@ def test_a_second_unit_is_told_who_holds_the_enterprise(demo):
     assert Project.objects.filter(enterprise=e).count() == 1
     # The clerk's own unit is told to continue on its lead instead.
     with pytest.raises(lead_services.LeadHeld, match="本单位已于"):
-        register(user("kejiju"), e)
+        register(demo["department_staff"], e)
 
 
 def test_the_registration_form_warns_live_and_refuses_the_competing_lead(demo, client_for):
     e = new_enterprise()
-    register(user("kejiju"), e)
+    register(demo["department_staff"], e)
     other = demo["department_head"]  # 区商务局
     from django.test import Client
 
@@ -101,7 +101,7 @@ def test_the_registration_form_warns_live_and_refuses_the_competing_lead(demo, c
 
 
 def test_a_new_enterprise_goes_through_the_librarys_duplicate_control(demo):
-    clerk = user("kejiju")
+    clerk = demo["department_staff"]
     with pytest.raises(DuplicateFound):
         lead_services.lead_register(
             actor=clerk, new_enterprise={"name": "华为技术有限公司"}, data={"name": "x"}
@@ -146,8 +146,10 @@ def test_a_lead_lapses_on_day_n_not_on_day_n_minus_1(demo, django_capture_on_com
     config = PipelineConfig.current()
     config.lead_lapse_days = 30
     config.save()
-    kejiju = user("kejiju")
+    kejiju = demo["department_staff"]
     lead = register(kejiju, new_enterprise())
+    # A second lead of the unit due the same day: one message lists both.
+    register(kejiju, new_enterprise("天津同日逾期测试科技有限公司"))
     registered = timezone.localdate()
     lead_services.leads_lapse(today=registered + dt.timedelta(days=29))
     lead.refresh_from_db()
@@ -163,7 +165,7 @@ def test_a_lead_lapses_on_day_n_not_on_day_n_minus_1(demo, django_capture_on_com
     assert (change.from_department, change.to_department) == (kejiju.department, office)
     assert "超过30天没有推进台账记录" in change.reason
     # The former holder is told; the audit trail has it.
-    # One message per former holder, listing its lapsed leads (the demo's are due too).
+    # One message per former holder, listing its lapsed leads.
     note = Notification.objects.get(
         recipient=kejiju, kind="lead_lapse", body__contains=f"“{lead.name}”"
     )
@@ -182,7 +184,7 @@ def test_a_ledger_entry_restarts_the_protection_period(demo):
     config = PipelineConfig.current()
     config.lead_lapse_days = 30
     config.save()
-    kejiju = user("kejiju")
+    kejiju = demo["department_staff"]
     lead = register(kejiju, new_enterprise())
     today = timezone.localdate()
     ledger_entry_add(
@@ -198,7 +200,7 @@ def test_a_ledger_entry_restarts_the_protection_period(demo):
 
 def _pooled(demo):
     config = PipelineConfig.current()
-    lead = register(user("kejiju"), new_enterprise())
+    lead = register(demo["department_staff"], new_enterprise())
     lead_services.leads_lapse(
         today=timezone.localdate() + dt.timedelta(days=config.lead_lapse_days)
     )
@@ -220,24 +222,24 @@ def test_any_promotion_unit_claims_a_pooled_lead_once(demo, client_for):
     assert (change.kind, change.reason) == (OwnerChange.Kind.CLAIM, "已与企业恢复联系")
     # A second claimer, holding the page from before, loses: one winner, one row.
     with pytest.raises(ValidationError, match="刚被其他单位认领"):
-        lead_services.lead_claim(actor=user("youyilu"), project=stale_copy)
+        lead_services.lead_claim(actor=demo["street_staff"], project=stale_copy)
     assert OwnerChange.objects.filter(project=lead, kind="claim").count() == 1
 
 
 def test_a_pooled_enterprise_is_claimed_not_registered_again(demo):
     lead = _pooled(demo)
     with pytest.raises(ValidationError, match="在公海中，可直接认领"):
-        register(user("youyilu"), lead.enterprise)
+        register(demo["street_staff"], lead.enterprise)
 
 
 def test_a_claimed_lead_gets_a_fresh_protection_period(demo):
     n = PipelineConfig.current().lead_lapse_days
-    lead = register(user("kejiju"), new_enterprise())
+    lead = register(demo["department_staff"], new_enterprise())
     day_n = timezone.localdate() + dt.timedelta(days=n)
     lead_services.leads_lapse(today=day_n, now=timezone.now() + dt.timedelta(days=n))
     lead.refresh_from_db()
     lead_services.lead_claim(
-        actor=user("youyilu"), project=lead, now=timezone.now() + dt.timedelta(days=n)
+        actor=demo["street_staff"], project=lead, now=timezone.now() + dt.timedelta(days=n)
     )
     # Counted from the claim on day N: kept on day 2N-1, pooled again on day 2N.
     lead_services.leads_lapse(today=day_n + dt.timedelta(days=n - 1))
@@ -250,7 +252,7 @@ def test_a_claimed_lead_gets_a_fresh_protection_period(demo):
 
 # --- Reassignment -----------------------------------------------------------------------
 def test_only_the_office_reassigns_and_always_with_a_reason(demo, client_for):
-    lead = register(user("kejiju"), new_enterprise())
+    lead = register(demo["department_staff"], new_enterprise())
     target = unit("友谊路街道")
     assert (
         client_for("department_staff")
@@ -260,7 +262,7 @@ def test_only_the_office_reassigns_and_always_with_a_reason(demo, client_for):
     )
     with pytest.raises(ValidationError, match="只有招商办"):
         lead_services.project_reassign(
-            actor=user("kejiju"), project=lead, to_department=target, reason="x"
+            actor=demo["department_staff"], project=lead, to_department=target, reason="x"
         )
     office = client_for("office_staff")
     response = office.post(f"/pipeline/leads/{lead.pk}/reassign/", {"to_department": target.pk})
@@ -281,7 +283,7 @@ def test_only_the_office_reassigns_and_always_with_a_reason(demo, client_for):
             "recipient__username", flat=True
         )
     )
-    assert {"kejiju", "youyilu"} <= told
+    assert {demo["department_staff"].username, demo["street_staff"].username} <= told
     page = office.get(f"/pipeline/leads/{lead.pk}/").content.decode()
     assert "改派" in page and "企业选址在友谊路街道辖区" in page
 
@@ -302,7 +304,7 @@ def mail_and_robot(settings, demo):
 def test_push_accepted_moves_the_lead_and_tells_everyone(
     demo, client_for, mail_and_robot, django_capture_on_commit_callbacks
 ):
-    kejiju, head = user("kejiju"), user("shangwuju")
+    kejiju, head = demo["department_staff"], demo["department_head"]
     head.email = "zhaoguoqiang@hexi.gov.cn"
     head.save()
     kejiju.email = "lijing@hexi.gov.cn"
@@ -357,7 +359,7 @@ def test_push_accepted_moves_the_lead_and_tells_everyone(
 
 
 def test_a_decline_needs_a_reason_and_leaves_the_lead(demo, client_for):
-    kejiju, head = user("kejiju"), user("shangwuju")
+    kejiju, head = demo["department_staff"], demo["department_head"]
     lead = register(kejiju, new_enterprise())
     push = lead_services.lead_push(
         actor=kejiju, project=lead, to_department=head.department, reason="请接收"
@@ -392,7 +394,7 @@ def test_a_decline_needs_a_reason_and_leaves_the_lead(demo, client_for):
 
 
 def test_one_open_push_at_a_time_and_the_sender_may_withdraw(demo):
-    kejiju = user("kejiju")
+    kejiju = demo["department_staff"]
     lead = register(kejiju, new_enterprise())
     push = lead_services.lead_push(
         actor=kejiju, project=lead, to_department=unit("区商务局"), reason="请接收"
@@ -405,11 +407,11 @@ def test_one_open_push_at_a_time_and_the_sender_may_withdraw(demo):
     push.refresh_from_db()
     assert push.state == "withdrawn"
     with pytest.raises(ValidationError, match="不能再"):
-        lead_services.push_answer(actor=user("shangwuju"), push=push, accept=True)
+        lead_services.push_answer(actor=demo["department_head"], push=push, accept=True)
 
 
 def test_a_cooperation_request_accepted_hands_the_lead_to_the_requester(demo):
-    kejiju, youyilu = user("kejiju"), user("youyilu")
+    kejiju, youyilu = demo["department_staff"], demo["street_staff"]
     lead = register(kejiju, new_enterprise())
     request = lead_services.lead_cooperation_request(
         actor=youyilu, project=lead, reason="企业拟落户友谊路街道辖区楼宇"
@@ -425,11 +427,17 @@ def test_a_cooperation_request_accepted_hands_the_lead_to_the_requester(demo):
 def test_a_unit_sees_only_its_own_leads_by_page_export_and_api(demo, client_for):
     from django.test import Client
 
+    from zhaoshang.pipeline.tests.factories import LeadFactory
+
+    # 区科技局's leads, more than one page of the office's API list.
+    LeadFactory(actor=demo["department_staff"], name="中国院华北设计创新中心")
+    for _ in range(5):
+        LeadFactory(actor=demo["department_staff"])
     mine = register(
-        user("youyilu"), new_enterprise("友谊路自有线索企业有限公司"), name="友谊路线索"
+        demo["street_staff"], new_enterprise("友谊路自有线索企业有限公司"), name="友谊路线索"
     )
     c = Client()
-    c.force_login(user("youyilu"))
+    c.force_login(demo["street_staff"])
     page = c.get("/pipeline/leads/").content.decode()
     assert "友谊路线索" in page and "中国院华北设计创新中心" not in page
     export = c.get("/pipeline/leads/", {"export": "xlsx"})
@@ -451,6 +459,7 @@ def test_a_unit_sees_only_its_own_leads_by_page_export_and_api(demo, client_for)
     assert seen == list(Project.objects.leads().order_by("-id").values_list("pk", flat=True))
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's leads in every state
 def test_filters(demo, client_for):
     c = client_for("office_staff")
     page = c.get("/pipeline/leads/", {"method": "incubation"}).content.decode()
@@ -474,7 +483,7 @@ def test_list_query_counts_do_not_grow_with_rows(demo, client_for):
         c.get("/pipeline/leads/")
     for i in range(15):
         register(
-            user("kejiju"),
+            demo["department_staff"],
             new_enterprise(f"天津查询计数测试{i}号企业有限公司"),
             key_industry=KeyIndustry.objects.first(),
         )
@@ -489,6 +498,7 @@ def test_list_query_counts_do_not_grow_with_rows(demo, client_for):
 
 
 # --- API ----------------------------------------------------------------------------------
+@pytest.mark.usefixtures("demo_district")  # a lead of the demo's pool to claim
 def test_api_create_claim_push_answer(demo, client_for):
     staff = client_for("department_staff")
     e = new_enterprise()
@@ -550,7 +560,7 @@ def test_the_lapse_runs_nightly_as_a_scheduled_job(demo, settings):
         e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("lapse_leads")
     )
     task = app.tasks[entry["task"]]
-    lead = register(user("kejiju"), new_enterprise())
+    lead = register(demo["department_staff"], new_enterprise())
     days = PipelineConfig.current().lead_lapse_days
     Project.objects.filter(pk=lead.pk).update(last_ledger_on=None)
     OwnerChange.objects.filter(project=lead).update(at=timezone.now() - dt.timedelta(days=days + 1))
@@ -559,12 +569,13 @@ def test_the_lapse_runs_nightly_as_a_scheduled_job(demo, settings):
     assert lead.pooled_at is not None
     # Only this lead of 区科技局 was due: a message about it alone, linking to it.
     note = Notification.objects.get(
-        recipient=user("kejiju"), kind="lead_lapse", title__contains=lead.name
+        recipient=demo["department_staff"], kind="lead_lapse", title__contains=lead.name
     )
     assert note.title == f"线索“{lead.name}”已退回公海"
     assert note.url == f"/pipeline/leads/{lead.pk}/"
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's lead pushed from 区科技局 to 区商务局
 def test_the_project_page_shows_where_it_came_from_and_links_the_lead_page(demo, client_for):
     from zhaoshang.pipeline.leads.sections import lead_section
 
@@ -590,8 +601,8 @@ def test_merge_is_refused_naming_the_units_when_two_units_hold_leads(demo):
 
     survivor = new_enterprise("天津合并甲科技有限公司")
     duplicate = same_enterprise("天津合并甲科技（集团）有限公司")
-    kept = register(user("kejiju"), survivor)
-    other = register(user("youyilu"), duplicate)
+    kept = register(demo["department_staff"], survivor)
+    other = register(demo["street_staff"], duplicate)
     with pytest.raises(ValidationError) as caught:
         enterprise_merge(actor=demo["office_staff"], survivor=survivor, duplicate=duplicate)
     assert caught.value.messages[0].startswith(
@@ -613,7 +624,7 @@ def test_merge_moves_each_project_with_its_own_audit_line(demo):
 
     survivor = new_enterprise("天津合并乙科技有限公司")
     duplicate = same_enterprise("天津合并乙科技（集团）有限公司")
-    kejiju = user("kejiju")
+    kejiju = demo["department_staff"]
     # The same unit holding leads on both records may have them joined.
     register(kejiju, survivor)
     moved = register(kejiju, duplicate)
@@ -637,7 +648,7 @@ def test_merge_locks_both_enterprise_rows_before_moving_anything(demo):
         pytest.skip("SQLite serialises writers itself; row locks are checked on PostgreSQL")
     survivor = new_enterprise("天津合并丙科技有限公司")
     duplicate = same_enterprise("天津合并丙科技（集团）有限公司")
-    register(user("kejiju"), duplicate)
+    register(demo["department_staff"], duplicate)
     with CaptureQueriesContext(connection) as queries:
         enterprise_merge(actor=demo["office_staff"], survivor=survivor, duplicate=duplicate)
     sql = [q["sql"] for q in queries.captured_queries]
@@ -666,7 +677,7 @@ def test_every_push_move_outside_the_table_is_refused_and_changes_nothing(demo):
     from zhaoshang.common.workflow import MoveRefused
     from zhaoshang.pipeline.leads.workflow import TRANSITIONS, push_move
 
-    office, kejiju = demo["office_staff"], user("kejiju")
+    office, kejiju = demo["office_staff"], demo["department_staff"]
     lead = register(kejiju, new_enterprise())
     push = lead_services.lead_push(
         actor=kejiju, project=lead, to_department=unit("区商务局"), reason="请接收"
@@ -691,7 +702,7 @@ def test_pushes_are_read_through_for_user_by_the_unit_that_sent_and_the_one_that
 ):
     from zhaoshang.pipeline.leads import queries as lead_queries
 
-    kejiju, head, youyilu = user("kejiju"), user("shangwuju"), user("youyilu")
+    kejiju, head, youyilu = demo["department_staff"], demo["department_head"], demo["street_staff"]
     lead = register(kejiju, new_enterprise())
     push = lead_services.lead_push(
         actor=kejiju, project=lead, to_department=head.department, reason="请接收"

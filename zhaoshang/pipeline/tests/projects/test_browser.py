@@ -6,7 +6,9 @@ import pytest
 from stdnum.cn import uscc
 
 from zhaoshang.conftest import HOME, login
+from zhaoshang.enterprises.tests.factories import EnterpriseFactory
 from zhaoshang.pipeline.models import Project, StageChange
+from zhaoshang.pipeline.tests.factories import admit
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +20,8 @@ def _fill_move(page, fields):
 
 
 def test_lead_to_operation_through_the_pages(demo, page):
-    login(page, "kejiju")
+    EnterpriseFactory(name="天津河西数智科技有限公司")
+    login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
     page.goto("/pipeline/projects/new/")
     page.fill("[name=name]", "浏览器测试智算中心")
@@ -29,11 +32,7 @@ def test_lead_to_operation_through_the_pages(demo, page):
     project = Project.objects.get(name="浏览器测试智算中心")
     assert project.major_level == "major"
     # Above the evaluation size signing needs an admission (准入评估); the office gave it.
-    from zhaoshang.pipeline.approvals.demo import demo_admit_before_signing
-
-    demo_admit_before_signing(
-        project=project, data={"agreed_investment": 1_200_000_000}, decided_on=dt.date.today()
-    )
+    admit(project, office=demo["office_staff"], decided_on=dt.date.today())
 
     today = dt.date.today().isoformat()
     body = "91120103MA05L9999"

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.enterprises.tests.factories import EnterpriseFactory, an_enterprise
 from zhaoshang.pipeline.models import MajorLevel, OwnerChange, Project, Stage, StageChange
 from zhaoshang.pipeline.projects.services import ledger_entry_add, project_create
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_registering_writes_the_first_owner_and_stage_rows(demo):
     clerk = demo["department_staff"]
-    enterprise = Enterprise.objects.order_by("pk").first()
+    enterprise = an_enterprise()
     project = project_create(
         actor=clerk,
         data={"name": "测试项目", "enterprise": enterprise, "estimated_investment": Decimal("2e8")},
@@ -30,7 +30,7 @@ def test_the_ledger_date_only_moves_forward(demo):
     clerk = demo["department_staff"]
     project = project_create(
         actor=clerk,
-        data={"name": "台账项目", "enterprise": Enterprise.objects.order_by("pk").first()},
+        data={"name": "台账项目", "enterprise": an_enterprise()},
     )
     ledger_entry_add(
         actor=clerk, project=project, occurred_on=dt.date(2026, 5, 2), content="首次洽谈"
@@ -43,7 +43,7 @@ def test_head_enterprise_projects_are_those_of_500_list_enterprises(demo):
     from zhaoshang.enterprises.models import Ranking
 
     clerk = demo["department_staff"]
-    ranked, plain = Enterprise.objects.order_by("pk")[:2]
+    ranked, plain = EnterpriseFactory(), EnterpriseFactory()
     Ranking.objects.filter(enterprise__in=[ranked, plain]).delete()
     Ranking.objects.create(enterprise=ranked, kind="fortune500", year=2025, rank=88)
     Ranking.objects.create(enterprise=plain, kind="high_tech", year=2025)

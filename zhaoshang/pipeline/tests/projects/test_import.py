@@ -11,7 +11,7 @@ from stdnum.cn import uscc
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.pipeline.models import LedgerEntry, Project, ProjectImport, StageChange
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 HEADER = [
     "序号",

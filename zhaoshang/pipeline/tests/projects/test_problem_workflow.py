@@ -5,11 +5,13 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from zhaoshang.audit.models import AuditEvent
-from zhaoshang.pipeline.models import Problem, ProblemStep, Project
+from zhaoshang.pipeline.models import Problem, ProblemStep
 from zhaoshang.pipeline.projects import problem_workflow, services
 from zhaoshang.pipeline.projects.problem_workflow import ProblemMoveConflict, ProblemMoveRefused
+from zhaoshang.pipeline.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,7 @@ def problem(demo):
     clerk = demo["department_staff"]
     return services.problem_raise(
         actor=clerk,
-        project=Project.objects.filter(department=clerk.department).order_by("pk").first(),
+        project=ProjectFactory(actor=clerk),
         category="land",
         title="用地指标未落实",
         owner_department=clerk.department,
@@ -158,3 +160,32 @@ def test_the_project_page_reopens_a_resolved_problem(demo, problem, client_for):
         content_type="application/json",
     )
     assert api.status_code == 422 and "无需重新打开" in str(api.json())
+
+
+def _problem_form(html):
+    """The problem's action form in the page's problem list (not its timeline line)."""
+    problems = html.split('id="problems"', 1)[1]
+    return problems.split("用地指标未落实", 1)[1].split("</form>", 1)[0]
+
+
+def test_the_page_offers_escalation_and_overdue_by_the_services_rule(demo, problem, client_for):
+    """One function decides whether a problem may be escalated (and whether it is overdue);
+    the project page shows its answer and problem_escalate refuses by the same rule."""
+    clerk, office = demo["department_staff"], demo["office_staff"]
+    assert services.problem_may_escalate(problem, clerk)  # 责任单位 → 招商办: the unit may
+    assert not services.problem_overdue(problem, problem.due_on)
+    assert services.problem_overdue(problem, problem.due_on + dt.timedelta(days=1))
+    problem.level = Problem.Level.OFFICE  # next is the joint meeting: the office only
+    assert not services.problem_may_escalate(problem, clerk)
+    assert services.problem_may_escalate(problem, office)
+    with pytest.raises(ValidationError, match="只有招商办"):
+        services.problem_escalate(actor=clerk, problem=problem, note="请联席会议协调")
+    Problem.objects.filter(pk=problem.pk).update(level=Problem.Level.OFFICE)
+    html = client_for("department_staff").get(f"/pipeline/projects/{problem.project_id}/")
+    form = _problem_form(html.content.decode())
+    assert 'value="reply"' in form and 'value="escalate"' not in form
+    html = client_for("office_staff").get(f"/pipeline/projects/{problem.project_id}/")
+    form = _problem_form(html.content.decode())
+    assert 'value="escalate"' in form
+    problem.level = Problem.Level.JOINT_MEETING
+    assert not services.problem_may_escalate(problem, office)

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from zhaoshang.audit.models import AuditEvent
 from zhaoshang.common.records import StaleEditError
-from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.services import enterprise_create, enterprise_merge
-from zhaoshang.org.models import Department, User
+from zhaoshang.enterprises.tests.factories import an_enterprise
+from zhaoshang.org.models import Department
 from zhaoshang.pipeline.models import (
     FundsEntry,
     MajorLevel,
@@ -36,7 +36,7 @@ KEJIJU = "区科技局"
 
 
 def _enterprise():
-    return Enterprise.objects.order_by("pk").first()
+    return an_enterprise()
 
 
 def _new(demo, name="新测试项目", role="department_staff", **data):
@@ -215,6 +215,7 @@ def _kejiju_project(demo):
     return Project.objects.filter(department__name=KEJIJU).order_by("pk").first()
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_a_move_through_the_page_names_what_is_missing_and_changes_nothing(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     c = client_for("department_staff")
@@ -240,6 +241,7 @@ def test_a_move_through_the_page_names_what_is_missing_and_changes_nothing(demo,
     assert (project.stage, project.agreed_investment) == (Stage.SIGNED, Decimal("120000000"))
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_a_page_move_from_a_stale_page_tells_the_loser(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     c = client_for("department_staff")
@@ -256,10 +258,11 @@ def test_a_page_move_from_a_stale_page_tells_the_loser(demo, client_for):
     assert StageChange.objects.filter(project=project, to_stage="on_hold").count() == 0
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_another_units_clerk_sees_none_of_a_units_projects(demo, client_for):
     project = _kejiju_project(demo)
     other = client_for("department_staff")
-    other.force_login(User.objects.get(username="youyilu"))
+    other.force_login(demo["street_staff"])
     pages = ["/pipeline/", "/pipeline/projects/", "/pipeline/overdue-ledgers/"]
     for url in pages:
         assert project.name not in other.get(url).content.decode(), url
@@ -277,6 +280,7 @@ def test_another_units_clerk_sees_none_of_a_units_projects(demo, client_for):
     assert project.name in own.get("/pipeline/projects/").content.decode()
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_filters_narrow_the_list(demo, client_for):
     c = client_for("office_staff")
     body = c.get("/pipeline/projects/", {"stage": "signed"}).content.decode()
@@ -311,6 +315,7 @@ def test_list_query_counts_do_not_grow_with_rows(demo, client_for, url):
     assert len(before) <= 16
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_kanban_cards_link_their_project_and_offer_moves_only_to_managers(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     project.stage_changed_at = timezone.now()  # the newest card of its column
@@ -330,6 +335,7 @@ def test_kanban_cards_link_their_project_and_offer_moves_only_to_managers(demo, 
     assert f'href="/pipeline/projects/{project.pk}/"' in body and "/move/?to=" not in body
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 @pytest.mark.parametrize(("url", "queries_"), [("/pipeline/", 13), ("/pipeline/projects/", 6)])
 def test_list_pages_pin_their_query_count(demo, client_for, url, queries_):
     """Session, user, roles and the settings (for the overdue mark); then the kanban's one
@@ -342,6 +348,7 @@ def test_list_pages_pin_their_query_count(demo, client_for, url, queries_):
     assert len(read) == queries_, [q["sql"] for q in read.captured_queries]
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_the_project_page_shows_the_newest_timeline_in_as_many_queries_however_long(
     demo, client_for
 ):
@@ -373,6 +380,7 @@ def test_the_project_page_shows_the_newest_timeline_in_as_many_queries_however_l
     assert newest in body and "第000次会商" in body and "更多（显示全部记录）" not in body
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_an_api_move_answers_with_the_moved_project_and_records_its_unit(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     c = client_for("department_staff")
@@ -396,6 +404,7 @@ def test_an_api_move_answers_with_the_moved_project_and_records_its_unit(demo, c
     assert len(statements) == 8, statements
 
 
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_the_detail_page_shows_the_timeline(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="construction").first()
     body = client_for("department_staff").get(f"/pipeline/projects/{project.pk}/").content
@@ -450,7 +459,7 @@ def test_the_funnel_counts_conversion_and_time_in_stage(demo):
 def test_time_in_stage_goes_to_the_unit_that_held_the_project_during_the_stay(demo):
     """Counting rule 2: a project handed over mid-stay credits each unit with the days it
     held it, not the unit that holds it now with the whole stay."""
-    from zhaoshang.reports.demo import at_local, reassign
+    from zhaoshang.pipeline.tests.factories import at_local, reassign
 
     clerk = demo["department_staff"]
     today = dt.date(2026, 11, 23)
@@ -497,6 +506,7 @@ def test_time_in_stage_goes_to_the_unit_that_held_the_project_during_the_stay(de
 
 
 # --- API -----------------------------------------------------------------------------------
+@pytest.mark.usefixtures("demo_district")  # the demo's projects
 def test_api_move_answers_422_with_the_reason_and_409_to_the_loser(demo, client_for):
     project = Project.objects.filter(department__name=KEJIJU, stage="negotiating").first()
     c = client_for("department_staff")

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from zhaoshang.audit.models import AuditEvent
-from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.enterprises.tests.factories import an_enterprise
 from zhaoshang.pipeline.models import MajorLevel, Project, Stage, StageChange
 from zhaoshang.pipeline.projects import workflow
 from zhaoshang.pipeline.projects.services import project_create
@@ -49,7 +49,7 @@ def _project(demo, stage, before_hold=""):
     clerk = demo["department_staff"]
     project = project_create(
         actor=clerk,
-        data={"name": f"测试项目{stage}", "enterprise": Enterprise.objects.order_by("pk").first()},
+        data={"name": f"测试项目{stage}", "enterprise": an_enterprise()},
     )
     Project.objects.filter(pk=project.pk).update(stage=stage, stage_before_hold=before_hold)
     project.refresh_from_db()
