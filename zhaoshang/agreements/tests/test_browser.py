@@ -19,7 +19,7 @@ from zhaoshang.agreements.models import (
 )
 from zhaoshang.conftest import HOME, login, submit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_district")]
 SHOTS = os.environ.get("ZS_SCREENSHOTS")
 
 

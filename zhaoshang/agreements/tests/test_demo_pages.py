@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from zhaoshang.agreements.models import Agreement, Calculation, Disbursement, DisbursementState
 
-pytestmark = pytest.mark.django_db
+# These tests read the demo district's agreements (agreements/demo.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 
 
 def test_demo_has_a_paid_and_a_waiting_disbursement(demo):

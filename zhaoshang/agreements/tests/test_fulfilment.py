@@ -13,7 +13,8 @@ from zhaoshang.agreements import queries, services
 from zhaoshang.agreements.models import Agreement, Commitment, Disbursement
 from zhaoshang.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+# These tests read the demo district's agreements (agreements/demo.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from zhaoshang.agreements.models import (
 )
 from zhaoshang.enterprises.models import Enterprise
 
-pytestmark = pytest.mark.django_db
+# These tests read the demo district's agreements (agreements/demo.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 TODAY = dt.date(2026, 6, 15)
 HEADERS = [
     "纳税人名称",

@@ -21,7 +21,8 @@ from zhaoshang.agreements.models import (
 from zhaoshang.agreements.workflow import CLAWBACK_TRANSITIONS, DISBURSEMENT_TRANSITIONS
 from zhaoshang.common.workflow import MoveRefused
 
-pytestmark = pytest.mark.django_db
+# These tests read the demo district's agreements (agreements/demo.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 D = DisbursementState
 ROLES = [
     "office_staff",
