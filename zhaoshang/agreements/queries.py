@@ -3,10 +3,12 @@ module's read permission reads nothing, whatever its data scope: supervision and
 discipline office read all projects but no agreement terms or amounts."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from zhaoshang.org.roles import (
     ALLOCATE_INCENTIVE,
@@ -39,11 +41,11 @@ def _gate(qs, user, perm):
     return qs.for_user(user) if user.has_perm(perm) else qs.none()
 
 
-def agreements(user):
+def agreements(user: Any) -> QuerySet:
     return _gate(Agreement.objects, user, VIEW_AGREEMENT)
 
 
-def agreement_list(user, params):
+def agreement_list(user: Any, params: Mapping[str, Any]) -> QuerySet:
     qs = agreements(user).select_related("enterprise", "department", "project")
     if q := (params.get("q") or "").strip():
         qs = qs.filter(
@@ -56,34 +58,34 @@ def agreement_list(user, params):
     return qs.order_by("-signed_on", "-id")
 
 
-def clauses(user):
+def clauses(user: Any) -> QuerySet:
     return _gate(IncentiveClause.objects, user, VIEW_AGREEMENT)
 
 
-def commitments(user):
+def commitments(user: Any) -> QuerySet:
     return _gate(Commitment.objects, user, VIEW_AGREEMENT)
 
 
-def calculations(user):
+def calculations(user: Any) -> QuerySet:
     return _gate(Calculation.objects, user, VIEW_DISBURSEMENT)
 
 
-def disbursements(user):
+def disbursements(user: Any) -> QuerySet:
     return _gate(Disbursement.objects, user, VIEW_DISBURSEMENT)
 
 
-def clawbacks(user):
+def clawbacks(user: Any) -> QuerySet:
     return _gate(Clawback.objects, user, VIEW_DISBURSEMENT)
 
 
-def confirmable(user):
+def confirmable(user: Any) -> QuerySet:
     """Disbursements whose data this (tax) user's unit supplied: the data page only."""
     if not user.has_perm(CONFIRM_OPERATING_DATA):
         return Disbursement.objects.none()
     return Disbursement.objects.for_user(user, unit_field="data_department")
 
 
-def operating_data(user):
+def operating_data(user: Any) -> QuerySet:
     """The figures a unit supplied (the office: all)."""
     if not (user.has_perm(SUPPLY_OPERATING_DATA) or user.has_perm(VIEW_AGREEMENT)):
         return OperatingData.objects.none()
@@ -92,13 +94,13 @@ def operating_data(user):
     return OperatingData.objects.none()
 
 
-def imports(user):
+def imports(user: Any) -> QuerySet:
     # An import is its uploader's own.
     return OperatingDataImport.objects.filter(created_by=user)
 
 
 # --- Queues on the home page ------------------------------------------------------------
-def queue(user):
+def queue(user: Any) -> list[tuple[str, int, str]]:
     """(label, count, url name, state) of the disbursements and clawbacks waiting for
     this user's step."""
     out = []
@@ -131,17 +133,19 @@ class Fulfilment:
     note: str  # where the actual came from, or why there is none
 
     @property
-    def percent(self):
+    def percent(self) -> Decimal | None:
         if self.actual is None or not self.commitment.amount:
             return None
         return (self.actual / self.commitment.amount * 100).quantize(Decimal("0.1"))
 
     @property
-    def shortfall(self):
+    def shortfall(self) -> bool:
         return self.actual is not None and self.actual < self.commitment.amount
 
 
-def fulfilment(user, year, *, department=None, shortfall_only=False):
+def fulfilment(
+    user: Any, year: int, *, department: int | None = None, shortfall_only: bool = False
+) -> list[Fulfilment]:
     """Each commitment of ``year`` beside the reported figure: one read of the
     commitments, one of the year's data for their enterprises."""
     from .services import data_rows
@@ -175,7 +179,7 @@ def fulfilment(user, year, *, department=None, shortfall_only=False):
     return out
 
 
-def shortfalls_by_department(user, year):
+def shortfalls_by_department(user: Any, year: int) -> list[tuple[str, int, int, int]]:
     """(department name, shortfalls, commitments with a reported figure, without one)."""
     counts = defaultdict(lambda: [0, 0, 0])
     for item in fulfilment(user, year):
@@ -190,7 +194,7 @@ def shortfalls_by_department(user, year):
 
 
 # --- Reports ----------------------------------------------------------------------------
-def incentive_report(user, year=None, by="department"):
+def incentive_report(user: Any, year: int = None, by: str = "department") -> list[dict]:
     """Incentives computed, approved, paid and recovered, by department, industry or
     year; each figure opens onto the disbursements behind it."""
     field = {
@@ -236,7 +240,7 @@ def incentive_report(user, year=None, by="department"):
     return out
 
 
-def fulfilment_rates(user, year):
+def fulfilment_rates(user: Any, year: int) -> list[dict]:
     """Per department: commitments with a reported figure, met, the rate, and how many
     have no figure yet (left out of the rate, and said so)."""
     out = []

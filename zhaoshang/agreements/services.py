@@ -1,8 +1,11 @@
 """Every write of the agreements module and its rules, named ``<entity>_<verb>``, with
 keyword-only arguments and an ``actor``. Views, the API, tasks and the demo call these."""
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,7 +46,7 @@ from .workflow import (
 
 
 # --- Agreements -------------------------------------------------------------------------
-def agreement_create(*, actor, data):
+def agreement_create(*, actor: Any, data: dict) -> Agreement:
     """A signed agreement on a project; the enterprise and (unless given) the responsible
     department come from the project. A supplementary agreement names its parent."""
     project = data["project"]
@@ -72,12 +75,16 @@ def agreement_create(*, actor, data):
     return record_create(Agreement, actor=actor, data=data)
 
 
-def agreement_update(*, actor, agreement, data, version=None):
+def agreement_update(
+    *, actor: Any, agreement: Agreement, data: dict, version: int | None = None
+) -> Agreement:
     return record_update(agreement, actor=actor, data=data, version=version)
 
 
 @transaction.atomic
-def agreement_file_add(*, actor, agreement, file, note=""):
+def agreement_file_add(
+    *, actor: Any, agreement: Agreement, file: Any, note: str = ""
+) -> AgreementFile:
     """The signed text as a new version; earlier versions stay."""
     Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
     last = agreement.files.aggregate(n=Max("version"))["n"] or 0
@@ -94,7 +101,9 @@ def agreement_file_add(*, actor, agreement, file, note=""):
     )
 
 
-def agreement_record_move_out(*, actor, agreement, moved_out_on, version=None):
+def agreement_record_move_out(
+    *, actor: Any, agreement: Agreement, moved_out_on: dt.date, version: int | None = None
+) -> Agreement:
     """迁出: the enterprise moved out of the district on this day."""
     if moved_out_on < agreement.signed_on:
         raise ValidationError({"moved_out_on": "迁出日期早于签约日期。"})
@@ -109,7 +118,15 @@ def agreement_record_move_out(*, actor, agreement, moved_out_on, version=None):
 
 # --- Commitments ------------------------------------------------------------------------
 @transaction.atomic
-def commitment_set(*, actor, agreement, kind, year, amount, due_on=None):
+def commitment_set(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    kind: str,
+    year: int,
+    amount: Decimal,
+    due_on: dt.date | None = None,
+) -> Commitment:
     """Set (or change) one year's commitment; a schedule is one call per year."""
     if amount is None or amount < 0:
         raise ValidationError({"amount": "承诺值不能为空或负数。"})
@@ -132,7 +149,7 @@ def commitment_set(*, actor, agreement, kind, year, amount, due_on=None):
 
 
 # --- Incentive clauses ------------------------------------------------------------------
-def clause_create(*, actor, agreement, data):
+def clause_create(*, actor: Any, agreement: Agreement, data: dict) -> IncentiveClause:
     """A new clause, checked by kind; years overlapping a clause of the same kind in
     force are refused."""
     if agreement.kind == Agreement.Kind.SUPPLEMENTARY:
@@ -146,7 +163,9 @@ def clause_create(*, actor, agreement, data):
 
 
 @transaction.atomic
-def clause_amend(*, actor, clause, supplementary, data):
+def clause_amend(
+    *, actor: Any, clause: IncentiveClause, supplementary: Agreement, data: dict
+) -> IncentiveClause:
     """A supplementary agreement amends a clause: a new clause takes its place and the
     old one is kept, pointing at the new one (history)."""
     clause = IncentiveClause.objects.select_for_update().get(pk=clause.pk)
@@ -175,7 +194,14 @@ def clause_amend(*, actor, clause, supplementary, data):
 
 
 # --- Operating data imports -------------------------------------------------------------
-def operating_import_check_start(*, actor, job, mapping, on_queued=None, on_not_queued=None):
+def operating_import_check_start(
+    *,
+    actor: Any,
+    job: OperatingDataImport,
+    mapping: dict,
+    on_queued: Callable[[], None] | None = None,
+    on_not_queued: Callable[[], None] | None = None,
+) -> None:
     from . import tasks
 
     job_step_start(
@@ -196,7 +222,13 @@ def operating_import_check_start(*, actor, job, mapping, on_queued=None, on_not_
     )
 
 
-def operating_import_commit_start(*, actor, job, on_queued=None, on_not_queued=None):
+def operating_import_commit_start(
+    *,
+    actor: Any,
+    job: OperatingDataImport,
+    on_queued: Callable[[], None] | None = None,
+    on_not_queued: Callable[[], None] | None = None,
+) -> None:
     from . import tasks
 
     if job.errors:
@@ -220,7 +252,9 @@ def operating_import_commit_start(*, actor, job, on_queued=None, on_not_queued=N
 
 
 # --- The calculation --------------------------------------------------------------------
-def data_rows(enterprise_ids, year, *, ids=None):
+def data_rows(
+    enterprise_ids: Iterable[int], year: int, *, ids: list[int] | None = None
+) -> dict[int, list[dict]]:
     """Operating-data rows as the calculation reads them, by enterprise: the current
     rows of ``year`` (or exactly the rows ``ids``), with their file and supplier."""
     qs = OperatingData.objects.filter(year=year, enterprise_id__in=enterprise_ids)
@@ -266,7 +300,9 @@ def _clauses(agreement_ids, year):
     return out
 
 
-def compute_preview(agreement, year, *, ids=None):
+def compute_preview(
+    agreement: Agreement, year: int, *, ids: list[int] | None = None
+) -> tuple[list[dict], Decimal, calculation.Data]:
     """(lines, total, data) of ``agreement`` for ``year`` from the current data (or the
     rows ``ids``); raises MissingData."""
     rows = data_rows([agreement.enterprise_id], year, ids=ids)[agreement.enterprise_id]
@@ -280,7 +316,7 @@ def compute_preview(agreement, year, *, ids=None):
     return lines, total, data
 
 
-def calculation_run(*, actor, agreement, year):
+def calculation_run(*, actor: Any, agreement: Agreement, year: int) -> Calculation:
     """Compute and keep one agreement's incentives for ``year``. Refuses, naming each
     missing figure, when the data is not all there."""
     try:
@@ -306,7 +342,7 @@ def calculation_run(*, actor, agreement, year):
     )
 
 
-def calculation_changes(calc):
+def calculation_changes(calc: Calculation) -> dict | None:
     """What a fresh calculation would change: the kept inputs superseded by corrections,
     and the lines whose result would differ. None when nothing changed. One read finds
     both kinds of later data: corrections of the rows used, and rows added since."""
@@ -348,7 +384,9 @@ def calculation_changes(calc):
     }
 
 
-def compute_year(*, year, agreement_ids=None, actor=None):
+def compute_year(
+    *, year: int, agreement_ids: list[int] | None = None, actor: Any = None
+) -> dict[int, Any]:
     """Every agreement's incentives of ``year`` in one pass (the worker's yearly run):
     clauses, commitments and data each read once. Returns {agreement id: total or the
     missing figures}; nothing is kept (``calculation_run`` keeps one)."""
@@ -396,7 +434,7 @@ def _data_department(calc):
 
 
 @transaction.atomic
-def disbursement_submit(*, actor, calculation_obj):
+def disbursement_submit(*, actor: Any, calculation_obj: Calculation) -> Disbursement:
     """The office submits a calculation: a new disbursement, or a returned one submitted
     again with this calculation. One disbursement per agreement and year."""
     from zhaoshang.notifications.services import notify
@@ -462,7 +500,15 @@ def _next_people(record, state):
     return permission_holders(perm)
 
 
-def disbursement_move(*, actor, disbursement, to_state, note="", values=None, expected=None):
+def disbursement_move(
+    *,
+    actor: Any,
+    disbursement: Disbursement,
+    to_state: str,
+    note: str = "",
+    values: dict | None = None,
+    expected: str | None = None,
+) -> Any:
     """Move a disbursement one step (workflow.py), telling the next party."""
     from zhaoshang.notifications.services import notify
 
@@ -489,7 +535,7 @@ def disbursement_move(*, actor, disbursement, to_state, note="", values=None, ex
 
 
 # --- Clawback ---------------------------------------------------------------------------
-def paid_by_clause(agreement):
+def paid_by_clause(agreement: Agreement) -> dict[int, Any]:
     """{clause id: (paid yuan, years paid)} from the paid disbursements' calculations,
     each year's payment shared out over its lines in proportion to their results."""
     out = defaultdict(lambda: [Decimal(0), []])
@@ -507,7 +553,9 @@ def paid_by_clause(agreement):
     return out
 
 
-def clawback_lines(agreement, *, today=None):
+def clawback_lines(
+    agreement: Agreement, *, today: dt.date | None = None
+) -> tuple[list[dict], Decimal]:
     """What is owed back, clause by clause, from the failed commitments and the amounts
     paid: (lines, total). A clause recovers only on the failure it names."""
     from django.utils import timezone
@@ -598,7 +646,9 @@ def _failure(clause, agreement, stay, floors, actual, years):
     return None, ""
 
 
-def clawback_create(*, actor, agreement, reason, today=None):
+def clawback_create(
+    *, actor: Any, agreement: Agreement, reason: str, today: dt.date | None = None
+) -> Clawback:
     lines, total = clawback_lines(agreement, today=today)
     if not lines:
         raise ValidationError("按协议条款和已兑付金额，该协议目前没有应追回的奖励。")
@@ -622,7 +672,15 @@ def clawback_create(*, actor, agreement, reason, today=None):
     )
 
 
-def clawback_move(*, actor, clawback, to_state, note="", values=None, expected=None):
+def clawback_move(
+    *,
+    actor: Any,
+    clawback: Clawback,
+    to_state: str,
+    note: str = "",
+    values: dict | None = None,
+    expected: str | None = None,
+) -> Any:
     return CLAWBACKS.move(
         clawback,
         to_state,
@@ -638,7 +696,7 @@ def clawback_move(*, actor, clawback, to_state, note="", values=None, expected=N
 WARN_AT = (30, 7, 1)
 
 
-def commitment_deadlines_warn(*, today):
+def commitment_deadlines_warn(*, today: dt.date | None) -> int:
     """Tell each responsible department of commitments due in 30, 7 or 1 days whose
     reported figure does not meet them yet (or that have none). Returns messages sent."""
     import datetime as dt

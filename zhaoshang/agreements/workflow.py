@@ -8,7 +8,9 @@ department pays the enterprise. Any step can send it back to the office with a r
 the office recomputes and submits again. Paid never exceeds approved (checked here and by
 a database constraint)."""
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from zhaoshang.common.workflow import Move, MoveRefused, Workflow
 from zhaoshang.org.roles import (
@@ -101,7 +103,7 @@ def _require(fields, values):
         raise MoveRefused(f"请填写：{'、'.join(absent)}。")
 
 
-def disbursement_prepare(record, values):
+def disbursement_prepare(record: Any, values: dict | None) -> Callable[[str, str, Any], dict]:
     """``prepare`` for a disbursement move: the fields the target step writes, with the
     amount rules (approved ≤ computed; allocated ≤ approved; paid ≤ allocated)."""
 
@@ -170,7 +172,7 @@ CLAWBACK_FIELDS = {
 }
 
 
-def clawback_prepare(record, values):
+def clawback_prepare(record: Any, values: dict | None) -> Callable[[str, str, Any], dict]:
     def prepare(src, dst, move):
         fields = CLAWBACK_FIELDS.get(dst, {})
         _require(fields, values)
