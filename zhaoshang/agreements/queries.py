@@ -100,7 +100,7 @@ def imports(user: Any) -> QuerySet:
 
 
 # --- Queues on the home page ------------------------------------------------------------
-def queue(user: Any) -> list[tuple[str, int, str]]:
+def queue(user: Any) -> list[tuple[str, int, Any]]:
     """(label, count, url name, state) of the disbursements and clawbacks waiting for
     this user's step."""
     out = []
@@ -181,7 +181,7 @@ def fulfilment(
 
 def shortfalls_by_department(user: Any, year: int) -> list[tuple[str, int, int, int]]:
     """(department name, shortfalls, commitments with a reported figure, without one)."""
-    counts = defaultdict(lambda: [0, 0, 0])
+    counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for item in fulfilment(user, year):
         entry = counts[item.agreement.department.name]
         if item.actual is None:
@@ -194,7 +194,7 @@ def shortfalls_by_department(user: Any, year: int) -> list[tuple[str, int, int, 
 
 
 # --- Reports ----------------------------------------------------------------------------
-def incentive_report(user: Any, year: int = None, by: str = "department") -> list[dict]:
+def incentive_report(user: Any, year: int | None = None, by: str = "department") -> list[dict]:
     """Incentives computed, approved, paid and recovered, by department, industry or
     year; each figure opens onto the disbursements behind it."""
     field = {

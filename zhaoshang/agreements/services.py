@@ -483,7 +483,7 @@ def disbursement_submit(*, actor: Any, calculation_obj: Calculation) -> Disburse
 
 
 # Who is told when a disbursement reaches a state (the next party's queue).
-NEXT_PARTY = {
+NEXT_PARTY: dict[str, tuple[str, str, str]] = {
     DisbursementState.CONFIRMED: ("office", RECORD_MEETING, "待常务会议审议"),
     DisbursementState.APPROVED: ("finance", ALLOCATE_INCENTIVE, "待财政拨付"),
     DisbursementState.ALLOCATED: ("responsible", PAY_INCENTIVE, "待向企业兑付"),
@@ -538,7 +538,7 @@ def disbursement_move(
 def paid_by_clause(agreement: Agreement) -> dict[int, Any]:
     """{clause id: (paid yuan, years paid)} from the paid disbursements' calculations,
     each year's payment shared out over its lines in proportion to their results."""
-    out = defaultdict(lambda: [Decimal(0), []])
+    out: defaultdict[int, list[Any]] = defaultdict(lambda: [Decimal(0), []])
     for d in Disbursement.objects.filter(
         agreement=agreement, state=DisbursementState.PAID
     ).select_related("calculation"):
@@ -547,7 +547,7 @@ def paid_by_clause(agreement: Agreement) -> dict[int, Any]:
             result = Decimal(line["result"])
             if not result or not total:
                 continue
-            share = calculation.fen(d.paid_amount * result / total)
+            share = calculation.fen((d.paid_amount or Decimal(0)) * result / total)
             out[line["clause_id"]][0] += share
             out[line["clause_id"]][1].append(d.year)
     return out
@@ -696,7 +696,7 @@ def clawback_move(
 WARN_AT = (30, 7, 1)
 
 
-def commitment_deadlines_warn(*, today: dt.date | None) -> int:
+def commitment_deadlines_warn(*, today: dt.date) -> int:
     """Tell each responsible department of commitments due in 30, 7 or 1 days whose
     reported figure does not meet them yet (or that have none). Returns messages sent."""
     import datetime as dt
