@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     # Targets, the monthly report and dashboards (issue 5).
     "zhaoshang.assessment",
     "zhaoshang.reports",
+    # Agreements, incentives, disbursement and clawback (issue 12).
+    "zhaoshang.agreements",
     "zhaoshang.notifications",
     # Aftercare: service tickets, visits, expansion (issue 13); complaints, typical cases.
     "zhaoshang.aftercare",
@@ -435,6 +437,11 @@ CELERY_BEAT_SCHEDULE = {
     "calendar-entry-reminder": {
         "task": "zhaoshang.reference.tasks.remind_calendar_entry",
         "schedule": crontab(hour=9, minute=0, month_of_year="11-12"),
+    },
+    # Agreements: commitments due in 30, 7 or 1 days and not yet met (issue 12).
+    "agreements-commitment-deadlines": {
+        "task": "zhaoshang.agreements.tasks.warn_commitment_deadlines",
+        "schedule": crontab(hour=8, minute=40),
     },
     # Imports whose worker died in the middle of a dry run or commit show as failed.
     "imports-interrupted": {

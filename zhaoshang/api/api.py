@@ -160,3 +160,7 @@ from zhaoshang.complaints.api import router as complaints_router  # noqa: E402
 
 api.add_router("/aftercare", aftercare_router)
 api.add_router("/complaints", complaints_router)
+# --- Agreements, incentives, disbursement and clawback (issue 12) ---
+from zhaoshang.agreements.api import router as agreements_router  # noqa: E402
+
+api.add_router("/agreements", agreements_router)

@@ -418,7 +418,7 @@ INTERRUPTED = {
     "本次导入未写入任何数据。请重新上传文件导入，已有的记录不会重复。",
 }
 # The import jobs run by the worker, each with state, worker_started_at, errors, finished_at.
-JOB_MODELS = ("enterprises.ImportJob", "pipeline.ProjectImport")
+JOB_MODELS = ("enterprises.ImportJob", "pipeline.ProjectImport", "agreements.OperatingDataImport")
 
 
 def _heartbeat_key(model, pk):

@@ -178,6 +178,50 @@ NAV = [
         (roles.HANDLE_COMPLAINT,),
         "journal-bookmark",
     ),
+    # Agreements, incentives, disbursement and clawback (issue 12).
+    (
+        "协议兑现",
+        "协议",
+        "agreements:agreement_list",
+        (roles.VIEW_AGREEMENT,),
+        "file-earmark-text",
+    ),
+    (
+        "协议兑现",
+        "奖励兑现",
+        "agreements:disbursement_list",
+        (roles.VIEW_DISBURSEMENT,),
+        "cash-coin",
+    ),
+    (
+        "协议兑现",
+        "待确认数据",
+        "agreements:data_queue",
+        (roles.CONFIRM_OPERATING_DATA,),
+        "check2-square",
+    ),
+    (
+        "协议兑现",
+        "履约台账",
+        "agreements:fulfilment",
+        (roles.VIEW_AGREEMENT,),
+        "clipboard-data",
+    ),
+    (
+        "协议兑现",
+        "经营数据",
+        "agreements:data_list",
+        (roles.SUPPLY_OPERATING_DATA,),
+        "table",
+    ),
+    (
+        "协议兑现",
+        "经营数据导入",
+        "agreements:import_list",
+        (roles.SUPPLY_OPERATING_DATA,),
+        "upload",
+    ),
+    ("协议兑现", "兑现统计", "agreements:report", (roles.VIEW_DISBURSEMENT,), "bar-chart"),
     # Notifications
     ("工作台", "我的消息", "notifications:inbox", (), "bell"),
     (

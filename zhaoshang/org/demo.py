@@ -64,6 +64,8 @@ DEMO_STEPS = [
     "zhaoshang.pipeline.projects.demo.load_demo_projects",
     "zhaoshang.pipeline.leads.demo.load_demo_leads",
     "zhaoshang.pipeline.approvals.demo.load_demo_approvals",
+    # Agreements, incentives and disbursement (issue 12): on the signed demo projects.
+    "zhaoshang.agreements.demo.load_demo_agreements",
     # Targets, the monthly report and dashboards (issue 5): demo projects, funds, targets.
     "zhaoshang.reports.demo.load_demo_reports",
     # Last: the loaders above write funds and owner rows directly, with past dates.

@@ -59,6 +59,19 @@ HANDLE_COMPLAINT = "complaints.handle_complaint"
 VIEW_COMPLAINT = "complaints.view_complaint"
 ANSWER_COMPLAINT_TASK = "complaints.answer_complaint_task"
 UNIT_REPORTS = [VIEW_ISSUED_REPORT, VIEW_UNIT_DASHBOARD, VIEW_TARGET]
+# Agreements, incentives, disbursement and clawback (issue 12). Terms and amounts are
+# confidential: the office, the responsible department, leaders and finance (amounts and
+# its step); the tax office supplies and confirms data but sees no amounts; nobody else.
+VIEW_AGREEMENT = "agreements.view_agreement"
+MANAGE_AGREEMENT = "agreements.manage_agreement"
+COMPUTE_INCENTIVE = "agreements.compute_incentive"
+SUPPLY_OPERATING_DATA = "agreements.supply_operating_data"
+CONFIRM_OPERATING_DATA = "agreements.confirm_operating_data"
+VIEW_DISBURSEMENT = "agreements.view_disbursement"
+RECORD_MEETING = "agreements.record_meeting"
+ALLOCATE_INCENTIVE = "agreements.allocate_incentive"
+PAY_INCENTIVE = "agreements.pay_incentive"
+AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -114,6 +127,11 @@ BUILTIN_ROLES = [
             PUBLISH_OPPORTUNITIES,
             PUBLISH_POLICIES,
             MANAGE_PORTAL,
+            *AGREEMENT_READ,
+            MANAGE_AGREEMENT,
+            COMPUTE_INCENTIVE,
+            SUPPLY_OPERATING_DATA,
+            RECORD_MEETING,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -129,6 +147,9 @@ BUILTIN_ROLES = [
             *UNIT_REPORTS,
             *AFTERCARE_WORK,
             ANSWER_COMPLAINT_TASK,
+            *AGREEMENT_READ,
+            MANAGE_AGREEMENT,
+            PAY_INCENTIVE,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
@@ -137,7 +158,16 @@ BUILTIN_ROLES = [
         "单位工作人员",
         "business",
         "unit",
-        [*PROMOTION_READ, *PROMOTION_WORK, *UNIT_REPORTS, *AFTERCARE_WORK, ANSWER_COMPLAINT_TASK],
+        [
+            *PROMOTION_READ,
+            *PROMOTION_WORK,
+            *UNIT_REPORTS,
+            *AFTERCARE_WORK,
+            ANSWER_COMPLAINT_TASK,
+            *AGREEMENT_READ,
+            MANAGE_AGREEMENT,
+            PAY_INCENTIVE,
+        ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
     RoleSpec(
@@ -145,7 +175,7 @@ BUILTIN_ROLES = [
         "区领导",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_COMPLAINT],
+        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_COMPLAINT, *AGREEMENT_READ],
         "领导小组成员：查阅全部数据",
     ),
     RoleSpec(
@@ -161,7 +191,7 @@ BUILTIN_ROLES = [
         "财政人员",
         "business",
         "all",
-        [*PROMOTION_READ],
+        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE],
         "区财政局：奖励资金拨付",
     ),
     RoleSpec(
@@ -169,8 +199,15 @@ BUILTIN_ROLES = [
         "税务人员",
         "business",
         "unit",
-        # Tax registration and tax tickets are the tax office's to answer.
-        [*PROMOTION_READ, *AFTERCARE_WORK, ANSWER_COMPLAINT_TASK],
+        # Tax registration and tax tickets are the tax office's to answer; its figures
+        # feed the incentive calculation (agreements).
+        [
+            *PROMOTION_READ,
+            *AFTERCARE_WORK,
+            ANSWER_COMPLAINT_TASK,
+            SUPPLY_OPERATING_DATA,
+            CONFIRM_OPERATING_DATA,
+        ],
         "区税务局：报送企业税收数据，办理涉税企业诉求",
     ),
     RoleSpec(

@@ -470,6 +470,72 @@ def portal_rows():
     return rows
 
 
+# --- Agreements, incentives, disbursement and clawback (issue 12) ---
+# Terms and amounts are confidential: the office, the responsible unit (区科技局 for the
+# demo agreement), leaders, finance (amounts and its step) and the tax office (the data
+# it supplied, on its own page); not supervision or discipline, not 区商务局's head (not
+# his tree), not another unit's clerk.
+AGREEMENT_READERS = {"office_staff", "department_staff", "department_head", "leader"}
+AMOUNT_READERS = AGREEMENT_READERS | {"finance"}
+AGREEMENT_WORKERS = {"office_staff", "department_staff", "department_head"}
+AGREEMENT_HIDDEN = {"department_head": 404, "other_unit": 404}
+DATA_SUPPLIERS = {"office_staff", "tax"}
+
+
+def kejiju_agreement(demo):
+    from zhaoshang.agreements.models import Agreement
+
+    return {"pk": Agreement.objects.get(project__name="河西数智城市大脑研发中心").pk}
+
+
+def kejiju_agreement_child(model_path, field="agreement__project__name"):
+    def make(demo):
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        return {"pk": model.objects.filter(**{field: "河西数智城市大脑研发中心"}).first().pk}
+
+    return make
+
+
+def kejiju_agreement_file(demo):
+    from django.core.files.base import ContentFile
+
+    from zhaoshang.agreements.models import Agreement, AgreementFile
+
+    agreement = Agreement.objects.get(project__name="河西数智城市大脑研发中心")
+    row = AgreementFile(agreement=agreement, version=1)
+    row.file.save("协议.txt", ContentFile("协议文本".encode()), save=False)
+    row.save()
+    return {"pk": row.pk}
+
+
+def kejiju_clawback(demo):
+    from decimal import Decimal
+
+    from zhaoshang.agreements.models import Agreement, Clawback
+
+    agreement = Agreement.objects.get(project__name="河西数智城市大脑研发中心")
+    return {
+        "pk": Clawback.objects.create(agreement=agreement, reason="迁出", amount_due=Decimal(1)).pk
+    }
+
+
+def tax_data_import(demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhaoshang.agreements import importing
+
+    upload = SimpleUploadedFile(
+        "税收.csv", "统一社会信用代码,所属期,区级留成\n91120103MA07P00110,2025-01,1\n".encode()
+    )
+    return {"pk": importing.store(upload, user=demo["tax"], source="tax").pk}
+
+
+def agreement_post_only(roles):
+    return dict.fromkeys(roles | {"other_unit"} if "department_staff" in roles else roles, 405)
+
+
 # url name -> (kwargs maker or None, roles that get the page, {persona: other status})
 # Roles not listed get 403; anonymous gets a redirect to login (302) unless stated.
 # "other_unit" is a department clerk of 友谊路街道 reading records of 区科技局.
@@ -769,6 +835,66 @@ TABLE = {
         {"office_staff", "department_staff"},
         {"department_head": 404, "tax": 404, "other_unit": 404},
     ),
+    # Agreements, incentives, disbursement and clawback (issue 12).
+    "agreements:agreement_list": (None, AGREEMENT_READERS, {}),
+    "agreements:agreement_create": (None, AGREEMENT_WORKERS, {}),
+    "agreements:agreement_detail": (kejiju_agreement, AGREEMENT_READERS, AGREEMENT_HIDDEN),
+    "agreements:commitment_add": (
+        kejiju_agreement,
+        set(),
+        agreement_post_only(AGREEMENT_WORKERS),
+    ),
+    "agreements:clause_create": (kejiju_agreement, AGREEMENT_WORKERS, AGREEMENT_HIDDEN),
+    "agreements:file_add": (kejiju_agreement, set(), agreement_post_only(AGREEMENT_WORKERS)),
+    "agreements:move_out": (kejiju_agreement, set(), agreement_post_only(AGREEMENT_WORKERS)),
+    "agreements:calculation_run": (kejiju_agreement, set(), {"office_staff": 405}),
+    "agreements:clawback_create": (kejiju_agreement, set(), {"office_staff": 405}),
+    "agreements:clause_amend": (
+        kejiju_agreement_child("agreements.IncentiveClause"),
+        AGREEMENT_WORKERS,
+        AGREEMENT_HIDDEN,
+    ),
+    "agreements:file_download": (kejiju_agreement_file, AGREEMENT_READERS, AGREEMENT_HIDDEN),
+    "agreements:calculation_detail": (
+        kejiju_agreement_child("agreements.Calculation"),
+        AMOUNT_READERS,
+        AGREEMENT_HIDDEN,
+    ),
+    "agreements:calculation_submit": (
+        kejiju_agreement_child("agreements.Calculation"),
+        set(),
+        {"office_staff": 405},
+    ),
+    "agreements:disbursement_list": (None, AMOUNT_READERS, {}),
+    "agreements:disbursement_detail": (
+        kejiju_agreement_child("agreements.Disbursement"),
+        AMOUNT_READERS,
+        AGREEMENT_HIDDEN,
+    ),
+    "agreements:disbursement_move": (
+        kejiju_agreement_child("agreements.Disbursement"),
+        set(),
+        {"*": 405},
+    ),
+    # The tax office's own page: the figures it supplied, no amounts.
+    "agreements:disbursement_data": (
+        kejiju_agreement_child("agreements.Disbursement"),
+        {"tax"},
+        {},
+    ),
+    "agreements:data_queue": (None, {"tax"}, {}),
+    "agreements:clawback_detail": (kejiju_clawback, AMOUNT_READERS, AGREEMENT_HIDDEN),
+    "agreements:clawback_move": (
+        kejiju_clawback,
+        set(),
+        dict.fromkeys(AMOUNT_READERS | {"other_unit"}, 405),
+    ),
+    "agreements:data_list": (None, DATA_SUPPLIERS, {}),
+    "agreements:import_list": (None, DATA_SUPPLIERS, {}),
+    # An operating-data import is its uploader's own.
+    "agreements:import_detail": (tax_data_import, {"tax"}, {"office_staff": 404}),
+    "agreements:fulfilment": (None, AGREEMENT_READERS, {}),
+    "agreements:report": (None, AMOUNT_READERS, {}),
     # API keys for other systems: accounts, so the system administrator's.
     "apikeys:key_list": (None, {"system_admin"}, {}),
     "apikeys:key_create": (None, {"system_admin"}, {}),
@@ -878,6 +1004,11 @@ API_TABLE = {
     ),
     "/api/complaints/": (COMPLAINT_READERS, {}),
     "/api/complaints/tasks": (AFTERCARE_WORKERS, {}),
+    # Agreements: the same readers as their pages.
+    "/api/agreements/": (AGREEMENT_READERS, {}),
+    "/api/agreements/disbursements": (AMOUNT_READERS, {}),
+    "/api/agreements/{agreement_id}": (AGREEMENT_READERS, AGREEMENT_HIDDEN),
+    "/api/agreements/{agreement_id}/calculations": (AMOUNT_READERS, AGREEMENT_HIDDEN),
 }
 
 
@@ -974,6 +1105,7 @@ def test_api(demo, personas):
         "approval_id": kejiju_approval(None)(demo)["pk"],
         "issued_id": issued_report(demo)["pk"],
         "ticket_id": kejiju_ticket(demo)["pk"],
+        "agreement_id": kejiju_agreement(demo)["pk"],
     }
     failures = []
     for path, (allowed, overrides) in API_TABLE.items():
@@ -1024,6 +1156,7 @@ def test_api_with_keys(demo):
         "approval_id": kejiju_approval(None)(demo)["pk"],
         "issued_id": issued_report(demo)["pk"],
         "ticket_id": kejiju_ticket(demo)["pk"],
+        "agreement_id": kejiju_agreement(demo)["pk"],
     }
     machine = Client()
     failures = []

@@ -51,6 +51,9 @@ LIST_EXPORTS = {
         {"status": "published"},
     ),
     "policies.library": ("policies:policy_list", "department_staff", {"status": "current"}),
+    "agreements.agreements": ("agreements:agreement_list", "office_staff", {"kind": "investment"}),
+    "agreements.fulfilment": ("agreements:fulfilment", "office_staff", {"year": "2025"}),
+    "agreements.report": ("agreements:report", "office_staff", {"by": "department"}),
     "reports.records": (
         "reports:records",
         "office_staff",
