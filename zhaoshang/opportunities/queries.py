@@ -2,6 +2,8 @@
 ``public()`` rows only. Leads and signings per opportunity are counted from the pipeline's
 projects that name it."""
 
+from typing import Any
+
 from django.db.models import Count, Q
 
 from zhaoshang.org import roles
@@ -10,7 +12,7 @@ from zhaoshang.pipeline.models import SIGNED_STAGES
 from .models import PUBLIC_STATUSES, Opportunity, Status
 
 
-def for_list(user, *, q="", status="", key_industry=""):
+def for_list(user: Any, *, q: str = "", status: str = "", key_industry: str = "") -> Any:
     qs = (
         readable(user)
         .select_related("department", "key_industry", "zone", "carrier")
@@ -31,7 +33,7 @@ def for_list(user, *, q="", status="", key_industry=""):
     return qs
 
 
-def readable(user):
+def readable(user: Any) -> Any:
     """What a staff user may open: their scope's opportunities, and every published one
     (it is on the portal anyway)."""
     if not user.has_perm(roles.VIEW_OPPORTUNITIES):
@@ -42,19 +44,19 @@ def readable(user):
     )
 
 
-def editable(user):
+def editable(user: Any) -> Any:
     """What a staff user may change: their scope's opportunities only."""
     return Opportunity.objects.for_user(user).select_related("department")
 
 
-def counts(opportunity):
+def counts(opportunity: Any) -> Any:
     """Leads and signings that name this opportunity (a report figure)."""
     return opportunity.projects.aggregate(
         leads=Count("pk"), signed=Count("pk", filter=Q(stage__in=SIGNED_STAGES))
     )
 
 
-def choices_for_lead():
+def choices_for_lead() -> Any:
     """What a lead may name: the opportunities offered now (published or negotiating)."""
     return Opportunity.objects.filter(status__in=[Status.PUBLISHED, Status.NEGOTIATING]).order_by(
         "name"

@@ -2,6 +2,7 @@
 through ``workflow.opportunity_move``."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,7 +47,7 @@ def _clean(data):
 
 
 @transaction.atomic
-def opportunity_create(*, actor, data, department=None):
+def opportunity_create(*, actor: Any, data: dict[str, Any], department: Any = None) -> Any:
     """A new opportunity of ``department`` (the actor's unit by default), 在库."""
     data = _clean(data)
     data["department"] = department or data.get("department") or actor.department
@@ -55,12 +56,14 @@ def opportunity_create(*, actor, data, department=None):
 
 
 @transaction.atomic
-def opportunity_update(*, actor, opportunity, data, version):
+def opportunity_update(*, actor: Any, opportunity: Any, data: dict[str, Any], version: int) -> Any:
     return record_update(opportunity, actor=actor, data=_clean(data), version=version)
 
 
 @transaction.atomic
-def opportunity_document_add(*, actor, opportunity, title, file, public=True):
+def opportunity_document_add(
+    *, actor: Any, opportunity: Any, title: str, file: Any, public: bool = True
+) -> Any:
     return record_create(
         OpportunityDocument,
         actor=actor,

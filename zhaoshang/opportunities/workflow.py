@@ -4,6 +4,8 @@
 the office may withdraw a published one (撤回, off the portal) and put it back. Publishing
 is the office's: what the district offers publicly is decided in one place."""
 
+from typing import Any
+
 from zhaoshang.common.workflow import Move, Workflow
 from zhaoshang.org import roles
 
@@ -44,7 +46,14 @@ OPPORTUNITIES = Workflow(
 )
 
 
-def opportunity_move(*, actor, opportunity, to_status, note="", expected_status=None):
+def opportunity_move(
+    *,
+    actor: Any,
+    opportunity: Any,
+    to_status: str,
+    note: str = "",
+    expected_status: str | None = None,
+) -> Any:
     return OPPORTUNITIES.move(
         opportunity, to_status, actor=actor, note=note, expected=expected_status
     )

@@ -3,18 +3,20 @@ reads its own drafts; every published policy is readable by all promotion users,
 it is public anyway); the portal reads ``public()`` only. Search by industry and keyword
 (title, 文号 and the three parts)."""
 
+from typing import Any
+
 from django.db.models import Q
 
 from .models import PUBLIC_STATUSES, Policy, Status
 
 
-def readable(user):
+def readable(user: Any) -> Any:
     """Own unit's policies (drafts included) and every published one."""
     own = Policy.objects.for_user(user).values("pk")
     return Policy.objects.filter(Q(pk__in=own) | Q(status__in=PUBLIC_STATUSES))
 
 
-def search(qs, *, q="", industry="", status=""):
+def search(qs: Any, *, q: str = "", industry: str = "", status: str = "") -> Any:
     if q:
         qs = qs.filter(
             Q(title__icontains=q)
@@ -30,7 +32,7 @@ def search(qs, *, q="", industry="", status=""):
     return qs
 
 
-def for_list(user, **filters):
+def for_list(user: Any, **filters: Any) -> Any:
     return (
         search(readable(user), **filters)
         .select_related("department")
@@ -38,7 +40,7 @@ def for_list(user, **filters):
     )
 
 
-def history(policy, *, public_only=False):
+def history(policy: Any, *, public_only: bool = False) -> Any:
     """Every version of the policy, oldest first: follow ``supersedes`` back and
     ``superseded_by`` forward (a handful of rows; one query per version)."""
     chain = [policy]

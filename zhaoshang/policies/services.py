@@ -2,6 +2,8 @@
 new version that supersedes it), publishing, repealing and attachments. Every write is
 audited (common/records.py) and every status move goes through ``workflow.policy_move``."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -44,7 +46,7 @@ def _doc_number_free(doc_number, *, exclude=None):
 
 
 @transaction.atomic
-def policy_create(*, actor, data, department=None):
+def policy_create(*, actor: Any, data: dict[str, Any], department: Any = None) -> Any:
     data = _clean(data)
     _doc_number_free(data.get("doc_number"))
     data["department"] = department or actor.department
@@ -53,7 +55,7 @@ def policy_create(*, actor, data, department=None):
 
 
 @transaction.atomic
-def policy_update(*, actor, policy, data, version):
+def policy_update(*, actor: Any, policy: Any, data: dict[str, Any], version: int) -> Any:
     """Only a draft is edited; a policy in force changes by a revision (a new version),
     so what was published stays as it was published."""
     if policy.status != Status.DRAFT:
@@ -66,7 +68,7 @@ def policy_update(*, actor, policy, data, version):
 
 
 @transaction.atomic
-def policy_revise(*, actor, policy, data):
+def policy_revise(*, actor: Any, policy: Any, data: dict[str, Any]) -> Any:
     """A new draft version of a policy in force, copying its industries; the old one
     stays 现行 until the new one is published."""
     if policy.status != Status.CURRENT:
@@ -94,7 +96,7 @@ def policy_revise(*, actor, policy, data):
 
 
 @transaction.atomic
-def policy_publish(*, actor, policy, note=""):
+def policy_publish(*, actor: Any, policy: Any, note: str = "") -> Any:
     """Draft → 现行; the version it supersedes (if any) → 修订 in the same transaction."""
     old = policy.supersedes
     moved = policy_move(actor=actor, policy=policy, to_status=Status.CURRENT, note=note)
@@ -109,12 +111,12 @@ def policy_publish(*, actor, policy, note=""):
 
 
 @transaction.atomic
-def policy_repeal(*, actor, policy, note):
+def policy_repeal(*, actor: Any, policy: Any, note: str) -> Any:
     return policy_move(actor=actor, policy=policy, to_status=Status.REPEALED, note=note)
 
 
 @transaction.atomic
-def policy_attachment_add(*, actor, policy, title, file):
+def policy_attachment_add(*, actor: Any, policy: Any, title: str, file: Any) -> Any:
     return record_create(
         PolicyAttachment,
         actor=actor,

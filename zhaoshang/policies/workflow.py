@@ -2,6 +2,8 @@
 废止 (repealed). Publishing a revision moves the version it supersedes to 修订 in the
 same transaction (services.policy_publish)."""
 
+from typing import Any
+
 from zhaoshang.common.workflow import Move, Workflow
 from zhaoshang.org import roles
 
@@ -29,5 +31,7 @@ POLICIES = Workflow(
 )
 
 
-def policy_move(*, actor, policy, to_status, note="", expected_status=None):
+def policy_move(
+    *, actor: Any, policy: Any, to_status: str, note: str = "", expected_status: str | None = None
+) -> Any:
     return POLICIES.move(policy, to_status, actor=actor, note=note, expected=expected_status)

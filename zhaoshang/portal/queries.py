@@ -10,6 +10,7 @@ Lists page by keyset-free small pages (the portal lists at most ``PAGE`` rows a 
 says how many there are)."""
 
 import json
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Prefetch, Q
@@ -24,11 +25,11 @@ from .models import Profile, PublishedResult, Showcase
 PAGE = 20
 
 
-def profile():
+def profile() -> Any:
     return Profile.current()
 
 
-def key_industries():
+def key_industries() -> Any:
     return list(
         KeyIndustry.objects.order_by("sort_order", "id").only(
             "id", "name", "description", "strategic_emerging"
@@ -36,7 +37,7 @@ def key_industries():
     )
 
 
-def zones():
+def zones() -> Any:
     return list(
         Zone.objects.order_by("id").prefetch_related(
             Prefetch("key_industries", queryset=KeyIndustry.objects.only("id", "name"))
@@ -44,7 +45,7 @@ def zones():
     )
 
 
-def carriers(*, kind="", zone=""):
+def carriers(*, kind: str = "", zone: str = "") -> Any:
     qs = Carrier.objects.select_related("zone").order_by("-vacant_area", "id")
     if kind in Carrier.Kind.values:
         qs = qs.filter(kind=kind)
@@ -64,7 +65,7 @@ def carriers(*, kind="", zone=""):
     )
 
 
-def opportunities(*, q="", industry=""):
+def opportunities(*, q: str = "", industry: str = "") -> Any:
     qs = (
         Opportunity.objects.public()
         .select_related("key_industry", "zone", "carrier")
@@ -88,7 +89,7 @@ def opportunities(*, q="", industry=""):
     return qs
 
 
-def opportunity(pk):
+def opportunity(pk: int) -> Any:
     return (
         Opportunity.objects.public()
         .select_related("key_industry", "industry", "zone", "carrier", "department")
@@ -100,13 +101,13 @@ def opportunity(pk):
     )
 
 
-def opportunity_document(pk, doc_pk):
+def opportunity_document(pk: int, doc_pk: int) -> Any:
     return OpportunityDocument.objects.filter(
         pk=doc_pk, opportunity_id=pk, public=True, opportunity__in=Opportunity.objects.public()
     ).first()
 
 
-def policies(*, q="", industry=""):
+def policies(*, q: str = "", industry: str = "") -> Any:
     qs = (
         Policy.objects.public()
         .select_related("department")
@@ -122,7 +123,7 @@ def policies(*, q="", industry=""):
     return qs
 
 
-def policy(pk):
+def policy(pk: int) -> Any:
     return (
         Policy.objects.public()
         .select_related("department")
@@ -132,17 +133,17 @@ def policy(pk):
     )
 
 
-def policy_attachment(pk, file_pk):
+def policy_attachment(pk: int, file_pk: int) -> Any:
     return PolicyAttachment.objects.filter(
         pk=file_pk, policy_id=pk, policy__in=Policy.objects.public()
     ).first()
 
 
-def showcases():
+def showcases() -> Any:
     return Showcase.objects.select_related("key_industry").order_by("sort_order", "id")
 
 
-def latest_results():
+def latest_results() -> Any:
     """The main indicators of the latest issued monthly report (its latest version),
     read through the ``portal_results`` view, never the report's whole snapshot."""
     issued = PublishedResult.objects.order_by("-year", "-month", "-version").first()
@@ -160,15 +161,15 @@ def latest_results():
     }
 
 
-def bulletins():
+def bulletins() -> Any:
     return Bulletin.objects.filter(status=Bulletin.Status.ISSUED).order_by("-issued_at", "-id")
 
 
-def bulletin(pk):
+def bulletin(pk: int) -> Any:
     return Bulletin.objects.filter(status=Bulletin.Status.ISSUED, pk=pk).first()
 
 
-def typical_cases():
+def typical_cases() -> Any:
     """Published typical complaint cases, when the complaints app is installed."""
     if not apps.is_installed("zhaoshang.complaints"):
         return None

@@ -12,6 +12,8 @@ Rate limits are per client address and kind, counted in the cache (shared by the
 processes), before the CAPTCHA is even checked."""
 
 import secrets
+from datetime import date, datetime
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -41,7 +43,7 @@ def _rate_key(kind, address):
     return f"zs:portal-rate:{kind}:{address or 'unknown'}"
 
 
-def rate_limited(kind, address):
+def rate_limited(kind: str, address: str | None) -> Any:
     return cache.get(_rate_key(kind, address), 0) >= RATE_LIMIT
 
 
@@ -55,7 +57,7 @@ def _count(kind, address):
         cache.add(key, 1, RATE_WINDOW_SECONDS)
 
 
-def new_reference(kind, today=None):
+def new_reference(kind: str, today: date | None = None) -> Any:
     """ZX (咨询) or TS (投诉), the date, six random letters: ZX20261207-7K3F9Q."""
     today = today or timezone.localdate()
     prefix = "ZX" if kind == Submission.Kind.ENQUIRY else "TS"
@@ -63,11 +65,13 @@ def new_reference(kind, today=None):
     return f"{prefix}{today:%Y%m%d}-{tail}"
 
 
-def complaints_enabled():
+def complaints_enabled() -> Any:
     return apps.is_installed("zhaoshang.complaints")
 
 
-def submission_submit(*, kind, data, address=None, language="zh-hans"):
+def submission_submit(
+    *, kind: str, data: dict[str, Any], address: str | None = None, language: str = "zh-hans"
+) -> Any:
     """Keep what the visitor sent and queue its processing; returns the Submission (its
     reference is shown to the visitor). Refused past the address's rate limit."""
     if kind == Submission.Kind.COMPLAINT and not complaints_enabled():
@@ -103,7 +107,7 @@ def submission_submit(*, kind, data, address=None, language="zh-hans"):
 
 
 @transaction.atomic
-def submission_process(submission_id, *, now=None):
+def submission_process(submission_id: int, *, now: datetime | None = None) -> Any:
     """The staff side's half: an enquiry becomes a lead in the pool (office notified), a
     complaint goes to the discipline office's queue. Runs once per submission (the row is
     locked and marked in the same transaction); returns the Submission."""
@@ -182,7 +186,7 @@ def _tell_office_unprocessed(submission, reason):
     )
 
 
-def submissions_waiting(limit=200):
+def submissions_waiting(limit: int = 200) -> Any:
     return list(
         Submission.objects.filter(processed_at__isnull=True)
         .order_by("created_at")
@@ -192,7 +196,7 @@ def submissions_waiting(limit=200):
 
 # --- Content the office keeps -----------------------------------------------------------
 @transaction.atomic
-def showcase_add(*, actor, enterprise, data):
+def showcase_add(*, actor: Any, enterprise: Any, data: dict[str, Any]) -> Any:
     from zhaoshang.common.records import record_create
 
     if Showcase.objects.filter(enterprise=enterprise).exists():
@@ -213,14 +217,14 @@ def showcase_add(*, actor, enterprise, data):
 
 
 @transaction.atomic
-def showcase_remove(*, actor, showcase):
+def showcase_remove(*, actor: Any, showcase: Any) -> Any:
     from zhaoshang.common.records import record_delete
 
     record_delete(showcase, actor=actor, detail="企业撤回展示同意或不再展示")
 
 
 @transaction.atomic
-def profile_save(*, actor, data):
+def profile_save(*, actor: Any, data: dict[str, Any]) -> Any:
     from zhaoshang.common.records import record_create, record_update
 
     from .models import Profile
@@ -231,7 +235,7 @@ def profile_save(*, actor, data):
     return record_update(current, actor=actor, data=data)
 
 
-def showcases_enterprise_merge(*, actor, survivor, duplicate):
+def showcases_enterprise_merge(*, actor: Any, survivor: Any, duplicate: Any) -> Any:
     """The enterprise library's merge hook: the duplicate's consent to be shown moves to
     the survivor, unless the survivor has its own, which stays (the duplicate's goes)."""
     from zhaoshang.common.records import record_delete
