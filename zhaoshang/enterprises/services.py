@@ -165,7 +165,7 @@ FIELDS_M2M = ("industries", "key_industries", "tags")
 
 @transaction.atomic
 def enterprise_create(
-    *, actor: User, data: dict[str, Any], confirm_duplicates: bool = False
+    *, actor: User | None, data: dict[str, Any], confirm_duplicates: bool = False
 ) -> Enterprise:
     """A new enterprise. ``confirm_duplicates``: the user has seen the likely duplicates
     and decided this is a different enterprise (a same credit code is never allowed)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -243,7 +244,9 @@ def _bulletin_frozen(bulletin):
     return ValidationError(f"“{bulletin.title}”已于发布时冻结，不能再修改或重新生成。")
 
 
-def bulletin_generate(*, actor, kind, year, period, today=None):
+def bulletin_generate(
+    *, actor: Any, kind: str, year: Any, period: Any, today: date | None = None
+) -> Any:
     """A draft bulletin for the period, generated from the records. Refused for a period
     not yet begun, and when the period already has one (refresh that one instead)."""
     from django.utils import timezone
@@ -286,7 +289,7 @@ def bulletin_generate(*, actor, kind, year, period, today=None):
 
 
 @transaction.atomic
-def bulletin_refresh(*, actor, bulletin, version):
+def bulletin_refresh(*, actor: Any, bulletin: Any, version: int) -> Any:
     """Regenerate a draft's figures from the records as they are now (the lead stays)."""
     from . import bulletins
     from .models import Bulletin
@@ -310,7 +313,7 @@ def _refuse_bulletin_write(bulletin):
 
 
 @transaction.atomic
-def bulletin_lead_update(*, actor, bulletin, lead, version):
+def bulletin_lead_update(*, actor: Any, bulletin: Any, lead: Any, version: int) -> Any:
     from .models import Bulletin
 
     lead = (lead or "").strip()
@@ -330,7 +333,7 @@ def bulletin_lead_update(*, actor, bulletin, lead, version):
 
 
 @transaction.atomic
-def bulletin_issue(*, actor, bulletin, version):
+def bulletin_issue(*, actor: Any, bulletin: Any, version: int) -> Any:
     """Freeze and number the bulletin (期号: the year's next), as one conditional update
     on the draft the user saw."""
     from django.utils import timezone

@@ -276,7 +276,13 @@ def lead_register(
 
 
 @transaction.atomic
-def lead_from_enquiry(*, enterprise_name, data, reference, now=None):
+def lead_from_enquiry(
+    *,
+    enterprise_name: Any,
+    data: dict[str, Any],
+    reference: Any,
+    now: datetime.datetime | None = None,
+) -> Any:
     """An investor's enquiry from the portal (投资咨询) becomes a lead in the office's pool,
     method online (网上招商), with no registering user: any unit may claim it as it may any
     pooled lead. The enterprise is the library's when one of the same name exists

@@ -62,7 +62,7 @@ def investment_of(project: Project) -> Decimal | None:
 @transaction.atomic
 def project_create(
     *,
-    actor: User,
+    actor: User | None,
     data: dict[str, Any],
     department: Department | None = None,
     stage: str = Stage.LEAD,
@@ -74,7 +74,11 @@ def project_create(
     stage are history rows like every later change, so reports never special-case them.
     """
     _refuse_tailored_terms(data)
-    department = department or actor.department
+    if department is None:
+        if actor is None:
+            # The system registers (a portal enquiry) only for a unit it names.
+            raise ValueError("没有经办人时须指明登记单位")
+        department = actor.department
     data = {**data, "department": department}
     data.setdefault("stage", stage)
     project = record_create(Project, actor=actor, data=data | _defaults(data, department, actor))
