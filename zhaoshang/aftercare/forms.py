@@ -172,6 +172,7 @@ class VisitRecordForm(StyledFormMixin, forms.Form):
 
 
 class FindingForm(StyledFormMixin, forms.Form):
+    id_prefix = "finding"  # one of the visit page's forms
     ticket_type = forms.ModelChoiceField(
         label="事项类型", queryset=TicketType.objects.filter(is_active=True), empty_label="请选择"
     )
@@ -182,6 +183,7 @@ class FindingForm(StyledFormMixin, forms.Form):
 
 
 class ExpansionForm(StyledFormMixin, forms.Form):
+    id_prefix = "expansion"  # one of the visit page's forms
     kind = forms.ChoiceField(label="增资类型", choices=Expansion.Kind.choices)
     amount = AmountField(label="预计新增投资", required=True)
     description = forms.CharField(label="增资扩产意向", widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,4 +11,12 @@ class AgreementsConfig(AppConfig):
     def ready(self):
         # Home-page cards register with org.home's @card when imported; Celery's
         # autodiscovery finds ``agreements.tasks`` by itself.
+        from zhaoshang.enterprises.services import register_merge
+
         from . import home  # noqa: F401
+        from .models import Agreement, OperatingData
+        from .services import agreements_enterprise_merge
+
+        # An enterprise merge moves the agreements and figures with it (or is refused).
+        for model in (Agreement, OperatingData):
+            register_merge(model, agreements_enterprise_merge)

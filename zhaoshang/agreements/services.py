@@ -737,3 +737,45 @@ def commitment_deadlines_warn(*, today: dt.date) -> int:
             )
         )
     return sent
+
+
+def agreements_enterprise_merge(*, actor: Any, survivor: Any, duplicate: Any) -> dict[str, int]:
+    """A merge of two library records of one company (enterprises.enterprise_merge): the
+    duplicate's agreements and operating figures become the survivor's, each with its
+    audit line. Figures of one period and source held by both are not chosen between
+    silently: the merge is refused naming the periods, for the tax office to correct."""
+    from zhaoshang.audit.models import AuditEvent
+    from zhaoshang.audit.services import audit_record
+
+    detail = f"企业合并：“{duplicate.name}”并入“{survivor.name}”"
+    held = set(
+        OperatingData.objects.current()
+        .filter(enterprise=survivor)
+        .values_list("year", "month", "source")
+    )
+    clash = sorted(
+        {
+            row.period_label
+            for row in OperatingData.objects.current().filter(enterprise=duplicate)
+            if (row.year, row.month, row.source) in held
+        }
+    )
+    if clash:
+        raise ValidationError(
+            f"两家企业均有{'、'.join(clash)}的经营数据，请先由报送单位核对更正后再合并。"
+        )
+    counts = {}
+    for model in (Agreement, OperatingData):
+        moved = 0
+        for row in model.objects.filter(enterprise=duplicate).order_by("pk"):
+            model.objects.filter(pk=row.pk).update(enterprise=survivor)
+            audit_record(
+                AuditEvent.Action.UPDATE,
+                actor=actor,
+                obj=row,
+                changes={"enterprise": [duplicate.name, survivor.name]},
+                detail=detail,
+            )
+            moved += 1
+        counts[str(model._meta.verbose_name)] = moved
+    return counts

@@ -486,7 +486,7 @@ def _move_form(record, dst):
         initial["allocated_amount"] = record.approved_amount
     if dst == DisbursementState.PAID:
         initial["paid_amount"] = record.allocated_amount
-    return forms.MoveForm(initial=initial)
+    return forms.MoveForm(auto_id=f"{dst}_%s", initial=initial)  # one form per step
 
 
 @require()
@@ -596,11 +596,12 @@ def clawback_detail(request, pk):
             move,
             CLAWBACK_FIELDS.get(dst, {}),
             forms.MoveForm(
+                auto_id=f"{dst}_%s",  # one form per step on the page
                 initial={
                     "to": dst,
                     "expected": cb.state,
                     "recovered_amount": cb.amount_due if dst == ClawbackState.RECOVERED else None,
-                }
+                },
             ),
         )
         for dst, move in _moves(CLAWBACKS, cb, request.user)

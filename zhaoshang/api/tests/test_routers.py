@@ -25,6 +25,9 @@ READS = {
     "leads": "/api/leads/",
     "approvals": "/api/approvals/evaluations",
     "reports": "/api/reports/dashboard",
+    "aftercare": "/api/aftercare/tickets",
+    "complaints": "/api/complaints/",
+    "agreements": "/api/agreements/",
 }
 
 

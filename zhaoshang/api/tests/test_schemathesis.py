@@ -62,6 +62,7 @@ def wsgi_app():
 def known_ids(demo):
     """Ids of real records for the path parameters, so that examples reach past the 404
     into reading, changing and refusing real records (区科技局's, mostly)."""
+    from zhaoshang.aftercare.models import Ticket
     from zhaoshang.agreements.models import Agreement
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.pipeline.models import Evaluation, LeadPush, Problem, Project, TermsApproval
@@ -84,6 +85,7 @@ def known_ids(demo):
         "approval_id": first(TermsApproval.objects),
         "issued_id": report_issue(actor=demo["office_staff"], year=year, month=month).pk,
         "agreement_id": first(Agreement.objects.filter(department=kejiju)),
+        "ticket_id": first(Ticket.objects.filter(department=kejiju)),
     }
 
 
