@@ -328,6 +328,7 @@ def redis_broker(monkeypatch):
         app.amqp._producer_pool = None
 
     monkeypatch.setitem(app.conf, "broker_url", url)
+    monkeypatch.setitem(app.conf, "broker_write_url", url)  # whatever an earlier test left
     app.conf.task_always_eager = False  # queued for real
     fresh_pools()
     yield port, url

@@ -19,12 +19,14 @@ def _free_port():
 
 
 @pytest.fixture
-def broker_down():
-    """The broker is a Redis on a loopback port where nothing listens."""
-    saved = app.conf.broker_url, app.conf.broker_write_url
-    app.conf.broker_url = app.conf.broker_write_url = f"redis://127.0.0.1:{_free_port()}/0"
+def broker_down(monkeypatch):
+    """The broker is a Redis on a loopback port where nothing listens. (Set and put back
+    as raw settings: reading ``conf.broker_write_url`` resolves it to the broker URL, and
+    writing that back would pin every later test's writes to this process's broker.)"""
+    url = f"redis://127.0.0.1:{_free_port()}/0"
+    monkeypatch.setitem(app.conf, "broker_url", url)
+    monkeypatch.setitem(app.conf, "broker_write_url", url)
     yield
-    app.conf.broker_url, app.conf.broker_write_url = saved
 
 
 def test_healthy_server_answers_200_without_login_or_session(db, client):
