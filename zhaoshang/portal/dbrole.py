@@ -29,6 +29,10 @@ PUBLISHED = {
     "policies_policyattachment": "policy_id IN (SELECT id FROM policies_policy)",
     "reports_bulletin": "status = 'issued'",
 }
+# Typical complaint cases (when complaints are installed): the published ones, and of
+# those only the anonymised text, never the column that leads back to the complaint.
+CASES = "complaints_typicalcase"
+CASE_COLUMNS = ["id", "title", "summary", "handling", "published", "published_on"]
 # Public by nature: read whole.
 READ = [
     "portal_profile",
@@ -50,16 +54,26 @@ STAFF_POLICY = "staff_all_rows"
 
 def statements(role):
     """The SQL that makes ``role`` exactly the portal's (idempotent)."""
+    from django.apps import apps
+
     r = sql.Identifier(role)
+    published = dict(PUBLISHED)
+    if apps.is_installed("zhaoshang.complaints"):
+        published[CASES] = "published"
     out = [
         sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(r),
         sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(r),
         sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(r),
     ]
-    for table, condition in PUBLISHED.items():
+    for table, condition in published.items():
         t = sql.Identifier(table)
+        columns = (
+            sql.SQL("({})").format(sql.SQL(", ").join(map(sql.Identifier, CASE_COLUMNS)))
+            if table == CASES
+            else sql.SQL("")
+        )
         out += [
-            sql.SQL("GRANT SELECT ON {} TO {}").format(t, r),
+            sql.SQL("GRANT SELECT {} ON {} TO {}").format(columns, t, r),
             sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(t),
             sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(POLICY_NAME), t),
             sql.SQL("CREATE POLICY {} ON {} FOR SELECT TO {} USING ({})").format(
