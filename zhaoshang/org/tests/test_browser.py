@@ -80,7 +80,10 @@ def test_admin_enrols_totp_then_logs_in_with_it(demo, page):
 def test_idle_session_is_logged_out(demo, page):
     from django.contrib.sessions.models import Session
 
-    login(page, demo["department_staff"].username)
+    # The home page's unread badge loads by itself: wait for that request, or it may
+    # find the session idle first and use up the logout message on its own redirect.
+    with page.expect_response("**/notifications/badge/"):
+        login(page, demo["department_staff"].username)
     page.wait_for_url(HOME)
     # Thirty-one minutes pass: move the session's last activity back instead of sleeping.
     for session in Session.objects.all():
