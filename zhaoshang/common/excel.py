@@ -34,8 +34,8 @@ COUNT_FORMAT = "#,##0"
 RATE_FORMAT = "0.00%"
 # A column of whole numbers whose header says it holds years, months or codes is written
 # without thousands separators (2026, not 2,026).
-PLAIN_INT_HEADERS = ("年度", "年份", "月份", "编号", "代码", "期号", "邮编", "电话", "号码")
-PLAIN_INT_EXACT = {"年", "月", "期"}
+PLAIN_INT_EXACT = {"年", "月", "期", "年度", "年份", "月份", "期号", "季度"}
+PLAIN_INT_ENDINGS = ("编号", "代码", "邮编", "电话", "号码", "（年）", "年度")
 # Column widths (in Excel's units, about one Latin digit) and the rows read to find them.
 MIN_WIDTH, MAX_WIDTH, HEADER_MAX_WIDTH = 6, 60, 16
 WIDTH_SAMPLE_ROWS = 1000
@@ -62,8 +62,8 @@ def as_text(cell):
 
 def plain_int_header(header):
     """True when a column of whole numbers holds years, months or codes."""
-    text = str(header or "")
-    return text in PLAIN_INT_EXACT or any(word in text for word in PLAIN_INT_HEADERS)
+    text = str(header or "").strip()
+    return text in PLAIN_INT_EXACT or text.endswith(PLAIN_INT_ENDINGS)
 
 
 def cell_value(value, plain_int=False):

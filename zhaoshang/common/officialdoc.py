@@ -93,6 +93,10 @@ FONT_TABLE = (
 # --- Tables ------------------------------------------------------------------------------
 CELL_MARGIN_PT = 5.4  # Word's default left and right cell margin (0.075 in)
 NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+DATE = re.compile(r"^\d{4}年\d{1,2}月(\d{1,2}日)?$")
+# A run Word does not break inside: Latin letters, digits and their separators (a credit
+# code, an amount inside a sentence).
+UNBROKEN = re.compile(r"[\x21-\x7e]+")
 EMPTY_MARKS = {"", formats.EMPTY, "-", "/"}
 TEXT_COLUMN_MAX_EM = 16  # a text column wider than this wraps
 TEXT_COLUMN_MIN_EM = 4
@@ -137,11 +141,21 @@ def _longest_line_em(text: str) -> float:
     return max((text_em(line) for line in text.split("\n")), default=0.0)
 
 
+def _longest_run_em(text: str) -> float:
+    return max((text_em(run) for run in UNBROKEN.findall(text)), default=0.0)
+
+
+def is_date(value: Any) -> bool:
+    """True for a date as tables print it (2026年12月7日), kept on one line."""
+    return isinstance(value, str) and bool(DATE.match(value.strip()))
+
+
 @dataclass
 class Column:
-    numeric: bool
+    numeric: bool  # figures: right-aligned, never wrapped
     min_pt: float
     natural_pt: float
+    dates: bool = False  # dates: centred, never wrapped
 
 
 def measure(headers: Sequence[str], rows: Sequence[Sequence[Any]], size: float) -> list[Column]:
@@ -155,17 +169,21 @@ def measure(headers: Sequence[str], rows: Sequence[Sequence[Any]], size: float) 
             (v, s) for v, s in zip(values, shown, strict=True) if s.strip() not in EMPTY_MARKS
         ]
         numeric = bool(filled) and all(is_number(v) for v, _ in filled)
+        dates = bool(filled) and not numeric and all(is_date(s) for _, s in filled)
         widest = max((_longest_line_em(s) for s in shown), default=0.0)
         header_em = _longest_line_em(str(header))
-        # A header wraps into lines of at least two characters.
-        header_min = min(header_em, 2.0)
-        if numeric:
+        # A header wraps into lines of at least two characters, never inside a number.
+        header_min = max(min(header_em, 2.0), _longest_run_em(str(header)))
+        if numeric or dates:
             min_em = max(widest, header_min)
             natural_em = max(widest, min(header_em, max(widest, 4.0)))
         else:
             natural_em = min(max(widest, header_em), TEXT_COLUMN_MAX_EM)
-            min_em = max(min(natural_em, TEXT_COLUMN_MIN_EM), header_min)
-        columns.append(Column(numeric, min_em * size + pad, max(natural_em, min_em) * size + pad))
+            unbroken = max((_longest_run_em(s) for s in shown), default=0.0)
+            min_em = max(min(natural_em, TEXT_COLUMN_MIN_EM), header_min, unbroken)
+        columns.append(
+            Column(numeric, min_em * size + pad, max(natural_em, min_em) * size + pad, dates)
+        )
     return columns
 
 
@@ -557,8 +575,13 @@ class OfficialDocument:
             for value, width, column in zip(row, widths, columns, strict=True):
                 text = cell_text(value)
                 numeric = column.numeric and (is_number(value) or text in EMPTY_MARKS)
-                align = "right" if numeric else ("center" if text in EMPTY_MARKS else "left")
-                cells.append(cell(text, width, align, body_rpr, numeric))
+                if numeric:
+                    align = "right"
+                elif column.dates or text in EMPTY_MARKS:
+                    align = "center"
+                else:
+                    align = "left"
+                cells.append(cell(text, width, align, body_rpr, numeric or column.dates))
             body.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
         border = '<w:{} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
         borders = "".join(
