@@ -39,6 +39,13 @@ preload_app = True
 # A report or an export page may take a few seconds on a city's data; a worker silent
 # for a minute is stuck and is replaced. Large exports run in the Celery worker.
 timeout = 60
+# Each worker proves it is alive by touching a file every second; under /tmp on a disk a
+# busy disk (a backup, an import) can hold that touch up and gunicorn then kills a healthy
+# worker. /dev/shm is memory (gunicorn's own advice for this case).
+# (gunicorn creates its files there with mkstemp: private to it, random names.)
+_SHM = "/dev/shm"  # noqa: S108
+if os.path.isdir(_SHM):
+    worker_tmp_dir = _SHM
 # On stop, requests in flight get this long to finish; `make run` waits a little longer.
 graceful_timeout = 10
 keepalive = 5
