@@ -9,6 +9,8 @@ if command -v "$command" >/dev/null 2>&1; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "安装 $command（$purpose）…"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null && apt-get install -y -qq "$@" >/dev/null
+  # Another apt run (a colleague's install) holds the lock: wait for it, not fail.
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null &&
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 fi
 command -v "$command" >/dev/null 2>&1
