@@ -27,6 +27,11 @@ def _cores():
 # 2-core reference machine that is 5 (3 workers already answered 174-244 requests/s
 # where the development server answered 55-96). WEB_CONCURRENCY overrides it, as on
 # most hosting platforms.
+# Threads do not pay here: a page is mostly Python (templates, the ORM) under one GIL, and
+# the database it waits on runs on the same cores. bench/bench_load.py --workers/--threads
+# on the shared 2-core machine (16/32 users, requests/s): 5 sync 3.4/3.6, 3 sync 3.9/3.4,
+# 2 x 4 gthread 3.1/2.8, 3 x 4 gthread 1.7/2.2 (load averages 15-24 from neighbours, so
+# only the order means anything; the pages made 18-47 % of the raw-SQL floor's rate).
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
 worker_class = "sync"
 
