@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "zhaoshang.opportunities",
     "zhaoshang.policies",
     "zhaoshang.portal",
+    # Industry chains: links, local enterprises per link, gaps, ranked targets (issue 15).
+    "zhaoshang.chains",
     # The portal's CAPTCHA: images drawn on the server with its bundled font, no service.
     "captcha",
 ]

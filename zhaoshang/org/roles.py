@@ -72,6 +72,9 @@ RECORD_MEETING = "agreements.record_meeting"
 ALLOCATE_INCENTIVE = "agreements.allocate_incentive"
 PAY_INCENTIVE = "agreements.pay_incentive"
 AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
+# Industry chains (issue 15): read by every reader of the enterprise library
+# (VIEW_ENTERPRISES); chains, links, placements and the ranking weights are the office's.
+MANAGE_CHAINS = "chains.manage_chains"
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -132,6 +135,7 @@ BUILTIN_ROLES = [
             COMPUTE_INCENTIVE,
             SUPPLY_OPERATING_DATA,
             RECORD_MEETING,
+            MANAGE_CHAINS,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
