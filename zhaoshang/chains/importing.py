@@ -156,6 +156,7 @@ def _plan(result: Any) -> list[tuple]:
 
 
 def _action(link: Link | None, row: dict) -> str:
+    row = {k: v for k, v in row.items() if v is not None}  # an empty cell: not given
     if link is None:
         return "create"
     same = (
@@ -177,6 +178,7 @@ def _apply(entry: tuple, actor: Any) -> str:
     _, action, row = entry
     if action == "unchanged":
         return action
+    row = {k: v for k, v in row.items() if v is not None}
     chain = Chain.objects.filter(name=row["chain"]).first() or services.chain_create(
         actor=actor, data={"name": row["chain"]}
     )

@@ -305,7 +305,7 @@ def report_rows(user: User, chains: list[Chain], year: int) -> list[list[Any]]:
                 [
                     chain.name,
                     s.name,
-                    positions.get(position_of.get(s.id), ""),
+                    positions.get(position_of.get(s.id) or "", ""),
                     s.gap_label,
                     s.count,
                     c["leads"],

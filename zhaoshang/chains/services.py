@@ -78,6 +78,7 @@ def chain_copy(*, actor: User, source: Chain, name: str) -> Chain:
     data = {k: getattr(source, k) for k in CHAIN_FIELDS} | {"name": name}
     copy = chain_create(actor=actor, data=data)
     Chain.objects.filter(pk=copy.pk).update(copied_from=source)
+    copy.copied_from = source
     new_ids: dict[int, Link] = {}
     pending = list(source.links.prefetch_related("industries").order_by("pk"))
     while pending:  # parents before children, whatever the ids

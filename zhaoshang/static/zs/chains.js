@@ -22,6 +22,7 @@
           data: [data],
           orient: "LR",
           top: 20, bottom: 20, left: 90, right: 170,
+          symbol: "circle",
           symbolSize: 14,
           initialTreeDepth: -1,
           expandAndCollapse: false,
