@@ -21,7 +21,7 @@
           type: "tree",
           data: [data],
           orient: "LR",
-          top: 20, bottom: 20, left: 90, right: 170,
+          top: 20, bottom: 20, left: 130, right: 170,
           symbol: "circle",
           symbolSize: 14,
           initialTreeDepth: -1,
