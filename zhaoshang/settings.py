@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "zhaoshang.portal",
     # Industry chains: links, local enterprises per link, gaps, ranked targets (issue 15).
     "zhaoshang.chains",
+    # The promotion budget (issue 16).
+    "zhaoshang.budget",
     # The portal's CAPTCHA: images drawn on the server with its bundled font, no service.
     "captcha",
 ]

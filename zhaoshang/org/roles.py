@@ -75,6 +75,12 @@ AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
 # Industry chains (issue 15): read by every reader of the enterprise library
 # (VIEW_ENTERPRISES); chains, links, placements and the ranking weights are the office's.
 MANAGE_CHAINS = "chains.manage_chains"
+# The promotion budget (issue 16, M24): finance sets and adjusts lines and sees all;
+# a unit reads its own lines and posts its spending; leaders read all.
+VIEW_BUDGET = "budget.view_budget"
+MANAGE_BUDGET = "budget.manage_budget"
+POST_SPENDING = "budget.post_spending"
+BUDGET_WORK = [VIEW_BUDGET, POST_SPENDING]
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -136,6 +142,7 @@ BUILTIN_ROLES = [
             SUPPLY_OPERATING_DATA,
             RECORD_MEETING,
             MANAGE_CHAINS,
+            *BUDGET_WORK,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -154,6 +161,7 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
@@ -171,6 +179,7 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
@@ -179,7 +188,14 @@ BUILTIN_ROLES = [
         "区领导",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_COMPLAINT, *AGREEMENT_READ],
+        [
+            *PROMOTION_READ,
+            *REPORT_READ,
+            VIEW_AFTERCARE,
+            VIEW_COMPLAINT,
+            *AGREEMENT_READ,
+            VIEW_BUDGET,
+        ],
         "领导小组成员：查阅全部数据",
     ),
     RoleSpec(
@@ -195,8 +211,8 @@ BUILTIN_ROLES = [
         "财政人员",
         "business",
         "all",
-        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE],
-        "区财政局：奖励资金拨付",
+        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE, VIEW_BUDGET, MANAGE_BUDGET],
+        "区财政局：奖励资金拨付，设立和调整招商专项经费",
     ),
     RoleSpec(
         "tax",
