@@ -457,6 +457,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhaoshang.requeue_waiting_jobs",
         "schedule": crontab(minute="*/2"),
     },
+    # Industry chains: local enterprises placed again by the links' rules (issue 15).
+    "chains-placements": {
+        "task": "zhaoshang.chains.tasks.recompute_placements",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Leads: past the protection period, back to the office's pool (公海).
     "leads-lapse": {
         "task": "zhaoshang.pipeline.leads.tasks.lapse_leads",
