@@ -173,7 +173,12 @@ def measure(args):
     office_user = User.objects.get(username="zhaoshangban")
     office = Client()
     office.force_login(office_user)
-    chains = list(Chain.objects.filter(name__startswith="测试链"))
+    # Chains whose placements were computed (an interrupted generation leaves some bare).
+    chains = [
+        c
+        for c in Chain.objects.filter(name__startswith="测试链")
+        if Placement.objects.filter(link__chain=c).exists()
+    ]
     links = list(
         Link.objects.filter(chain__in=chains, parent__isnull=False).select_related("chain")
     )
@@ -182,7 +187,8 @@ def measure(args):
     print(
         f"\n[{connection.vendor}] 企业 {Enterprise.objects.count():,} 家（本地 "
         f"{Enterprise.objects.filter(status='local').count():,}），环节 {Link.objects.count():,} 个，"
-        f"环节本地企业 {Placement.objects.count():,} 家次；每项 {args.repeat} 次（毫秒）"
+        f"环节本地企业 {Placement.objects.count():,} 家次；测量 {len(chains)} 条已匹配的链；"
+        f"每项 {args.repeat} 次（毫秒）"
     )
     print(
         f"{'项目':<22}{'p50':>9}{'p95':>9}{'CPU p50':>9}{'SQL下限p50':>12}{'p95':>9}{'目标p95':>8}"
