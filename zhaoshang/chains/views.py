@@ -233,7 +233,8 @@ def link_panel(request, pk, link_pk):
         "chain": chain,
         "link": link,
         "strength": queries.link_strength(link),
-        "placements": queries.placements(link),
+        # The first 50: a link of a large district holds thousands (the count is above).
+        "placements": queries.placements(link)[:50],
         "removed": queries.removed(link) if queries.may_manage(request.user) else [],
         "targets": queries.targets(request.user, link),
         "leads": leads,
