@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "zhaoshang.opportunities",
     "zhaoshang.policies",
     "zhaoshang.portal",
+    # Industry chains: links, local enterprises per link, gaps, ranked targets (issue 15).
+    "zhaoshang.chains",
     # The promotion budget (issue 16).
     "zhaoshang.budget",
     # The portal's CAPTCHA: images drawn on the server with its bundled font, no service.
@@ -454,6 +456,11 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-requeue": {
         "task": "zhaoshang.requeue_waiting_jobs",
         "schedule": crontab(minute="*/2"),
+    },
+    # Industry chains: local enterprises placed again by the links' rules (issue 15).
+    "chains-placements": {
+        "task": "zhaoshang.chains.tasks.recompute_placements",
+        "schedule": crontab(hour=3, minute=10),
     },
     # Leads: past the protection period, back to the office's pool (公海).
     "leads-lapse": {

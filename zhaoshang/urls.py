@@ -25,6 +25,8 @@ urlpatterns = [
     # The opportunity library and the policy library (staff pages; issue 14).
     path("opportunities/", include("zhaoshang.opportunities.urls")),
     path("policies/", include("zhaoshang.policies.urls")),
+    # Industry chains: links, gaps, ranked targets, the chain map and report (issue 15).
+    path("chains/", include("zhaoshang.chains.urls")),
     # The public portal (anonymous; Chinese and English) and its CAPTCHA images.
     path("portal/", include("zhaoshang.portal.urls")),
     path("portal/captcha/", include("captcha.urls")),

@@ -74,6 +74,8 @@ NAV = [
         "briefcase",
     ),
     ("招商工作", "政策库", "policies:policy_list", (roles.VIEW_POLICIES,), "journal-text"),
+    # Industry chains (issue 15): read by every reader of the enterprise library.
+    ("招商工作", "产业链招商", "chains:chain_list", (roles.VIEW_ENTERPRISES,), "bezier2"),
     ("门户网站", "门户简介", "portal_admin:profile", (roles.MANAGE_PORTAL,), "globe"),
     ("门户网站", "展示企业", "portal_admin:showcase_list", (roles.MANAGE_PORTAL,), "award"),
     ("门户网站", "咨询与投诉", "portal_admin:submission_list", (roles.MANAGE_PORTAL,), "envelope"),

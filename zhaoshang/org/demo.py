@@ -77,6 +77,8 @@ DEMO_STEPS = [
     # The opportunity and policy libraries and the portal (issue 14): after the reports,
     # since its bulletin is generated from their funds sums.
     "zhaoshang.portal.demo.load_demo_portal",
+    # Industry chains (issue 15): six chains, their links, placements and one chain lead.
+    "zhaoshang.chains.demo.load_demo_chains",
 ]
 
 

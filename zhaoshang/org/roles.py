@@ -72,6 +72,9 @@ RECORD_MEETING = "agreements.record_meeting"
 ALLOCATE_INCENTIVE = "agreements.allocate_incentive"
 PAY_INCENTIVE = "agreements.pay_incentive"
 AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
+# Industry chains (issue 15): read by every reader of the enterprise library
+# (VIEW_ENTERPRISES); chains, links, placements and the ranking weights are the office's.
+MANAGE_CHAINS = "chains.manage_chains"
 # The promotion budget (issue 16, M24): finance sets and adjusts lines and sees all;
 # a unit reads its own lines and posts its spending; leaders read all.
 VIEW_BUDGET = "budget.view_budget"
@@ -138,6 +141,7 @@ BUILTIN_ROLES = [
             COMPUTE_INCENTIVE,
             SUPPLY_OPERATING_DATA,
             RECORD_MEETING,
+            MANAGE_CHAINS,
             *BUDGET_WORK,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",

@@ -175,6 +175,14 @@ def kejiju_project_import(demo):
     return {"pk": importing.store(upload, user=demo["department_staff"]).pk}
 
 
+def chain_link(demo):
+    """The demo's 生物医药 chain and its 医疗器械 link."""
+    from zhaoshang.chains.models import Link
+
+    link = Link.objects.get(chain__name="生物医药", name="医疗器械")
+    return {"pk": link.chain_id, "link_pk": link.pk}
+
+
 def office_import(list_url):
     """An import (common/imports.JobImport) uploaded by the office's clerk: hers alone."""
 
@@ -941,6 +949,27 @@ TABLE = {
     "portal_admin:showcase_remove": (showcase, set(), {"*": 405, "anonymous": 405}),
     "portal_admin:submission_list": (None, {"office_staff"}, {}),
     **portal_rows(),
+    # Industry chains (issue 15): every reader of the enterprise library reads them; the
+    # office edits. Writes are POST only.
+    "chains:chain_list": (None, BUSINESS, {}),
+    "chains:chain_create": (None, {"office_staff"}, {}),
+    "chains:weights": (None, {"office_staff"}, {}),
+    "chains:report": (None, BUSINESS, {}),
+    "chains:import_list": (None, {"office_staff"}, {}),
+    "chains:import_detail": (office_import("chains:import_list"), {"office_staff"}, {}),
+    "chains:chain_detail": (first("chains.Chain"), BUSINESS, {}),
+    "chains:chain_data": (first("chains.Chain"), BUSINESS, {}),
+    "chains:chain_edit": (first("chains.Chain"), {"office_staff"}, {}),
+    "chains:chain_copy": (first("chains.Chain"), {"office_staff"}, {}),
+    "chains:chain_delete": (first("chains.Chain"), set(), {"*": 405, "anonymous": 405}),
+    "chains:chain_recompute": (first("chains.Chain"), set(), {"*": 405, "anonymous": 405}),
+    "chains:link_create": (first("chains.Chain"), {"office_staff"}, {}),
+    "chains:link_panel": (chain_link, BUSINESS, {}),
+    "chains:link_edit": (chain_link, {"office_staff"}, {}),
+    "chains:link_delete": (chain_link, set(), {"*": 405, "anonymous": 405}),
+    "chains:placement_add": (chain_link, set(), {"*": 405, "anonymous": 405}),
+    "chains:placement_remove": (chain_link, set(), {"*": 405, "anonymous": 405}),
+    "chains:target_register": (chain_link, set(), {"*": 405, "anonymous": 405}),
     # The CAPTCHA's image is public; audio needs flite (not installed: 404), refresh
     # answers only an XMLHttpRequest.
     "captcha-image": (captcha_key, set(), PUBLIC),
