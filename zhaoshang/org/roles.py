@@ -72,6 +72,14 @@ RECORD_MEETING = "agreements.record_meeting"
 ALLOCATE_INCENTIVE = "agreements.allocate_incentive"
 PAY_INCENTIVE = "agreements.pay_incentive"
 AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
+# Supervision items (issue 16, M18): the supervision office raises, reviews and records
+# accountability; a department reads its own items, reports progress, and its head signs
+# the result off; leaders read all.
+VIEW_SUPERVISION = "supervision.view_supervision"
+MANAGE_SUPERVISION = "supervision.manage_supervision"
+REPORT_SUPERVISION = "supervision.report_supervision"
+SIGN_SUPERVISION = "supervision.sign_supervision"
+SUPERVISION_WORK = [VIEW_SUPERVISION, REPORT_SUPERVISION]
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -132,6 +140,8 @@ BUILTIN_ROLES = [
             COMPUTE_INCENTIVE,
             SUPPLY_OPERATING_DATA,
             RECORD_MEETING,
+            *SUPERVISION_WORK,
+            SIGN_SUPERVISION,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -150,6 +160,8 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            *SUPERVISION_WORK,
+            SIGN_SUPERVISION,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
@@ -167,6 +179,7 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            *SUPERVISION_WORK,
         ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
@@ -175,7 +188,14 @@ BUILTIN_ROLES = [
         "区领导",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_COMPLAINT, *AGREEMENT_READ],
+        [
+            *PROMOTION_READ,
+            *REPORT_READ,
+            VIEW_AFTERCARE,
+            VIEW_COMPLAINT,
+            *AGREEMENT_READ,
+            VIEW_SUPERVISION,
+        ],
         "领导小组成员：查阅全部数据",
     ),
     RoleSpec(
@@ -183,8 +203,8 @@ BUILTIN_ROLES = [
         "督查人员",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE],
-        "区委督查室：督查事项",
+        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_SUPERVISION, MANAGE_SUPERVISION],
+        "区委督查室：交办、督办、审核督办事项，记录问责",
     ),
     RoleSpec(
         "finance",
@@ -207,6 +227,8 @@ BUILTIN_ROLES = [
             ANSWER_COMPLAINT_TASK,
             SUPPLY_OPERATING_DATA,
             CONFIRM_OPERATING_DATA,
+            *SUPERVISION_WORK,
+            SIGN_SUPERVISION,
         ],
         "区税务局：报送企业税收数据，办理涉税企业诉求",
     ),
