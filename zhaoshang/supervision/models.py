@@ -121,6 +121,19 @@ class Item(Versioned):
             # (the overdue list, the beat job, the progress notice).
             models.Index(fields=["department", "status", "due_on"], name="sv_item_unit_status_due"),
             models.Index(fields=["status", "due_on"], name="sv_item_status_due"),
+            # The lists of items still with the department, by deadline (the office's and
+            # a unit's, overdue or not): read in index order, stopping at the page's end,
+            # instead of sorting every open item.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(status__in=["assigned", "in_progress", "returned"]),
+                name="sv_item_open_due",
+            ),
+            models.Index(
+                fields=["department", "due_on", "id"],
+                condition=models.Q(status__in=["assigned", "in_progress", "returned"]),
+                name="sv_item_unit_open_due",
+            ),
         ]
         permissions = [
             ("view_supervision", "查阅督办事项"),
