@@ -80,6 +80,12 @@ MANAGE_SUPERVISION = "supervision.manage_supervision"
 REPORT_SUPERVISION = "supervision.report_supervision"
 SIGN_SUPERVISION = "supervision.sign_supervision"
 SUPERVISION_WORK = [VIEW_SUPERVISION, REPORT_SUPERVISION]
+# The promotion budget (issue 16, M24): finance sets and adjusts lines and sees all;
+# a unit reads its own lines and posts its spending; leaders read all.
+VIEW_BUDGET = "budget.view_budget"
+MANAGE_BUDGET = "budget.manage_budget"
+POST_SPENDING = "budget.post_spending"
+BUDGET_WORK = [VIEW_BUDGET, POST_SPENDING]
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -142,6 +148,7 @@ BUILTIN_ROLES = [
             RECORD_MEETING,
             *SUPERVISION_WORK,
             SIGN_SUPERVISION,
+            *BUDGET_WORK,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -162,6 +169,7 @@ BUILTIN_ROLES = [
             PAY_INCENTIVE,
             *SUPERVISION_WORK,
             SIGN_SUPERVISION,
+            *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
@@ -180,6 +188,7 @@ BUILTIN_ROLES = [
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
             *SUPERVISION_WORK,
+            *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
@@ -195,6 +204,7 @@ BUILTIN_ROLES = [
             VIEW_COMPLAINT,
             *AGREEMENT_READ,
             VIEW_SUPERVISION,
+            VIEW_BUDGET,
         ],
         "领导小组成员：查阅全部数据",
     ),
@@ -211,8 +221,8 @@ BUILTIN_ROLES = [
         "财政人员",
         "business",
         "all",
-        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE],
-        "区财政局：奖励资金拨付",
+        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE, VIEW_BUDGET, MANAGE_BUDGET],
+        "区财政局：奖励资金拨付，设立和调整招商专项经费",
     ),
     RoleSpec(
         "tax",

@@ -1,20 +1,14 @@
 """The progress notice (督办事项进展通报): computed from the items the reader may see,
-written as a Word document the way the supervision office sends one: title, issuer and
-date, the overall figures, then one table per department (each item with its status,
-deadline and an overdue flag). The Word text uses the report module's helpers
-(reports/exports.py: fonts and the fast table writer)."""
+written as a Word document the way the supervision office sends one (the shared
+GB/T 9704 module, common/officialdoc.py): title, the overall figures, then one table per
+department (each item with its status, deadline and an overdue flag), issuer and date."""
 
 import datetime as dt
-from io import BytesIO
 from typing import Any
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
-
 from zhaoshang.common import formats
+from zhaoshang.common.officialdoc import OfficialDocument
 from zhaoshang.org.queries import report_issuer
-from zhaoshang.reports.exports import _add_rows, _font
 
 from . import queries
 from .models import Item
@@ -78,43 +72,25 @@ def notice_data(user: Any, *, today: dt.date, since: dt.date) -> dict[str, Any]:
     }
 
 
+def _ordinal(n: int) -> str:
+    """（一）…（十）, then （11）: the second-level numbering of an official text."""
+    return f"（{'一二三四五六七八九十'[n - 1]}）" if n <= 10 else f"（{n}）"
+
+
 def notice_docx(data: dict[str, Any]) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2.6))
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(data["title"]), 22, bold=True, name="方正小标宋简体")
-    meta = doc.add_paragraph()
-    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(meta.add_run(f"{data['issuer']}　　{formats.cn_date(data['today'])}"), 14)
-
-    def heading(text: str) -> None:
-        p = doc.add_paragraph()
-        _font(p.add_run(text), 16, bold=True, name="黑体")
-
-    heading("一、总体情况")
-    body = doc.add_paragraph()
-    body.paragraph_format.first_line_indent = Pt(32)
-    body.paragraph_format.line_spacing = Pt(28)
-    _font(body.add_run(data["summary"]), 16)
-    heading("二、各单位督办事项办理情况")
+    """The notice in the national format for official documents (common/officialdoc.py):
+    title, the overall figures, a table per department, the issuer and date."""
+    doc = OfficialDocument()
+    doc.title(data["title"])
+    doc.heading("一、总体情况")
+    doc.paragraph(data["summary"])
+    doc.heading("二、各单位督办事项办理情况")
     if not data["units"]:
-        p = doc.add_paragraph()
-        _font(p.add_run("本期无督办事项。"), 16)
+        doc.paragraph("本期无督办事项。")
     for n, (name, figures, rows) in enumerate(data["units"], start=1):
-        p = doc.add_paragraph()
-        _font(
-            p.add_run(f"（{n}）{name}：{figures['all']}件，超期未办结{figures['overdue']}件"),
-            14,
-            bold=True,
-            name="楷体_GB2312",
+        doc.heading(
+            f"{_ordinal(n)}{name}：{figures['all']}件，超期未办结{figures['overdue']}件", level=2
         )
-        table = doc.add_table(rows=0, cols=len(HEADERS))
-        table.style = "Table Grid"
-        _add_rows(table, [HEADERS], bold=True)
-        _add_rows(table, rows)
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        doc.table(HEADERS, rows, key_columns=2)
+    doc.signature(data["issuer"], data["today"])
+    return doc.to_bytes()
