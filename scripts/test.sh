@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test run: lint, then the suite on SQLite (browser tests included), then the
 # suite again on PostgreSQL, then the sqlmap scan of a running instance. With CI=true the
-# PostgreSQL leg, the browser tests and the scan are required: a missing server, browser
-# or sqlmap fails the run instead of skipping.
+# PostgreSQL leg, the browser tests, the document tests (LibreOffice) and the scan are
+# required: a missing server, browser, LibreOffice or sqlmap fails the run instead of
+# skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -21,6 +22,12 @@ echo "== 浏览器"
 if ! bash scripts/ensure_chromium.sh; then
   if [ "${CI:-}" = "true" ]; then echo "CI 需要 chromium，但无法安装"; exit 1; fi
   echo "未找到 chromium：浏览器测试将跳过"
+fi
+
+echo "== 文档（LibreOffice）"
+if ! bash scripts/ensure_libreoffice.sh; then
+  if [ "${CI:-}" = "true" ]; then echo "CI 需要 LibreOffice，但无法安装"; exit 1; fi
+  echo "未找到 LibreOffice：文档转换测试将跳过"
 fi
 
 echo "== SQLite"

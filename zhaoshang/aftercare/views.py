@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhaoshang.common import exports
+from zhaoshang.common import exports, formats
 from zhaoshang.common.replica import reads_replica
 from zhaoshang.common.views import form_errors_to
 from zhaoshang.org import roles
@@ -282,13 +282,13 @@ def dashboard_table(user, params):
         "名称",
         "答复件数",
         "按期件数",
-        "按期办结率（%）",
+        "按期办结率",
         "平均办理用时（工作日）",
         "已评价",
         "满意",
         "基本满意",
         "不满意",
-        "满意率（%）",
+        "满意率",
     ]
 
     def rows(items, key):
@@ -297,13 +297,13 @@ def dashboard_table(user, params):
                 r[key],
                 r["answered"],
                 r["on_time"],
-                r["on_time_rate"],
+                formats.Rate(r["on_time_rate"]),
                 r["days"],
                 r["rated"],
                 r["satisfied"],
                 r["fair"],
                 r["unsatisfied"],
-                r["satisfaction_rate"],
+                formats.Rate(r["satisfaction_rate"]),
             ]
             for r in items
         ]

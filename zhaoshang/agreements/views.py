@@ -773,7 +773,7 @@ def fulfilment_table(user, params):
         "年度",
         "承诺值",
         "实际值",
-        "完成率（%）",
+        "完成率",
         "是否未达承诺",
         "数据来源",
         "完成期限",
@@ -787,7 +787,7 @@ def fulfilment_table(user, params):
             i.commitment.year,
             i.commitment.amount,
             i.actual,
-            i.percent,
+            formats.Rate(i.percent),  # 0.00% in the workbook
             "未达承诺" if i.shortfall else ("尚无数据" if i.actual is None else "已达承诺"),
             i.note,
             i.commitment.due_on,

@@ -130,10 +130,16 @@ def is_number(value: Any) -> bool:
 
 def text_em(text: str) -> float:
     """Width of ``text`` in ems: a Chinese (full-width) character is one, a Latin letter,
-    digit or separator half of one."""
-    width = 0.0
+    digit or separator a little over half of one, and a quarter more at each change
+    between the two (the space Word, WPS and LibreOffice put between Chinese and
+    digits: "2026 年 11 月")."""
+    width, previous = 0.0, None
     for ch in text:
-        width += 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        width += 1.0 if wide else 0.55
+        if previous is not None and wide != previous and not ch.isspace():
+            width += 0.25
+        previous = wide
     return width
 
 
@@ -162,6 +168,9 @@ def measure(headers: Sequence[str], rows: Sequence[Sequence[Any]], size: float) 
     """Each column's kind and its smallest and natural widths at ``size`` points."""
     columns = []
     pad = 2 * CELL_MARGIN_PT + 1
+    # A figure or date that must not wrap gets half an em more than it measures (fonts
+    # substituted on the reader's machine are a little wider or narrower).
+    spare = 0.5
     for i, header in enumerate(headers):
         values = [row[i] for row in rows]
         shown = [cell_text(v) for v in values]
@@ -175,6 +184,7 @@ def measure(headers: Sequence[str], rows: Sequence[Sequence[Any]], size: float) 
         # A header wraps into lines of at least two characters, never inside a number.
         header_min = max(min(header_em, 2.0), _longest_run_em(str(header)))
         if numeric or dates:
+            widest += spare
             min_em = max(widest, header_min)
             natural_em = max(widest, min(header_em, max(widest, 4.0)))
         else:
@@ -432,7 +442,7 @@ class OfficialDocument:
 
     def signature(self, issuer: str, day: Any) -> None:
         """发文机关署名 and 成文日期 as the standard sets them for a document without a
-        seal: one blank line after the body; the issuer two characters in from the
+        seal: one blank line after the body (or the last table); the issuer two characters in from the
         right; the date below it, its first character two to the right of the issuer's
         (when the date is the longer, the date sits two in and the issuer moves left)."""
         date = formats.cn_date(day) if day else ""
@@ -442,7 +452,9 @@ class OfficialDocument:
         if issuer_right < 2:
             issuer_right = 2
             date_right = max(2 + issuer_em - 2 - date_em, 0)
-        self.blank()
+        # After a landscape table it signs on that page: a signature never stands alone
+        # on a page of its own.
+        self._paragraph("", FANGSONG, SIZE_3)
         for text, right in ((issuer, issuer_right), (date, date_right)):
             if text:
                 self._paragraph(text, FANGSONG, SIZE_3, align="right", right_chars=right)
@@ -485,12 +497,16 @@ class OfficialDocument:
         e.g. an indicator's target, done and rate) in one part."""
         rows = [list(r) for r in rows]
         headers = [str(h) for h in headers]
+        # After a landscape table the next table stays landscape when it fits (no page
+        # break back and forth); text goes back to portrait.
         for size, landscape in (
             (SIZE_SMALL_4, False),
             (SIZE_5, False),
             (SIZE_SMALL_4, True),
             (SIZE_5, True),
         ):
+            if self._landscape and not landscape:
+                continue
             columns = measure(headers, rows, size)
             available = LANDSCAPE_TEXT_WIDTH_PT if landscape else TEXT_WIDTH_PT
             if sum(c.min_pt for c in columns) <= available:
@@ -545,7 +561,10 @@ class OfficialDocument:
         total = sum(widths)
         head_rpr, body_rpr = _rpr(FANGSONG, size, bold=True), _rpr(FANGSONG, size)
         ppr = (
-            '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+            # No extra space between Chinese and digits in a cell (Word's and LibreOffice's
+            # autospace would add a quarter em at each change and wrap a full date).
+            '<w:pPr><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+            '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
             '<w:ind w:firstLine="0" w:left="0" w:right="0"/><w:jc w:val="{}"/></w:pPr>'
         )
 

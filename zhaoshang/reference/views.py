@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhaoshang.common import exports
+from zhaoshang.common import exports, formats
 from zhaoshang.common import imports as import_files
 from zhaoshang.common.views import (
     form_errors_to,
@@ -231,7 +231,7 @@ def carrier_table(user, params):
         [
             (
                 "载体",
-                [c.label for c in COLUMNS] + ["面积单位", "空置率（%）"],
+                [c.label for c in COLUMNS] + ["面积单位", "空置率"],
                 (
                     [
                         c.name,
@@ -247,7 +247,7 @@ def carrier_table(user, params):
                         "是" if c.idle_reserve else "否",
                         "是" if c.reserved_for_major else "否",
                         c.area_unit,
-                        c.vacancy_rate,
+                        formats.Rate(c.vacancy_rate),
                     ]
                     for c in items
                 ),

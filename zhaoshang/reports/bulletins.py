@@ -162,7 +162,8 @@ def _typical_cases(start, end):
     cases = list(published_cases())
     if not cases:
         return None
-    titles = [str(getattr(c, "title", None) or c) for c in cases[:10]]
+    # published_cases() gives rows as dicts (its anonymised columns only).
+    titles = [str(c["title"] if isinstance(c, dict) else c.title) for c in cases[:10]]
     return {
         "title": "典型案例",
         "paragraphs": [f"已公开典型投诉案例{len(cases)}件：{'；'.join(titles)}。"],

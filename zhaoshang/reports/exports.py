@@ -23,6 +23,7 @@ UNIT_TABLE_CODES = [
 ]
 KIND_UNIT = formats.KIND_UNIT
 UNIT_TABLE_TITLE = "二、分单位完成情况"
+MAIN_TABLE_TITLE = "一、主要指标"
 
 
 def tables(data, full=False):
@@ -31,7 +32,7 @@ def tables(data, full=False):
     ind = data["indicators"]
     out.append(
         (
-            "一、主要指标",
+            MAIN_TABLE_TITLE,
             [
                 "指标",
                 "单位",
@@ -287,6 +288,10 @@ def docx_bytes(data, *, issued_on=None, version=None):
         if title_text == UNIT_TABLE_TITLE:
             # 排名 and 单位 in every part; each indicator's target, done and rate together.
             bands = [[i, i + 1, i + 2] for i in range(2, len(headers), 3)]
+            doc.table(headers, rows, caption=title_text, key_columns=2, bands=bands)
+        elif title_text == MAIN_TABLE_TITLE:
+            # 指标 and 单位 in every part; a figure with its comparison.
+            bands = [[2], [3, 4, 5], [6, 7], [8, 9]]
             doc.table(headers, rows, caption=title_text, key_columns=2, bands=bands)
         else:
             doc.table(headers, rows, caption=title_text)

@@ -33,6 +33,30 @@ REQUESTED_FONTS = {
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+# On a machine without the office fonts (a Debian test runner), each is rendered in the
+# nearest free font — 仿宋, 楷体, 宋体 and 小标宋 in a serif, 黑体 in a sans — instead of
+# fontconfig's default sans for all, so that the PDF looks as the office will see it.
+_SERIF, _SANS = "Noto Serif CJK SC", "Noto Sans CJK SC"
+FONTS_CONF = (
+    '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+    + "".join(
+        f'<alias binding="same"><family>{name}</family><prefer><family>{alt}</family>'
+        f"<family>{fallback}</family></prefer></alias>"
+        for name, alt, fallback in (
+            (officialdoc.FANGSONG, "FangSong", _SERIF),
+            ("仿宋", "FangSong", _SERIF),
+            (officialdoc.KAITI, "KaiTi", _SERIF),
+            ("楷体", "KaiTi", _SERIF),
+            (officialdoc.SONGTI, "SimSun", _SERIF),
+            (officialdoc.XIAOBIAOSONG, "STZhongsong", _SERIF),
+            (officialdoc.HEITI, "SimHei", _SANS),
+        )
+    )
+    + "</fontconfig>"
+)
+
+
 def require_libreoffice():
     """Skip (or, with CI=true, fail) when LibreOffice or poppler is missing, as the
     browser tests do for chromium."""
@@ -61,7 +85,9 @@ def convert(documents, workdir):
         path = source / f"{name}.docx"
         path.write_bytes(content)
         paths.append(str(path))
-    env = dict(os.environ, HOME=str(home))
+    fonts = workdir / "fonts.conf"
+    fonts.write_text(FONTS_CONF, "utf-8")
+    env = dict(os.environ, HOME=str(home), FONTCONFIG_FILE=str(fonts))
     subprocess.run(
         [
             "soffice",
@@ -115,17 +141,20 @@ def is_a4(size):
 
 
 def table_figures(content):
-    """Every figure in the document's table cells, counted: "1,170,800.00" twice …"""
+    """Every figure in the document's table cells, counted ("1,170,800.00" twice …), and
+    every date cell (2026年11月15日) likewise."""
     from docx import Document
 
     doc = Document(BytesIO(content))
-    found = Counter()
+    found, dates = Counter(), Counter()
     for table in doc.tables:
         for tr in table._tbl.tr_lst:
             for tc in tr.tc_lst:
                 text = "".join(t.text or "" for t in tc.iter(f"{W}t"))
                 found.update(FIGURE.findall(text))
-    return found
+                if officialdoc.is_date(text):
+                    dates[text.strip()] += 1
+    return found, dates
 
 
 def fonts_requested(content):
@@ -154,11 +183,17 @@ def problems(content, pdf):
     for text in pdf.text:
         for line in text.splitlines():
             printed.update(FIGURE.findall(line))
-    for figure, count in table_figures(content).items():
+    figures, dates = table_figures(content)
+    for figure, count in figures.items():
         if printed[figure] < count:
             out.append(
                 f"表中数字“{figure}”未完整印在一行（{count} 处，PDF 中 {printed[figure]} 处）"
             )
+    lines = ["".join(line.split()) for text in pdf.text for line in text.splitlines()]
+    for date, count in dates.items():
+        shown = sum(line.count(date) for line in lines)
+        if shown < count:
+            out.append(f"表中日期“{date}”未完整印在一行（{count} 处，PDF 中 {shown} 处）")
     requested = fonts_requested(content)
     if not requested or not requested <= REQUESTED_FONTS:
         out.append(f"文档所用字体不在规定之列：{sorted(requested - REQUESTED_FONTS)}")

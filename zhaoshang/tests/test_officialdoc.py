@@ -92,7 +92,9 @@ def test_a_table_too_wide_for_landscape_is_cut_repeating_its_key_columns():
 def test_signature_puts_the_date_under_the_issuer_two_characters_right():
     """The issuer two characters in from the right and the date's first character two
     to the right of the issuer's; a date longer than the issuer sits two in itself."""
-    date_em = 4 * 0.55 + 2 * 0.55 + 0.55 + 3  # "2026年11月5日": digits half a character
+    # "2026年11月5日": digits a little over half a character, a quarter more at each
+    # change between digits and Chinese.
+    date_em = 7 * 0.55 + 3 + 5 * 0.25
     for issuer, issuer_in, date_in in (
         ("青岛市城阳区投资促进中心", 2, 12 - date_em),
         ("城阳区政府", 2 + date_em + 2 - 5, 2),
