@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     # Aftercare: service tickets, visits, expansion (issue 13); complaints, typical cases.
     "zhaoshang.aftercare",
     "zhaoshang.complaints",
+    # Supervision items, progress notices, accountability (issue 16, M18).
+    "zhaoshang.supervision",
     "zhaoshang.api",
     "ninja",
     # The opportunity library, the policy library and the public portal (issue 14).
@@ -435,6 +437,12 @@ CELERY_BEAT_SCHEDULE = {
     "aftercare-overdue-reminders": {
         "task": "zhaoshang.aftercare.tasks.remind_overdue",
         "schedule": crontab(hour=8, minute=30),
+    },
+    # Supervision items past their deadline: each department told of its own (the
+    # escalation to its head, then the office and the leader, is the job above).
+    "supervision-overdue-reminders": {
+        "task": "zhaoshang.supervision.tasks.remind_overdue",
+        "schedule": crontab(hour=8, minute=35),
     },
     # The working calendar: from 1 November, remind the administrators to enter next
     # year's holiday notice (the task sends each of them one message per year).

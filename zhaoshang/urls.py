@@ -14,6 +14,7 @@ urlpatterns = [
     # Aftercare (issue 13): service tickets, visits, expansion; complaints.
     path("aftercare/", include("zhaoshang.aftercare.urls")),
     path("complaints/", include("zhaoshang.complaints.urls")),
+    path("supervision/", include("zhaoshang.supervision.urls")),
     # Agreements, incentives, disbursement and clawback (issue 12).
     path("agreements/", include("zhaoshang.agreements.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),

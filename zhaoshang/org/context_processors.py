@@ -180,6 +180,16 @@ NAV = [
         (roles.HANDLE_COMPLAINT,),
         "journal-bookmark",
     ),
+    # Supervision items and the progress notice (issue 16, M18).
+    ("督查督办", "督办事项", "supervision:item_list", (roles.VIEW_SUPERVISION,), "flag"),
+    (
+        "督查督办",
+        "交办督办事项",
+        "supervision:item_create",
+        (roles.MANAGE_SUPERVISION,),
+        "plus-circle",
+    ),
+    ("督查督办", "进展通报", "supervision:notice", (roles.VIEW_SUPERVISION,), "file-earmark-word"),
     # Agreements, incentives, disbursement and clawback (issue 12).
     (
         "协议兑现",

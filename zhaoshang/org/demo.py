@@ -74,6 +74,8 @@ DEMO_STEPS = [
     # adds one negotiating project, with no funds); complaints and a typical case.
     "zhaoshang.aftercare.demo.load_demo_aftercare",
     "zhaoshang.complaints.demo.load_demo_complaints",
+    # Supervision items (issue 16): on a project, a ticket and units' work.
+    "zhaoshang.supervision.demo.load_demo_supervision",
     # The opportunity and policy libraries and the portal (issue 14): after the reports,
     # since its bulletin is generated from their funds sums.
     "zhaoshang.portal.demo.load_demo_portal",

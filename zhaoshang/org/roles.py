@@ -75,6 +75,14 @@ AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
 # Industry chains (issue 15): read by every reader of the enterprise library
 # (VIEW_ENTERPRISES); chains, links, placements and the ranking weights are the office's.
 MANAGE_CHAINS = "chains.manage_chains"
+# Supervision items (issue 16, M18): the supervision office raises, reviews and records
+# accountability; a department reads its own items, reports progress, and its head signs
+# the result off; leaders read all.
+VIEW_SUPERVISION = "supervision.view_supervision"
+MANAGE_SUPERVISION = "supervision.manage_supervision"
+REPORT_SUPERVISION = "supervision.report_supervision"
+SIGN_SUPERVISION = "supervision.sign_supervision"
+SUPERVISION_WORK = [VIEW_SUPERVISION, REPORT_SUPERVISION]
 # The promotion budget (issue 16, M24): finance sets and adjusts lines and sees all;
 # a unit reads its own lines and posts its spending; leaders read all.
 VIEW_BUDGET = "budget.view_budget"
@@ -142,6 +150,8 @@ BUILTIN_ROLES = [
             SUPPLY_OPERATING_DATA,
             RECORD_MEETING,
             MANAGE_CHAINS,
+            *SUPERVISION_WORK,
+            SIGN_SUPERVISION,
             *BUDGET_WORK,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
@@ -161,6 +171,8 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            *SUPERVISION_WORK,
+            SIGN_SUPERVISION,
             *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
@@ -179,6 +191,7 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            *SUPERVISION_WORK,
             *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区经办人：本单位数据",
@@ -194,6 +207,7 @@ BUILTIN_ROLES = [
             VIEW_AFTERCARE,
             VIEW_COMPLAINT,
             *AGREEMENT_READ,
+            VIEW_SUPERVISION,
             VIEW_BUDGET,
         ],
         "领导小组成员：查阅全部数据",
@@ -203,8 +217,8 @@ BUILTIN_ROLES = [
         "督查人员",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE],
-        "区委督查室：督查事项",
+        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_SUPERVISION, MANAGE_SUPERVISION],
+        "区委督查室：交办、督办、审核督办事项，记录问责",
     ),
     RoleSpec(
         "finance",
@@ -227,6 +241,8 @@ BUILTIN_ROLES = [
             ANSWER_COMPLAINT_TASK,
             SUPPLY_OPERATING_DATA,
             CONFIRM_OPERATING_DATA,
+            *SUPERVISION_WORK,
+            SIGN_SUPERVISION,
         ],
         "区税务局：报送企业税收数据，办理涉税企业诉求",
     ),

@@ -311,6 +311,65 @@ def kejiju_task(demo):
     return {"pk": tasks.order_by("pk").values_list("pk", flat=True).first()}
 
 
+# --- Supervision items (issue 16, M18) ---
+# A department reads its own items (区科技局's for its clerk); the office, 区招商办 (all
+# scope) and leaders read all; 区商务局's head (not his tree), the tax office and
+# 友谊路街道 get 404 on 区科技局's item. Only the supervision office raises and records
+# accountability; the departments report.
+SUPERVISION_READERS = {
+    "office_staff",
+    "department_staff",
+    "department_head",
+    "leader",
+    "supervision",
+    "tax",
+}
+SUPERVISION_KEJIJU = {"office_staff", "department_staff", "leader", "supervision"}
+SUPERVISION_HIDDEN = {"department_head": 404, "tax": 404, "other_unit": 404}
+
+
+def kejiju_item(demo):
+    from zhaoshang.supervision.models import Item
+
+    items = Item.objects.filter(department=demo["department_staff"].department).order_by("pk")
+    return {"pk": items.values_list("pk", flat=True).first()}
+
+
+def kejiju_item_file(demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhaoshang.supervision.models import ProgressReport, ReportAttachment
+
+    pk = kejiju_item(demo)["pk"]
+    report = ProgressReport.objects.filter(item_id=pk).order_by("pk").first()
+    upload = SimpleUploadedFile("进展台账.pdf", b"%PDF-1.4 ledger")
+    attachment = ReportAttachment.objects.create(report=report, file=upload, name="进展台账.pdf")
+    return {"pk": pk, "file_pk": attachment.pk}
+
+
+def kejiju_item_decision(demo):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhaoshang.supervision import services
+    from zhaoshang.supervision.models import Item
+
+    item = Item.objects.get(pk=kejiju_item(demo)["pk"])
+    record = services.accountability_record(
+        actor=demo["supervision"],
+        item=item,
+        person="某科员",
+        department=item.department,
+        failure="未按期报送进展",
+        measure="talk",
+        decision_number="河西督查〔2026〕9号",
+        decided_on=dt.date(2026, 1, 5),
+        decision_file=SimpleUploadedFile("决定.pdf", b"%PDF-1.4 decision"),
+    )
+    return {"pk": item.pk, "record_pk": record.pk}
+
+
 # --- The opportunity and policy libraries, bulletins and the portal (issue 14) ---------
 # 区科技局's clerk keeps an internal opportunity and a draft policy: readable by the
 # scope-all roles and 区科技局 itself; 区商务局's head, the tax clerk and 友谊路街道 get 404.
@@ -843,6 +902,28 @@ TABLE = {
         {"office_staff", "department_staff"},
         {"department_head": 404, "tax": 404, "other_unit": 404},
     ),
+    # Supervision items (issue 16).
+    "supervision:item_list": (None, SUPERVISION_READERS, {}),
+    "supervision:item_create": (None, {"supervision"}, {}),
+    "supervision:notice": (None, SUPERVISION_READERS, {}),
+    "supervision:notice_download": (None, SUPERVISION_READERS, {}),
+    "supervision:item_detail": (kejiju_item, SUPERVISION_KEJIJU, SUPERVISION_HIDDEN),
+    # POST only: a GET is refused before the item is read.
+    "supervision:item_action": (
+        kejiju_item,
+        set(),
+        dict.fromkeys([*SUPERVISION_READERS, "other_unit"], 405),
+    ),
+    "supervision:item_report": (
+        kejiju_item,
+        set(),
+        dict.fromkeys(
+            ["office_staff", "department_staff", "department_head", "tax", "other_unit"], 405
+        ),
+    ),
+    "supervision:accountability_add": (kejiju_item, set(), {"supervision": 405}),
+    "supervision:report_file": (kejiju_item_file, SUPERVISION_KEJIJU, SUPERVISION_HIDDEN),
+    "supervision:decision_file": (kejiju_item_decision, SUPERVISION_KEJIJU, SUPERVISION_HIDDEN),
     # Agreements, incentives, disbursement and clawback (issue 12).
     "agreements:agreement_list": (None, AGREEMENT_READERS, {}),
     "agreements:agreement_create": (None, AGREEMENT_WORKERS, {}),

@@ -206,10 +206,12 @@ def test_problems_and_tickets_run_on_one_engine():
     from zhaoshang.aftercare.workflow import TICKET_CLOCK
     from zhaoshang.complaints.workflow import COMPLAINT_CLOCK
     from zhaoshang.pipeline.projects.problem_workflow import PROBLEM_CLOCK
+    from zhaoshang.supervision.workflow import ITEM_CLOCK
 
     assert deadlines.CLOCKS == {
         "pipeline.problem": PROBLEM_CLOCK,
         "aftercare.ticket": TICKET_CLOCK,
         "complaints.complaint": COMPLAINT_CLOCK,
+        "supervision.item": ITEM_CLOCK,
     }
     assert PROBLEM_CLOCK.model is Problem and TICKET_CLOCK.model is Ticket
