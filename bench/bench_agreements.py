@@ -84,7 +84,7 @@ def last_year():
 def credit_code(i):
     from stdnum.cn import uscc
 
-    body = f"91120103MB{i:07d}"
+    body = f"91120103MY{i:07d}"  # apart from the demo's codes (MB…)
     return body + uscc.calc_check_digit(body)
 
 
