@@ -30,6 +30,12 @@ UNIT_TABLE_CODES = [
 KIND_UNIT = formats.KIND_UNIT
 
 
+def _expansion(project):
+    """The list's 项目类别 column: a landed enterprise's expansion, with its kind."""
+    kind = project.get("expansion")  # absent from reports issued before it was kept
+    return f"增资扩产（{kind}）" if kind else "新引进项目"
+
+
 def tables(data, full=False):
     """[(title, headers, rows)] — the report's tables in order, values ready to write."""
     out = []
@@ -158,6 +164,7 @@ def tables(data, full=False):
                 "协议投资额（万元）",
                 "重点产业",
                 "月末阶段",
+                "项目类别",
             ],
             [
                 [
@@ -168,6 +175,7 @@ def tables(data, full=False):
                     formats.wan(p["amount"]),
                     p["industry"] or "—",
                     p["stage"],
+                    _expansion(p),
                 ]
                 for p in data["signed_this_month"]
             ],
@@ -184,6 +192,7 @@ def tables(data, full=False):
                 "统一社会信用代码",
                 "协议投资额（万元）",
                 "月末阶段",
+                "项目类别",
             ],
             [
                 [
@@ -194,6 +203,7 @@ def tables(data, full=False):
                     p["credit_code"],
                     formats.wan(p["amount"]),
                     p["stage"],
+                    _expansion(p),
                 ]
                 for p in data["landed_this_month"]
             ],
