@@ -193,6 +193,9 @@ def generate(args):
     t = time.perf_counter()
     n = ticket_month_rebuild()
     print(f"办理月度汇总 {n:,} 行（全量重算），用时 {time.perf_counter() - t:.1f} 秒")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE aftercare_ticketmonth")
 
 
 def timed(fn, items, repeat):
@@ -418,13 +421,13 @@ def measure(args):
     where = "WHERE answered_on BETWEEN %s AND %s"
     now_counts = [
         (
-            "SELECT count(*), count(*) FILTER (WHERE due_on < %s) FROM "
-            "aftercare_ticket WHERE status = 'open'"
+            "SELECT level, count(*), count(*) FILTER (WHERE due_on < %s) FROM "
+            "aftercare_ticket WHERE status = 'open' GROUP BY level"
             if connection.vendor == "postgresql"
-            else "SELECT count(*), sum(due_on < %s) FROM aftercare_ticket WHERE status = 'open'",
+            else "SELECT level, count(*), sum(due_on < %s) FROM aftercare_ticket "
+            "WHERE status = 'open' GROUP BY level",
             [today],
         ),
-        ("SELECT level, count(*) FROM aftercare_ticket WHERE status = 'open' GROUP BY level", []),
     ]
     # The page reads the monthly sums (aftercare_ticketmonth); its floor is the same reads
     # in SQL. The second floor is the full recount over the year's tickets that the page
@@ -452,7 +455,6 @@ def measure(args):
                         "GROUP BY y.name",
                         [today.year],
                     ),
-                    (f"SELECT {sums} FROM aftercare_ticketmonth WHERE year = %s", [today.year]),
                     *now_counts,
                 ]
             ),

@@ -149,3 +149,28 @@ def test_the_check_command_names_a_wrong_month_and_the_rebuild_repairs_it(demo):
     call_command("recount_tickets", "--check", stdout=out)
     assert "一致。" in out.getvalue()
     assert services.ticket_month_drift() == []
+
+
+def test_the_dashboard_reads_the_sums_not_the_years_tickets(demo, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Ticket.objects.all().delete()
+    TicketMonth.objects.all().delete()
+    _random_moves(demo, 6)
+    c = client_for("office_staff")
+    c.get("/aftercare/dashboard/?year=2025")  # caches warmed
+    with CaptureQueriesContext(connection) as few:
+        page = c.get("/aftercare/dashboard/?year=2025")
+    assert page.status_code == 200
+    _random_moves(demo, 7, n_tickets=20, n_moves=80)
+    with CaptureQueriesContext(connection) as more:
+        c.get("/aftercare/dashboard/?year=2025")
+    # As many queries with more tickets, none counting answered tickets row by row.
+    assert len(more.captured_queries) == len(few.captured_queries) <= 12
+    ticket_table = Ticket._meta.db_table
+    assert not [
+        q["sql"]
+        for q in more.captured_queries
+        if f'FROM "{ticket_table}"' in q["sql"] and "answered_on" in q["sql"]
+    ]
