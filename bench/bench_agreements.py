@@ -84,7 +84,7 @@ def last_year():
 def credit_code(i):
     from stdnum.cn import uscc
 
-    body = f"91120103MB{i:07d}"
+    body = f"91120103MY{i:07d}"  # apart from the demo's codes (MB…)
     return body + uscc.calc_check_digit(body)
 
 
@@ -385,8 +385,12 @@ def measure_import(n_rows):
         .order_by("pk")
         .values_list("enterprise__credit_code", flat=True)
     )
-    # Periods no row holds yet (years before the generated data), twelve a year.
-    year0 = last_year() - 20
+    # Periods no row holds yet (years before the generated data and any file a previous
+    # run imported), twelve a year.
+    from django.db.models import Min
+
+    oldest = OperatingData.objects.aggregate(y=Min("year"))["y"] or last_year()
+    year0 = min(last_year() - 20, oldest - (n_rows // len(codes)) // 12 - 1)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
     ws.append(

@@ -2,10 +2,13 @@
 answer, rate, reopen), key enterprises, visits (plan, record, finding → ticket) and
 expansion intentions (→ a pipeline project through the pipeline's project service)."""
 
+import contextlib
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from zhaoshang.common import deadlines
@@ -15,7 +18,16 @@ from zhaoshang.org.models import Department
 from zhaoshang.org.roles import COORDINATE_AFTERCARE, MANAGE_AFTERCARE
 
 from . import workflow
-from .models import AftercareConfig, Expansion, KeyEnterprise, Ticket, TicketStep, TicketType, Visit
+from .models import (
+    AftercareConfig,
+    Expansion,
+    KeyEnterprise,
+    Ticket,
+    TicketMonth,
+    TicketStep,
+    TicketType,
+    Visit,
+)
 from .workflow import TICKET_CLOCK
 
 S = Ticket.Status
@@ -164,16 +176,17 @@ def ticket_transfer(
         raise ValidationError({"department": "新的责任单位与现责任单位相同。"})
     today = today or timezone.localdate()
     old = ticket.department
-    record_update(
-        ticket,
-        actor=actor,
-        data={
-            "department": department,
-            **deadlines.clock_fields(TICKET_CLOCK, today, ticket.deadline_days),
-        },
-        version=version,
-        detail=f"诉求改派：{old.name} → {department.name}",
-    )
+    with ticket_month_recount([ticket.pk]):
+        record_update(
+            ticket,
+            actor=actor,
+            data={
+                "department": department,
+                **deadlines.clock_fields(TICKET_CLOCK, today, ticket.deadline_days),
+            },
+            version=version,
+            detail=f"诉求改派：{old.name} → {department.name}",
+        )
     step = _step(ticket, TicketStep.Kind.TRANSFER, actor, f"{old.name} → {department.name}：{note}")
     _tell(
         _people(department),
@@ -258,6 +271,107 @@ def ticket_close(
     return workflow.ticket_move(
         actor=actor, ticket=ticket, to_status=S.CLOSED, note=note, version=version, today=today
     )
+
+
+# --- The dashboard's monthly sums (TicketMonth) ------------------------------------------------
+_KEY = ("department_id", "street_id", "ticket_type_id", "year", "month")
+# What one answered ticket adds to its month, as aggregates over tickets.
+_SUMS = {
+    "answered": Count("pk"),
+    "on_time": Count("pk", filter=Q(on_time=True)),
+    "handling_days": Sum("handling_days", default=0),
+    "timed": Count("handling_days"),
+    "rated": Count("rating"),
+    "satisfied": Count("pk", filter=Q(rating=Ticket.Rating.SATISFIED)),
+    "fair": Count("pk", filter=Q(rating=Ticket.Rating.FAIR)),
+    "unsatisfied": Count("pk", filter=Q(rating=Ticket.Rating.UNSATISFIED)),
+}
+
+
+def _ticket_months(tickets: Any) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """{(unit, street, type, year, month): figures} of the answered tickets of ``tickets``."""
+    rows = (
+        tickets.filter(answered_on__isnull=False)
+        .annotate(
+            year=F("answered_on__year"),
+            month=F("answered_on__month"),
+        )
+        .values(*_KEY)
+        # Named apart from the ticket's own columns (handling_days, on_time, rating).
+        .annotate(**{f"n_{name}": agg for name, agg in _SUMS.items()})
+        .order_by()
+        .values_list(*_KEY, *(f"n_{name}" for name in _SUMS))
+    )
+    return {tuple(r[:5]): tuple(int(v or 0) for v in r[5:]) for r in rows}
+
+
+@contextlib.contextmanager
+def ticket_month_recount(ticket_ids: Iterable[int]) -> Iterator[None]:
+    """Wrap a write that can change what tickets ``ticket_ids`` count on the dashboard (an
+    answer, a rating, a reopen, a transfer): their monthly figures before and after, and
+    the difference added to ``TicketMonth`` in the same transaction. The tickets' rows
+    are locked first, so two writers of one ticket queue and each reads "before" after
+    the other committed. Nothing is applied when the write raises."""
+    ids = list(ticket_ids)
+    with transaction.atomic():
+        list(Ticket.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        before = _ticket_months(Ticket.objects.filter(pk__in=ids))
+        yield
+        after = _ticket_months(Ticket.objects.filter(pk__in=ids))
+        zero = (0,) * len(_SUMS)
+        for key in before.keys() | after.keys():
+            old, new = before.get(key, zero), after.get(key, zero)
+            if old != new:
+                _ticket_month_add(key, [b - a for a, b in zip(old, new, strict=True)])
+
+
+def _ticket_month_add(key: tuple[Any, ...], delta: list[int]) -> None:
+    """Add ``delta`` to one month's figures: an UPDATE adding to the row (two writers
+    both count), or the row inserted; an insert that loses to another writer's insert of
+    the same key adds to it instead. A month left with nothing answered goes."""
+    where = dict(zip(_KEY, key, strict=True))
+    rows = TicketMonth.objects.filter(**where)
+    change = {name: F(name) + d for name, d in zip(_SUMS, delta, strict=True) if d}
+    if not rows.update(**change):
+        try:
+            with transaction.atomic():
+                TicketMonth.objects.create(**where, **dict(zip(_SUMS, delta, strict=True)))
+        except IntegrityError:
+            rows.update(**change)
+    rows.filter(answered=0).delete()
+
+
+def ticket_month_rows() -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """The monthly figures as the tickets give them now."""
+    return _ticket_months(Ticket.objects.all())
+
+
+@transaction.atomic
+def ticket_month_rebuild() -> int:
+    """Recompute every month from the tickets (after a bulk load that wrote tickets
+    directly, or to repair). Locks the table, so a move that lands meanwhile waits and
+    then adds its difference to the rebuilt figures. Returns the number of rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"LOCK TABLE {TicketMonth._meta.db_table} IN EXCLUSIVE MODE")
+    TicketMonth.objects.all().delete()
+    rows = [
+        TicketMonth(**dict(zip(_KEY, key, strict=True)), **dict(zip(_SUMS, figures, strict=True)))
+        for key, figures in ticket_month_rows().items()
+    ]
+    TicketMonth.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def ticket_month_drift() -> list[tuple[Any, Any, Any]]:
+    """Months whose stored figures differ from the tickets: [(key, stored, recounted)]."""
+    stored = {tuple(r[:5]): tuple(r[5:]) for r in TicketMonth.objects.values_list(*_KEY, *_SUMS)}
+    fresh = ticket_month_rows()
+    return [
+        (key, stored.get(key), fresh.get(key))
+        for key in sorted(stored.keys() | fresh.keys(), key=lambda k: tuple(v or 0 for v in k))
+        if stored.get(key) != fresh.get(key)
+    ]
 
 
 # --- Key enterprises and visits --------------------------------------------------------------

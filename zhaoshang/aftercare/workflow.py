@@ -141,16 +141,20 @@ def ticket_move(
             }
         return {}
 
-    moved = TICKETS.move(
-        ticket,
-        to_status,
-        actor=actor,
-        note=note,
-        expected=expected_status,
-        version=version,
-        prepare=prepare,
-        detail=lambda m: f"诉求{m.move.label}" + (f"：{m.note}" if m.note else ""),
-    )
+    from .services import ticket_month_recount  # services imports this module
+
+    # An answer, a rating or a reopen changes what the ticket counts on the dashboard.
+    with ticket_month_recount([ticket.pk]):
+        moved = TICKETS.move(
+            ticket,
+            to_status,
+            actor=actor,
+            note=note,
+            expected=expected_status,
+            version=version,
+            prepare=prepare,
+            detail=lambda m: f"诉求{m.move.label}" + (f"：{m.note}" if m.note else ""),
+        )
     return moved.history
 
 

@@ -220,7 +220,7 @@ def _against_current(job, parsed):
     """Each checked row against the data as it stands now: (new rows, ids they
     supersede, unchanged count). A row equal to the current one changes nothing; one that
     differs supersedes it, keeping the figures the file leaves out."""
-    existing = _current(job.source, [r[1] for r in parsed])
+    existing = _current(job.source, [(r[1], r[2], r[3]) for r in parsed])
     new_rows, superseded, same = [], [], 0
     for number, enterprise_id, year, month, figures in parsed:
         old = existing.get((enterprise_id, year, month))
@@ -296,17 +296,32 @@ def _equal(a, b):
     return Decimal(a) == Decimal(b)
 
 
-def _current(source, enterprise_ids):
-    """The current rows of these enterprises from this source, by (enterprise, year, month)."""
-    ids = sorted(set(enterprise_ids))
+def _current(source, keys):
+    """The current rows from this source of these (enterprise, year, month) keys, by key.
+
+    Only the periods the file holds are read: an enterprise with years of monthly
+    figures (a hundred rows each for ten thousand enterprises) is not read whole to
+    check one month. The years and months narrow the read through the unique index
+    (enterprise, year, month, source); the exact keys are picked here."""
+    keys = set(keys)
+    ids = sorted({k[0] for k in keys})
+    years = sorted({k[1] for k in keys})
+    months = sorted({k[2] for k in keys})
     out = {}
     for start in range(0, len(ids), BATCH):
         for row in (
             OperatingData.objects.current()
-            .filter(source=source, enterprise_id__in=ids[start : start + BATCH])
+            .filter(
+                source=source,
+                enterprise_id__in=ids[start : start + BATCH],
+                year__in=years,
+                month__in=months,
+            )
             .values("id", "enterprise_id", "year", "month", *FIGURES)
         ):
-            out[(row["enterprise_id"], row["year"], row["month"])] = row
+            key = (row["enterprise_id"], row["year"], row["month"])
+            if key in keys:
+                out[key] = row
     return out
 
 

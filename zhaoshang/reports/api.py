@@ -85,6 +85,8 @@ class MonthProjectOut(Schema):
     on: datetime.date
     amount: Decimal
     stage: str
+    # 增资扩产 kind (战略性增资 …) when the project is a landed enterprise's expansion.
+    expansion: str = ""
 
 
 class SignedOut(MonthProjectOut):

@@ -26,6 +26,12 @@ UNIT_TABLE_TITLE = "二、分单位完成情况"
 MAIN_TABLE_TITLE = "一、主要指标"
 
 
+def _expansion(project):
+    """The list's 项目类别 column: a landed enterprise's expansion, with its kind."""
+    kind = project.get("expansion")  # absent from reports issued before it was kept
+    return f"增资扩产（{kind}）" if kind else "新引进项目"
+
+
 def tables(data, full=False):
     """[(title, headers, rows)] — the report's tables in order, values ready to write."""
     out = []
@@ -154,6 +160,7 @@ def tables(data, full=False):
                 "协议投资额（万元）",
                 "重点产业",
                 "月末阶段",
+                "项目类别",
             ],
             [
                 [
@@ -164,6 +171,7 @@ def tables(data, full=False):
                     formats.wan(p["amount"]),
                     p["industry"] or "—",
                     p["stage"],
+                    _expansion(p),
                 ]
                 for p in data["signed_this_month"]
             ],
@@ -180,6 +188,7 @@ def tables(data, full=False):
                 "统一社会信用代码",
                 "协议投资额（万元）",
                 "月末阶段",
+                "项目类别",
             ],
             [
                 [
@@ -190,6 +199,7 @@ def tables(data, full=False):
                     p["credit_code"],
                     formats.wan(p["amount"]),
                     p["stage"],
+                    _expansion(p),
                 ]
                 for p in data["landed_this_month"]
             ],

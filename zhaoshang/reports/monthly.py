@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from zhaoshang.aftercare.models import Expansion
 from zhaoshang.assessment.models import INDICATORS
 from zhaoshang.assessment.queries import assessed_units, targets_by_unit
 from zhaoshang.common import formats
@@ -249,6 +250,9 @@ def monthly_report(year, month, *, today=None):
     stages = dict(Stage.choices)
     # The stage each stood at on the month's last day, not today's.
     stage_then = rules.stages_on(month_ids | landed_ids, last)
+    # A project that is a landed enterprise's expansion (增资扩产, recorded in aftercare)
+    # is counted as such: marked with its kind in the lists and summed in the summary.
+    expansion_kinds = dict(Expansion.Kind.choices)
     signed_list = [
         {
             "id": pk,
@@ -259,8 +263,9 @@ def monthly_report(year, month, *, today=None):
             "amount": amount or Decimal(0),
             "industry": industry or "",
             "stage": stages[stage_then.get(pk, stage)],
+            "expansion": expansion_kinds.get(expansion, ""),
         }
-        for pk, name, enterprise, on, amount, industry, stage in Project.objects.filter(
+        for pk, name, enterprise, on, amount, industry, stage, expansion in Project.objects.filter(
             pk__in=month_ids
         )
         .order_by("signed_on", "pk")
@@ -272,6 +277,7 @@ def monthly_report(year, month, *, today=None):
             "agreed_investment",
             "key_industry__name",
             "stage",
+            "expansion__kind",
         )
     ]
     landed_list = [
@@ -284,9 +290,10 @@ def monthly_report(year, month, *, today=None):
             "amount": amount or Decimal(0),
             "credit_code": credit_code,
             "stage": stages[stage_then.get(pk, stage)],
+            "expansion": expansion_kinds.get(expansion, ""),
         }
-        for pk, name, enterprise, on, amount, credit_code, stage in Project.objects.filter(
-            pk__in=landed_ids
+        for pk, name, enterprise, on, amount, credit_code, stage, expansion in (
+            Project.objects.filter(pk__in=landed_ids)
         )
         .order_by("registered_on", "pk")
         .values_list(
@@ -297,6 +304,7 @@ def monthly_report(year, month, *, today=None):
             "agreed_investment",
             "registered_credit_code",
             "stage",
+            "expansion__kind",
         )
     ]
 
@@ -442,6 +450,11 @@ def _trend(value, word_up="增长", word_down="下降"):
     return f"同比{word_up if value > 0 else word_down}{abs(value)}%"
 
 
+def _expansions(projects):
+    n = sum(1 for p in projects if p.get("expansion"))
+    return f"（其中本地企业增资扩产项目{n}个）" if n else ""
+
+
 def summary(report):
     """The summary paragraph, each sentence generated from the figures."""
     year, month = report["year"], report["month"]
@@ -464,9 +477,11 @@ def summary(report):
         f"500强企业项目{ind['head_enterprise_projects']['ytd']}个，"
         f"战略性新兴产业项目{ind['emerging_projects']['ytd']}个；"
         f"新落地项目{ind['landed_projects']['ytd']}个。",
-        f"{month}月当月新签约项目{ind['signed_projects']['month']}个，"
+        f"{month}月当月新签约项目{ind['signed_projects']['month']}个"
+        f"{_expansions(report['signed_this_month'])}，"
         f"协议投资额{formats.wan_text(ind['agreed_investment']['month'])}；"
-        f"新落地项目{ind['landed_projects']['month']}个。",
+        f"新落地项目{ind['landed_projects']['month']}个"
+        f"{_expansions(report['landed_this_month'])}。",
     ]
     if report["units"]:
         top = report["units"][0]
