@@ -77,6 +77,10 @@ DEMO_STEPS = [
     # The opportunity and policy libraries and the portal (issue 14): after the reports,
     # since its bulletin is generated from their funds sums.
     "zhaoshang.portal.demo.load_demo_portal",
+    # The promotion budget (issue 16): this year's lines and some spending.
+    "zhaoshang.budget.demo.load_demo_budget",
+    # Promotion events and quotas (issue 16): after the budget, which an event's cost uses.
+    "zhaoshang.events.demo.load_demo_events",
 ]
 
 

@@ -78,6 +78,12 @@ VIEW_BUDGET = "budget.view_budget"
 MANAGE_BUDGET = "budget.manage_budget"
 POST_SPENDING = "budget.post_spending"
 BUDGET_WORK = [VIEW_BUDGET, POST_SPENDING]
+# Promotion events and their quota (issue 16, M20): units register their events; the
+# office sets quotas; leaders and the supervision office read all.
+VIEW_EVENT = "events.view_events"
+MANAGE_EVENT = "events.manage_events"
+MANAGE_EVENT_QUOTA = "events.manage_quota"
+EVENT_WORK = [VIEW_EVENT, MANAGE_EVENT]
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -139,6 +145,8 @@ BUILTIN_ROLES = [
             SUPPLY_OPERATING_DATA,
             RECORD_MEETING,
             *BUDGET_WORK,
+            *EVENT_WORK,
+            MANAGE_EVENT_QUOTA,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -158,6 +166,7 @@ BUILTIN_ROLES = [
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
             *BUDGET_WORK,
+            *EVENT_WORK,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
@@ -176,6 +185,7 @@ BUILTIN_ROLES = [
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
             *BUDGET_WORK,
+            *EVENT_WORK,
         ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
@@ -191,6 +201,7 @@ BUILTIN_ROLES = [
             VIEW_COMPLAINT,
             *AGREEMENT_READ,
             VIEW_BUDGET,
+            VIEW_EVENT,
         ],
         "领导小组成员：查阅全部数据",
     ),
@@ -199,7 +210,7 @@ BUILTIN_ROLES = [
         "督查人员",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE],
+        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_EVENT],
         "区委督查室：督查事项",
     ),
     RoleSpec(
