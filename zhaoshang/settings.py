@@ -89,8 +89,9 @@ INSTALLED_APPS = [
     "zhaoshang.portal",
     # Industry chains: links, local enterprises per link, gaps, ranked targets (issue 15).
     "zhaoshang.chains",
-    # The promotion budget (issue 16).
+    # The promotion budget; promotion events and their quota (issue 16).
     "zhaoshang.budget",
+    "zhaoshang.events",
     # The portal's CAPTCHA: images drawn on the server with its bundled font, no service.
     "captcha",
 ]
@@ -454,6 +455,12 @@ CELERY_BEAT_SCHEDULE = {
     "agreements-commitment-deadlines": {
         "task": "zhaoshang.agreements.tasks.warn_commitment_deadlines",
         "schedule": crontab(hour=8, minute=40),
+    },
+    # Events (issue 16): units below their yearly quota of events, reminded on the first
+    # working day of the third and fourth quarter (the task finds the day).
+    "events-quota-reminder": {
+        "task": "zhaoshang.events.tasks.remind_below_quota",
+        "schedule": crontab(hour=9, minute=10, month_of_year="7,10"),
     },
     # Imports whose worker died in the middle of a dry run or commit show as failed.
     "imports-interrupted": {

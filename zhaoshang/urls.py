@@ -32,6 +32,9 @@ urlpatterns = [
     path("portal/", include("zhaoshang.portal.urls")),
     path("portal/captcha/", include("captcha.urls")),
     path("portal-admin/", include("zhaoshang.portal.staff_urls")),
+    # The promotion budget (issue 16).
+    path("budget/", include("zhaoshang.budget.urls")),
+    path("events/", include("zhaoshang.events.urls")),
 ]
 
 handler403 = "zhaoshang.common.errors.forbidden"

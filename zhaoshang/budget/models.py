@@ -52,7 +52,7 @@ class BudgetLine(models.Model):
     warned_at = models.DateTimeField("预警时间", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("设立时间", auto_now_add=True)
 
@@ -106,7 +106,7 @@ class BudgetAdjustment(models.Model):
     amount = models.DecimalField("调整金额（元，减少为负）", **MONEY)
     reason = models.CharField("调整理由", max_length=300)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField("调整时间", auto_now_add=True)
 
@@ -145,7 +145,7 @@ class Spending(models.Model):
     )
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 

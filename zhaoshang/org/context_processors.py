@@ -234,6 +234,14 @@ NAV = [
         "upload",
     ),
     ("协议兑现", "兑现统计", "agreements:report", (roles.VIEW_DISBURSEMENT,), "bar-chart"),
+    # The promotion budget (issue 16).
+    ("专项经费", "经费执行情况", "budget:report", (roles.VIEW_BUDGET,), "wallet2"),
+    ("专项经费", "支出明细", "budget:spending_list", (roles.VIEW_BUDGET,), "receipt"),
+    ("专项经费", "登记支出", "budget:spending_create", (roles.POST_SPENDING,), "plus-circle"),
+    ("专项经费", "设立经费科目", "budget:line_create", (roles.MANAGE_BUDGET,), "sliders"),
+    # Promotion events and their quota (issue 16).
+    ("招商工作", "推介活动", "events:event_list", (roles.VIEW_EVENT,), "megaphone"),
+    ("招商工作", "活动指标", "events:quota_list", (roles.VIEW_EVENT,), "flag"),
     # Notifications
     ("工作台", "我的消息", "notifications:inbox", (), "bell"),
     (

@@ -81,6 +81,10 @@ DEMO_STEPS = [
     "zhaoshang.portal.demo.load_demo_portal",
     # Industry chains (issue 15): six chains, their links, placements and one chain lead.
     "zhaoshang.chains.demo.load_demo_chains",
+    # The promotion budget (issue 16): this year's lines and some spending.
+    "zhaoshang.budget.demo.load_demo_budget",
+    # Promotion events and quotas (issue 16): after the budget, which an event's cost uses.
+    "zhaoshang.events.demo.load_demo_events",
 ]
 
 

@@ -89,6 +89,12 @@ VIEW_BUDGET = "budget.view_budget"
 MANAGE_BUDGET = "budget.manage_budget"
 POST_SPENDING = "budget.post_spending"
 BUDGET_WORK = [VIEW_BUDGET, POST_SPENDING]
+# Promotion events and their quota (issue 16, M20): units register their events; the
+# office sets quotas; leaders and the supervision office read all.
+VIEW_EVENT = "events.view_events"
+MANAGE_EVENT = "events.manage_events"
+MANAGE_EVENT_QUOTA = "events.manage_quota"
+EVENT_WORK = [VIEW_EVENT, MANAGE_EVENT]
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -153,6 +159,8 @@ BUILTIN_ROLES = [
             *SUPERVISION_WORK,
             SIGN_SUPERVISION,
             *BUDGET_WORK,
+            *EVENT_WORK,
+            MANAGE_EVENT_QUOTA,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -174,6 +182,7 @@ BUILTIN_ROLES = [
             *SUPERVISION_WORK,
             SIGN_SUPERVISION,
             *BUDGET_WORK,
+            *EVENT_WORK,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
@@ -193,6 +202,7 @@ BUILTIN_ROLES = [
             PAY_INCENTIVE,
             *SUPERVISION_WORK,
             *BUDGET_WORK,
+            *EVENT_WORK,
         ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
@@ -209,6 +219,7 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             VIEW_SUPERVISION,
             VIEW_BUDGET,
+            VIEW_EVENT,
         ],
         "领导小组成员：查阅全部数据",
     ),
@@ -217,8 +228,15 @@ BUILTIN_ROLES = [
         "督查人员",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_SUPERVISION, MANAGE_SUPERVISION],
-        "区委督查室：交办、督办、审核督办事项，记录问责",
+        [
+            *PROMOTION_READ,
+            *REPORT_READ,
+            VIEW_AFTERCARE,
+            VIEW_SUPERVISION,
+            MANAGE_SUPERVISION,
+            VIEW_EVENT,
+        ],
+        "区委督查室：交办、督办、审核督办事项，记录问责；查看招商活动",
     ),
     RoleSpec(
         "finance",

@@ -599,6 +599,51 @@ def tax_data_import(demo):
     return {"pk": importing.store(upload, user=demo["tax"], source="tax").pk}
 
 
+BUDGET_READERS = {"office_staff", "department_staff", "department_head", "leader", "finance"}
+BUDGET_POSTERS = {"office_staff", "department_staff", "department_head"}
+# 区商务局's head reads its own subtree (商务局, 招商办), not 区科技局's lines.
+KEJIJU_BUDGET_HIDDEN = {"department_head": 404, "other_unit": 404}
+
+
+def kejiju_budget_line(demo):
+    from zhaoshang.budget.models import BudgetLine
+
+    line = BudgetLine.objects.filter(department__name="区科技局", category="publicity").first()
+    return {"pk": line.pk}
+
+
+def kejiju_spending_with_voucher(demo):
+    from django.core.files.base import ContentFile
+
+    from zhaoshang.budget.models import Spending
+
+    row = Spending.objects.filter(department__name="区科技局").order_by("pk").first()
+    row.voucher.save("发票.pdf", ContentFile(b"%PDF-1.4 voucher"), save=True)
+    return {"pk": row.pk}
+
+
+EVENT_READERS = {"office_staff", "department_staff", "department_head", "leader", "supervision"}
+EVENT_WORKERS = {"office_staff", "department_staff", "department_head"}
+# 区科技局's own event: 区商务局's head (another subtree) and a street clerk do not see it.
+KEJIJU_EVENT_HIDDEN = {"department_head": 404, "other_unit": 404}
+
+
+def kejiju_event(demo):
+    from zhaoshang.events.models import Event
+
+    return {"pk": Event.objects.filter(organiser__name="区科技局").first().pk}
+
+
+def kejiju_event_material(demo):
+    from django.core.files.base import ContentFile
+
+    from zhaoshang.events.models import Event, EventMaterial
+
+    row = EventMaterial(event=Event.objects.filter(organiser__name="区科技局").first(), name="议程")
+    row.file.save("议程.pdf", ContentFile(b"%PDF-1.4 agenda"), save=True)
+    return {"pk": row.pk}
+
+
 def agreement_post_only(roles):
     return dict.fromkeys(roles | {"other_unit"} if "department_staff" in roles else roles, 405)
 
@@ -924,6 +969,37 @@ TABLE = {
     "supervision:accountability_add": (kejiju_item, set(), {"supervision": 405}),
     "supervision:report_file": (kejiju_item_file, SUPERVISION_KEJIJU, SUPERVISION_HIDDEN),
     "supervision:decision_file": (kejiju_item_decision, SUPERVISION_KEJIJU, SUPERVISION_HIDDEN),
+    # The promotion budget (issue 16): finance sets lines, units post, leaders read.
+    "budget:report": (None, BUDGET_READERS, {}),
+    "budget:line_create": (None, {"finance"}, {}),
+    "budget:line_detail": (kejiju_budget_line, BUDGET_READERS, KEJIJU_BUDGET_HIDDEN),
+    "budget:line_adjust": (kejiju_budget_line, set(), {"finance": 405}),
+    "budget:spending_list": (None, BUDGET_READERS, {}),
+    "budget:spending_create": (None, BUDGET_POSTERS, {}),
+    "budget:spending_voucher": (
+        kejiju_spending_with_voucher,
+        BUDGET_READERS,
+        KEJIJU_BUDGET_HIDDEN,
+    ),
+    "budget:spending_reverse": (first("budget.Spending"), set(), {"finance": 405}),
+    # Promotion events and their quota (issue 16).
+    "events:event_list": (None, EVENT_READERS, {}),
+    "events:event_create": (None, EVENT_WORKERS, {}),
+    "events:event_detail": (kejiju_event, EVENT_READERS, KEJIJU_EVENT_HIDDEN),
+    "events:event_edit": (
+        kejiju_event,
+        {"office_staff", "department_staff"},
+        KEJIJU_EVENT_HIDDEN,
+    ),
+    "events:event_action": (
+        kejiju_event,
+        set(),
+        dict.fromkeys(EVENT_WORKERS | {"other_unit"}, 405),
+    ),
+    "events:material_download": (kejiju_event_material, EVENT_READERS, KEJIJU_EVENT_HIDDEN),
+    "events:quota_list": (None, EVENT_READERS, {}),
+    "events:quota_set": (None, set(), {"office_staff": 405}),
+    "events:zone_quota_set": (None, set(), {"office_staff": 405}),
     # Agreements, incentives, disbursement and clawback (issue 12).
     "agreements:agreement_list": (None, AGREEMENT_READERS, {}),
     "agreements:agreement_create": (None, AGREEMENT_WORKERS, {}),
