@@ -316,7 +316,7 @@ OBJECTION_DAYS = 5
 
 @transaction.atomic
 def result_issue(
-    *, actor: User, result: Result, lead: str | None = None, today: dt.date | None = None
+    *, actor: User | None, result: Result, lead: str | None = None, today: dt.date | None = None
 ) -> Result:
     """Freeze a computed result as issued. A final (year) result opens an objection window
     of ``OBJECTION_DAYS`` working days."""

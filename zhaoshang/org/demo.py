@@ -74,6 +74,9 @@ DEMO_STEPS = [
     # adds one negotiating project, with no funds); complaints and a typical case.
     "zhaoshang.aftercare.demo.load_demo_aftercare",
     "zhaoshang.complaints.demo.load_demo_complaints",
+    # The assessment (issue 17): a scheme, a provisional result, an issued quarterly
+    # bulletin; after every module whose figures it scores.
+    "zhaoshang.assessment.demo.load_demo_assessment",
     # The opportunity and policy libraries and the portal (issue 14): after the reports,
     # since its bulletin is generated from their funds sums.
     "zhaoshang.portal.demo.load_demo_portal",
