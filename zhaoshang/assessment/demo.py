@@ -31,6 +31,4 @@ def load_demo_assessment(*, departments):
         if kind == Result.Kind.QUARTER and result.status == Result.Status.READY:
             from .documents import default_lead
 
-            services.result_issue(
-                actor=None, result=result, lead=default_lead(result), today=today
-            )
+            services.result_issue(actor=None, result=result, lead=default_lead(result), today=today)

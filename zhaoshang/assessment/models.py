@@ -190,13 +190,13 @@ class Objection(models.Model):
     indicator = models.CharField("涉及指标", max_length=40, blank=True)
     text = models.TextField("异议内容")
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     filed_at = models.DateTimeField("提出时间", auto_now_add=True)
     answer = models.TextField("答复", blank=True)
     accepted = models.BooleanField("是否采纳", null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
 

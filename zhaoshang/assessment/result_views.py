@@ -2,7 +2,8 @@
 score sheet and the records behind a figure, rankings, call-in list, issue and objections,
 and the documents (quarterly bulletin, annual report)."""
 
-from decimal import Decimal
+import contextlib
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -136,10 +137,13 @@ def scheme(request):
 
 def _scheme_context(year, latest, items, rules, manage):
     rules = list(rules) + [{"code": "", "below": ""}] * (3 - len(rules))
-    weight = sum(
-        (Decimal(i.get("weight") or 0) for i in items if i.get("method") != scoring.DEDUCT),
-        Decimal(0),
-    )
+    weight = Decimal(0)
+    for i in items:
+        if i.get("method") != scoring.DEDUCT:
+            # The message names a field that is not a number; the total counts the rest.
+            with contextlib.suppress(InvalidOperation):
+                weight += Decimal(str(i.get("weight") or 0))
+
     return {
         "year": year,
         "years": range(year - 2, year + 2),

@@ -76,7 +76,7 @@ def default_items() -> list[dict[str, Any]]:
         "tickets_on_time": ("5", scoring.RATE, "fixed"),
         "complaints_on_time": ("5", scoring.RATE, "fixed"),
     }
-    items = []
+    items: list[dict[str, Any]] = []
     for code, (weight, method, target) in weights.items():
         if registry.get(code) is None:
             continue

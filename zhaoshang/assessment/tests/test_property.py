@@ -182,7 +182,8 @@ def test_every_score_matches_a_plain_computation(units, build, rows, items, targ
     scores, totals, no_signing = oracle(assessed, rows, target_rows, items, kind, period_no, major)
     assert set(data["units"]) == {str(pk) for pk in assessed}
     for (u, code), want in scores.items():
-        assert Decimal(data["units"][str(u)]["cells"][code]["score"]) == want, (u, code)
+        cell = data["units"][str(u)]["cells"][code]
+        assert Decimal(cell["score"]) == want, (u, code, cell, rows, items, target_rows, when)
     for u, want in totals.items():
         assert Decimal(data["units"][str(u)]["total"]) == want
     # Places: 1 + the number of the group's units with a higher total.

@@ -113,7 +113,7 @@ def test_an_issued_result_never_changes_and_a_new_version_lists_what_changed(
     build(kejiju, signed_on=D(2026, 9, 1))  # entered late
     first.refresh_from_db()
     assert first.data == frozen and first.status == Result.Status.ISSUED
-    with pytest.raises(ValidationError, match="已发布"):
+    with pytest.raises(ValidationError, match="尚未发布的考核结果可以发布"):
         services.result_issue(actor=office, result=first)
     with pytest.raises(ValidationError, match="修订原因"):
         run(office)
@@ -208,11 +208,12 @@ def test_a_unit_reads_its_own_sheet_and_records_not_anothers(
     assert clerk.get(f"/assessment/results/{result.pk}/units/{jinrong.pk}/").status_code == 403
     ranking = clerk.get(f"/assessment/results/{result.pk}/").content.decode()
     assert "区金融局" in ranking and "约谈" in ranking
+    office = client_for("office_staff")
     with django_assert_max_num_queries(14):
-        office_page = client_for("office_staff").get(f"/assessment/results/{result.pk}/")
+        office_page = office.get(f"/assessment/results/{result.pk}/")
     assert office_page.status_code == 200
-    docx = client_for("office_staff").get(f"/assessment/results/{result.pk}/download/docx/")
-    xlsx = client_for("office_staff").get(f"/assessment/results/{result.pk}/download/xlsx/")
+    docx = office.get(f"/assessment/results/{result.pk}/download/docx/")
+    xlsx = office.get(f"/assessment/results/{result.pk}/download/xlsx/")
     assert docx.status_code == 200 and xlsx.status_code == 200
 
 
