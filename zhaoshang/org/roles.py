@@ -72,6 +72,12 @@ RECORD_MEETING = "agreements.record_meeting"
 ALLOCATE_INCENTIVE = "agreements.allocate_incentive"
 PAY_INCENTIVE = "agreements.pay_incentive"
 AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
+# The promotion budget (issue 16, M24): finance sets and adjusts lines and sees all;
+# a unit reads its own lines and posts its spending; leaders read all.
+VIEW_BUDGET = "budget.view_budget"
+MANAGE_BUDGET = "budget.manage_budget"
+POST_SPENDING = "budget.post_spending"
+BUDGET_WORK = [VIEW_BUDGET, POST_SPENDING]
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -132,6 +138,7 @@ BUILTIN_ROLES = [
             COMPUTE_INCENTIVE,
             SUPPLY_OPERATING_DATA,
             RECORD_MEETING,
+            *BUDGET_WORK,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -150,6 +157,7 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
@@ -167,6 +175,7 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
@@ -175,7 +184,14 @@ BUILTIN_ROLES = [
         "区领导",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_COMPLAINT, *AGREEMENT_READ],
+        [
+            *PROMOTION_READ,
+            *REPORT_READ,
+            VIEW_AFTERCARE,
+            VIEW_COMPLAINT,
+            *AGREEMENT_READ,
+            VIEW_BUDGET,
+        ],
         "领导小组成员：查阅全部数据",
     ),
     RoleSpec(
@@ -191,8 +207,8 @@ BUILTIN_ROLES = [
         "财政人员",
         "business",
         "all",
-        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE],
-        "区财政局：奖励资金拨付",
+        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE, VIEW_BUDGET, MANAGE_BUDGET],
+        "区财政局：奖励资金拨付，设立和调整招商专项经费",
     ),
     RoleSpec(
         "tax",
