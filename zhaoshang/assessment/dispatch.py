@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from io import BytesIO
 from typing import Any
 
 from django.db.models import Max
 
 from zhaoshang.common import formats
+from zhaoshang.common.officialdoc import OfficialDocument
 from zhaoshang.org.queries import report_issuer
 from zhaoshang.pipeline.models import LedgerEntry, Problem, Project, Stage
 from zhaoshang.reports import rules
@@ -97,7 +97,7 @@ def dispatch_pack(year: int, month: int) -> dict[str, Any]:
                     "label": label,
                     "done": formats.figure(cell["done"], kind),
                     "target": formats.figure(cell["target"], kind),
-                    "rate": formats.percent(cell["rate"]),
+                    "rate": formats.Rate(cell["rate"]),
                 }
             )
         units.append(
@@ -126,31 +126,30 @@ def dispatch_pack(year: int, month: int) -> dict[str, Any]:
 
 
 def dispatch_docx(pack: dict[str, Any]) -> bytes:
-    from . import documents
-
-    doc = documents._document()
-    documents._title(doc, pack["title"])
-    documents._body(doc, pack["summary"])
+    """The pack in the national format (common/officialdoc.py): per unit its progress,
+    stuck projects, overdue problems and the parts other modules add."""
+    doc = OfficialDocument()
+    doc.title(pack["title"])
+    doc.heading("一、总体情况")
+    doc.paragraph(pack["summary"])
+    doc.heading("二、各单位调度情况")
     cn = "一二三四五六七八九十"
-    for n, u in enumerate(pack["units"], start=1):
-        documents._heading(
-            doc, f"{n}. {u['name']}" + ("（年内尚无签约项目）" if u["no_signing"] else "")
-        )
-        documents._body(doc, f"{cn[0]}是目标任务完成情况：")
-        documents._table(
-            doc,
+    for n, u in enumerate(pack["units"]):
+        mark = "（年内尚无签约项目）" if u["no_signing"] else ""
+        doc.heading(f"（{cn[n % 10] if n < 10 else n + 1}）{u['name']}{mark}", level=2)
+        doc.table(
             ["指标", "完成", "年度目标", "完成率"],
             [[p["label"], p["done"], p["target"], p["rate"]] for p in u["progress"]],
+            caption="目标任务完成情况",
         )
-        documents._body(doc, f"{cn[1]}是停滞项目（{pack['stuck_days']}天以上无推进记录）：")
-        documents._table(doc, ["项目", "阶段", "最近推进", "停滞天数"], u["stuck"])
-        documents._body(doc, f"{cn[2]}是超期未办结问题：")
-        documents._table(doc, ["项目", "问题", "办结期限", "超期天数"], u["overdue"])
-        for k, part in enumerate(u["extra"], start=3):
-            documents._body(doc, f"{cn[k]}是{part['title']}：")
-            documents._table(doc, part["headers"], part["rows"])
-    p = doc.add_paragraph()
-    documents._font(p.add_run(report_issuer()), 16)
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        doc.table(
+            ["项目", "阶段", "最近推进", "停滞天数"],
+            u["stuck"],
+            caption=f"停滞项目（{pack['stuck_days']}天以上无推进记录）",
+        )
+        doc.table(["项目", "问题", "办结期限", "超期天数"], u["overdue"], caption="超期未办结问题")
+        for part in u["extra"]:
+            doc.table(part["headers"], part["rows"], caption=part["title"])
+    last = rules.month_bounds(pack["year"], pack["month"])[1]
+    doc.signature(report_issuer(), last)
+    return doc.to_bytes()

@@ -2,9 +2,8 @@
 documents never change): the quarterly bulletin (季度通报) with its lead paragraph, the
 annual assessment report (Word and .xlsx), and the monthly dispatch pack (月调度).
 
-Word is written with the monthly report's helpers (``reports.exports``: fonts named with
-their East-Asian face, tables built as one XML string); the .xlsx through
-``common.xlsx`` style cells, numbers kept numbers."""
+Word in the national format through the shared module (``common/officialdoc.py``); the
+.xlsx through the shared writer (``common/excel.py``)."""
 
 from __future__ import annotations
 
@@ -12,18 +11,9 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
-from zhaoshang.common import formats
-from zhaoshang.common.excel import as_text
+from zhaoshang.common import excel, formats
+from zhaoshang.common.officialdoc import OfficialDocument
 from zhaoshang.org.queries import report_issuer
-from zhaoshang.reports.exports import _add_rows, _font
 
 from . import registry
 from .models import Result
@@ -116,7 +106,7 @@ def sheet_tables(result: Result) -> list[tuple[str, list[str], list[list[Any]]]]
                         f"{i['label']}（{i['unit']}）",
                         _shown(c["figure"], i["kind"]),
                         _shown(c["target"], i["kind"]),
-                        formats.percent(c["rate"]),
+                        formats.Rate(c["rate"]),
                         Decimal(c["score"]),
                     ]
                 )
@@ -131,88 +121,36 @@ def sheet_tables(result: Result) -> list[tuple[str, list[str], list[list[Any]]]]
     return out
 
 
-def _document(landscape: bool = True) -> Any:
-    doc = Document()
-    section = doc.sections[0]
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2.5))
-    return doc
-
-
-def _title(doc: Any, text: str) -> None:
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(text), 22, bold=True, name="方正小标宋简体")
-
-
-def _body(doc: Any, text: str) -> None:
-    p = doc.add_paragraph()
-    p.paragraph_format.first_line_indent = Pt(32)
-    p.paragraph_format.line_spacing = Pt(28)
-    _font(p.add_run(text), 16)
-
-
-def _heading(doc: Any, text: str) -> None:
-    p = doc.add_paragraph()
-    _font(p.add_run(text), 16, bold=True, name="黑体")
-
-
-def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
-    if not rows:
-        _body(doc, "（无）")
-        return
-    table = doc.add_table(rows=0, cols=len(headers))
-    table.style = "Table Grid"
-    _add_rows(table, [headers], bold=True)
-    _add_rows(table, [["—" if v is None else v for v in row] for row in rows])
-
-
-def _signature(doc: Any, result: Result) -> None:
+def _issued_on(result: Result) -> Any:
     from django.utils import timezone
 
-    day = timezone.localtime(result.issued_at or result.computed_at or timezone.now()).date()
-    for text in (report_issuer(), formats.cn_date(day)):
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _font(p.add_run(text), 16)
-
-
-def _save(doc: Any) -> bytes:
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return timezone.localtime(result.issued_at or result.computed_at or timezone.now()).date()
 
 
 def result_docx(result: Result) -> bytes:
     """The quarterly bulletin, or the annual report (rankings, call-in list, every unit's
-    sheet); a provisional month as the rankings alone."""
-    doc = _document()
-    _title(doc, title(result))
+    sheet); a provisional month as the rankings alone. In the national format
+    (common/officialdoc.py): wide ranking tables go landscape, in parts keeping the place
+    and the unit."""
+    doc = OfficialDocument()
+    doc.title(title(result))
     if result.version > 1:
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(p.add_run(f"（第{result.version}版，修订原因：{result.reason}）"), 14)
-    _body(doc, result.lead or default_lead(result))
+        doc.subtitle(f"（第{result.version}版，修订原因：{result.reason}）")
+    doc.paragraph(result.lead or default_lead(result))
     for text, headers, rows in ranking_tables(result):
-        _heading(doc, text)
-        _table(doc, headers, rows)
+        doc.table(headers, rows, caption=text, key_columns=2)
     if result.kind == Result.Kind.YEAR:
-        _heading(doc, "各单位考核得分明细")
+        n = len(result.data.get("groups", [])) + 1
+        doc.heading(f"{'一二三四五六七八九十'[n]}、各单位考核得分明细")
         for text, headers, rows in sheet_tables(result):
-            p = doc.add_paragraph()
-            _font(p.add_run(text), 14, bold=True, name="黑体")
-            _table(doc, headers, rows)
-    _signature(doc, result)
-    return _save(doc)
+            doc.table(headers, rows, caption=text)
+    doc.signature(report_issuer(), _issued_on(result))
+    return doc.to_bytes()
 
 
 def result_xlsx(result: Result) -> bytes:
-    """Rankings per group, the call-in list, and one sheet of every unit's figures."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    """Rankings per group, the call-in list, and one sheet of every unit's figures, with
+    the shared writer's rules (numbers as numbers, rates as percentages, fitted widths)."""
     sheets = [(t.split("、", 1)[1], h, r) for t, h, r in ranking_tables(result)]
     detail_headers = ["单位", "组别", "名次", "指标", "完成数", "目标", "完成率", "得分"]
     detail = []
@@ -231,32 +169,11 @@ def result_xlsx(result: Result) -> bytes:
                             f"{i['label']}（{i['unit']}）",
                             _shown(c["figure"], i["kind"]),
                             _shown(c["target"], i["kind"]),
-                            formats.percent(c["rate"]),
+                            formats.Rate(c["rate"]),
                             Decimal(c["score"]),
                         ]
                     )
     sheets.append(("得分明细", detail_headers, detail))
-    for name, headers, rows in sheets:
-        ws = wb.create_sheet(name[:31])
-        ws.append([f"{title(result)}　{name}"])
-        ws["A1"].font = Font(bold=True, size=14)
-        ws.append(headers)
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", wrap_text=True)
-        for row in rows:
-            ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    as_text(cell)
-                elif isinstance(cell.value, float):
-                    cell.number_format = "#,##0.00"
-        for i, header in enumerate(headers, start=1):
-            width = max([len(str(header)) * 2] + [len(str(r[i - 1])) * 2 for r in rows[:200]])
-            ws.column_dimensions[get_column_letter(i)].width = max(10, min(48, width + 2))
-        ws.freeze_panes = "A3"
-        ws.print_title_rows = "1:2"
-        ws.page_setup.orientation = "landscape"
     buffer = BytesIO()
-    wb.save(buffer)
+    excel.write_workbook(buffer, sheets)
     return buffer.getvalue()
