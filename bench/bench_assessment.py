@@ -95,7 +95,7 @@ def main():
         f"{floor_ms[0]:.0f} 毫秒"
     )
 
-    office = User.objects.get(username="office_clerk")
+    office = User.objects.get(username="zhaoshangban")
     client = Client()
     client.force_login(office)
     unit = max(
