@@ -151,7 +151,7 @@ def test_every_score_matches_a_plain_computation(units, build, rows, items, targ
     Target.objects.all().delete()
     Scheme.objects.all().delete()
     # Major: the agreed investment reaches the configured threshold (重大项目标准).
-    major = PipelineConfig.current().major_threshold
+    threshold = PipelineConfig.current().major_threshold
     for r in rows:
         build(
             units[r["unit"]],
@@ -179,7 +179,9 @@ def test_every_score_matches_a_plain_computation(units, build, rows, items, targ
     data = engine.compute(scheme, kind, period_no)
 
     assessed = {d.pk: d.kind for d in Department.objects.filter(is_active=True, kind__in=KINDS)}
-    scores, totals, no_signing = oracle(assessed, rows, target_rows, items, kind, period_no, major)
+    scores, totals, no_signing = oracle(
+        assessed, rows, target_rows, items, kind, period_no, threshold
+    )
     assert set(data["units"]) == {str(pk) for pk in assessed}
     for (u, code), want in scores.items():
         cell = data["units"][str(u)]["cells"][code]
