@@ -15,6 +15,9 @@ pytestmark = pytest.mark.browser
 
 def test_from_editing_the_scheme_to_the_issued_bulletin(demo, units, build, page):
     build(units["区科技局"], signed_on=dt.date(2026, 2, 3), name="科技局一季度签约项目")
+    # The machine the suite runs on can be loaded: a page answers in its time, not 10 s.
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
     login(page, demo["office_staff"].username)
     page.wait_for_url(HOME)
     page.goto("/assessment/scheme/?year=2026")
