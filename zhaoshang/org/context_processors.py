@@ -111,6 +111,8 @@ NAV = [
     ("统计考核", "已发布月报", "reports:issued_list", (roles.VIEW_ISSUED_REPORT,), "archive"),
     ("统计考核", "工作简报", "reports:bulletin_list", (roles.VIEW_ISSUED_REPORT,), "newspaper"),
     ("统计考核", "目标任务", "assessment:target_list", (roles.VIEW_TARGET,), "bullseye"),
+    ("统计考核", "考核结果", "assessment:result_list", (roles.VIEW_TARGET,), "trophy"),
+    ("统计考核", "月调度", "assessment:dispatch", (roles.VIEW_REPORT,), "calendar-check"),
     ("统计考核", "月度汇率", "reports:rate_list", (roles.VIEW_REPORT,), "currency-exchange"),
     ("组织与权限", "单位", "org:department_list", (roles.VIEW_DEPARTMENT,), "diagram-2"),
     ("组织与权限", "用户", "org:user_list", (roles.VIEW_USER,), "people"),

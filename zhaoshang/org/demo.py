@@ -85,6 +85,9 @@ DEMO_STEPS = [
     "zhaoshang.budget.demo.load_demo_budget",
     # Promotion events and quotas (issue 16): after the budget, which an event's cost uses.
     "zhaoshang.events.demo.load_demo_events",
+    # The assessment (issue 17): a scheme, a provisional result, an issued quarterly
+    # bulletin; after every module whose figures it scores.
+    "zhaoshang.assessment.demo.load_demo_assessment",
 ]
 
 

@@ -49,6 +49,34 @@ def kejiju_import(demo):
     return {"pk": importing.store(upload, kind="enterprises", user=demo["department_staff"]).pk}
 
 
+def issued_result(demo):
+    from zhaoshang.assessment.models import Result
+
+    return {"pk": Result.objects.filter(status="issued").values_list("pk", flat=True).first()}
+
+
+def issued_result_as(fmt):
+    def make(demo):
+        return {**issued_result(demo), "fmt": fmt}
+
+    return make
+
+
+def kejiju_sheet(code=None):
+    def make(demo):
+        kwargs = {**issued_result(demo), "unit": demo["department_staff"].department_id}
+        return {**kwargs, "code": code} if code else kwargs
+
+    return make
+
+
+def first_pk(pk):
+    def make(demo):
+        return {"pk": pk}
+
+    return make
+
+
 def kejiju_unit(demo):
     return {"pk": demo["department_staff"].department_id}
 
@@ -898,6 +926,31 @@ TABLE = {
         {"office_staff"},
         {},
     ),
+    # The assessment (issue 17): the office edits the scheme, computes and issues; leaders
+    # and supervision read every unit; a unit reads issued results and its own sheet.
+    "assessment:scheme": (None, REPORT_READERS | UNIT_REPORTERS, {}),
+    "assessment:result_list": (None, REPORT_READERS | UNIT_REPORTERS, {}),
+    "assessment:result_detail": (issued_result, REPORT_READERS | UNIT_REPORTERS, {}),
+    "assessment:result_issue": (issued_result, set(), {"*": 405, "anonymous": 405}),
+    "assessment:result_lead": (issued_result, set(), {"*": 405, "anonymous": 405}),
+    "assessment:objection_file": (issued_result, set(), {"*": 405, "anonymous": 405}),
+    "assessment:objection_answer": (first_pk(1), set(), {"*": 405, "anonymous": 405}),
+    "assessment:result_download": (
+        issued_result_as("docx"),
+        REPORT_READERS | UNIT_REPORTERS,
+        {},
+    ),
+    "assessment:score_sheet": (
+        kejiju_sheet(),
+        REPORT_READERS | {"department_staff"},
+        {"other_unit": 403},
+    ),
+    "assessment:records": (
+        kejiju_sheet("signed_projects"),
+        REPORT_READERS | {"department_staff"},
+        {"other_unit": 403},
+    ),
+    "assessment:dispatch": (None, REPORT_READERS, {}),
     "reports:monthly": (None, REPORT_READERS, {}),
     "reports:issue": (None, set(), {"*": 405, "anonymous": 405}),
     "reports:issued_list": (None, REPORT_READERS | UNIT_REPORTERS, {}),
