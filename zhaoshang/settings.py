@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     # Aftercare: service tickets, visits, expansion (issue 13); complaints, typical cases.
     "zhaoshang.aftercare",
     "zhaoshang.complaints",
+    # Intermediaries, advisors, referrals and finder rewards (issue 16, M21).
+    "zhaoshang.partners",
     "zhaoshang.api",
     "ninja",
     # The opportunity library, the policy library and the public portal (issue 14).

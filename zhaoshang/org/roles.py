@@ -72,6 +72,15 @@ RECORD_MEETING = "agreements.record_meeting"
 ALLOCATE_INCENTIVE = "agreements.allocate_incentive"
 PAY_INCENTIVE = "agreements.pay_incentive"
 AGREEMENT_READ = [VIEW_AGREEMENT, VIEW_DISBURSEMENT]
+# Partners, referrals and finder rewards (issue 16, M21). The office keeps the registry
+# and the rewards; departments read partners and the rewards on their own referrals;
+# finance pays.
+VIEW_PARTNERS = "partners.view_partners"
+MANAGE_PARTNERS = "partners.manage_partners"
+VIEW_REWARDS = "partners.view_rewards"
+MANAGE_REWARDS = "partners.manage_rewards"
+APPROVE_REWARDS = "partners.approve_rewards"
+PAY_REWARDS = "partners.pay_rewards"
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -132,6 +141,11 @@ BUILTIN_ROLES = [
             COMPUTE_INCENTIVE,
             SUPPLY_OPERATING_DATA,
             RECORD_MEETING,
+            VIEW_PARTNERS,
+            MANAGE_PARTNERS,
+            VIEW_REWARDS,
+            MANAGE_REWARDS,
+            APPROVE_REWARDS,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -150,6 +164,8 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            VIEW_PARTNERS,
+            VIEW_REWARDS,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
@@ -167,6 +183,8 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
+            VIEW_PARTNERS,
+            VIEW_REWARDS,
         ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
@@ -175,7 +193,15 @@ BUILTIN_ROLES = [
         "区领导",
         "business",
         "all",
-        [*PROMOTION_READ, *REPORT_READ, VIEW_AFTERCARE, VIEW_COMPLAINT, *AGREEMENT_READ],
+        [
+            *PROMOTION_READ,
+            *REPORT_READ,
+            VIEW_AFTERCARE,
+            VIEW_COMPLAINT,
+            *AGREEMENT_READ,
+            VIEW_PARTNERS,
+            VIEW_REWARDS,
+        ],
         "领导小组成员：查阅全部数据",
     ),
     RoleSpec(
@@ -191,7 +217,14 @@ BUILTIN_ROLES = [
         "财政人员",
         "business",
         "all",
-        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE],
+        [
+            *PROMOTION_READ,
+            VIEW_DISBURSEMENT,
+            ALLOCATE_INCENTIVE,
+            VIEW_PARTNERS,
+            VIEW_REWARDS,
+            PAY_REWARDS,
+        ],
         "区财政局：奖励资金拨付",
     ),
     RoleSpec(
