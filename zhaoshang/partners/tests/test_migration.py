@@ -50,9 +50,7 @@ def test_free_text_referrers_move_into_the_registry_and_back_losing_nothing():
         new = _migrate(AFTER)
         NewProject = new.get_model("pipeline", "Project")
         Partner = new.get_model("partners", "Partner")
-        rows = dict(
-            NewProject.objects.filter(pk__in=ids).values_list("pk", "referrer_id")
-        )
+        rows = dict(NewProject.objects.filter(pk__in=ids).values_list("pk", "referrer_id"))
         assert rows[ids[0]] == rows[ids[1]] is not None
         assert rows[ids[5]] is None
         assert len({rows[i] for i in ids[:5]}) == 4
