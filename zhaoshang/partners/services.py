@@ -322,7 +322,10 @@ def fee_pay(
             )
     if errors:
         raise ValidationError(errors)
-    department = department or actor.department
+    if department is None:
+        from zhaoshang.pipeline.leads.services import office_unit
+
+        department = office_unit()  # the office commissions agencies and pays them
     fee = record_create(
         AgencyFee,
         actor=actor,
