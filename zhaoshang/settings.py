@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "zhaoshang.opportunities",
     "zhaoshang.policies",
     "zhaoshang.portal",
+    # The promotion budget (issue 16).
+    "zhaoshang.budget",
     # The portal's CAPTCHA: images drawn on the server with its bundled font, no service.
     "captcha",
 ]

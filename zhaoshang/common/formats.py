@@ -89,6 +89,33 @@ def percent(value):
     return EMPTY if value is None or value == "" else f"{value}%"
 
 
+class Rate:
+    """A rate in a report table (85.3 meaning 85.3%): printed "85.3%" on a page and in
+    Word, written to a spreadsheet as the number 0.853 formatted 0.00% (a number the
+    reader can sort and compute with, never the text "85.3%"). Unknown: "—"."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = _decimal(value)
+
+    def __str__(self):
+        return percent(self.value)
+
+    def __repr__(self):
+        return f"Rate({self.value!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, Rate) and other.value == self.value
+
+    def __hash__(self):
+        return hash(("rate", self.value))
+
+    def fraction(self):
+        """The rate as a fraction for a spreadsheet cell (0.853), None when unknown."""
+        return None if self.value is None else self.value / 100
+
+
 def cn_date(value):
     """A date (or datetime, or ISO text) as 2026年12月7日; "—" when unknown. A datetime is
     read in local time (Asia/Shanghai) first; a naive one is taken as local already."""

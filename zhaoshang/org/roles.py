@@ -81,6 +81,12 @@ VIEW_REWARDS = "partners.view_rewards"
 MANAGE_REWARDS = "partners.manage_rewards"
 APPROVE_REWARDS = "partners.approve_rewards"
 PAY_REWARDS = "partners.pay_rewards"
+# The promotion budget (issue 16, M24): finance sets and adjusts lines and sees all;
+# a unit reads its own lines and posts its spending; leaders read all.
+VIEW_BUDGET = "budget.view_budget"
+MANAGE_BUDGET = "budget.manage_budget"
+POST_SPENDING = "budget.post_spending"
+BUDGET_WORK = [VIEW_BUDGET, POST_SPENDING]
 
 # What every promotion user may read.
 PROMOTION_READ = [
@@ -146,6 +152,7 @@ BUILTIN_ROLES = [
             VIEW_REWARDS,
             MANAGE_REWARDS,
             APPROVE_REWARDS,
+            *BUDGET_WORK,
         ],
         "区招商办：统筹协调全区招商工作，可见全部业务数据",
     ),
@@ -166,6 +173,7 @@ BUILTIN_ROLES = [
             PAY_INCENTIVE,
             VIEW_PARTNERS,
             VIEW_REWARDS,
+            *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区负责人：本单位及下级单位数据",
     ),
@@ -185,6 +193,7 @@ BUILTIN_ROLES = [
             PAY_INCENTIVE,
             VIEW_PARTNERS,
             VIEW_REWARDS,
+            *BUDGET_WORK,
         ],
         "行业主管部门、街道、功能区经办人：本单位数据",
     ),
@@ -201,6 +210,7 @@ BUILTIN_ROLES = [
             *AGREEMENT_READ,
             VIEW_PARTNERS,
             VIEW_REWARDS,
+            VIEW_BUDGET,
         ],
         "领导小组成员：查阅全部数据",
     ),
@@ -221,11 +231,13 @@ BUILTIN_ROLES = [
             *PROMOTION_READ,
             VIEW_DISBURSEMENT,
             ALLOCATE_INCENTIVE,
+            VIEW_BUDGET,
+            MANAGE_BUDGET,
             VIEW_PARTNERS,
             VIEW_REWARDS,
             PAY_REWARDS,
         ],
-        "区财政局：奖励资金拨付",
+        "区财政局：奖励资金拨付，设立和调整招商专项经费",
     ),
     RoleSpec(
         "tax",

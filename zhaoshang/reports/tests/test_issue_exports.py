@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import load_workbook
 
+from zhaoshang.common import excel, formats
 from zhaoshang.pipeline.models import Project
 from zhaoshang.pipeline.tests.factories import drop
 from zhaoshang.reports import services
@@ -111,9 +112,11 @@ def test_xlsx_and_docx_hold_the_figures_of_the_page(october, client_for):
     cells = next(r for r in main.rows if r.cells[0].text == "协议投资额").cells
     assert (cells[2].text, cells[3].text) == (month, ytd)
     # The tables are written as XML in one piece (speed); they keep Word's own form:
-    # a bold 10-point header in 仿宋_GB2312 for Chinese too, cells as wide as their column.
+    # a bold header in 小四 or 五号 仿宋_GB2312 (GB/T 9704 body font), cells as wide as
+    # their column, each figure right-aligned and kept on one line.
     head = main.rows[0].cells[0].paragraphs[0].runs[0]
-    assert (head.text, head.bold, head.font.size) == ("指标", True, Pt(10))
+    assert (head.text, head.bold) == ("指标", True)
+    assert head.font.size in (Pt(12), Pt(10.5))
     assert head._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert not cells[2].paragraphs[0].runs[0].bold
     assert [c.width for c in main.rows[1].cells] == [c.width for c in main.columns]
@@ -144,5 +147,34 @@ def test_the_title_and_the_word_issuer_carry_the_districts_own_name(october, dem
     docx = c.get("/reports/monthly/?year=2026&month=10&export=docx")
     texts = [p.text for p in Document(BytesIO(docx.content)).paragraphs]
     assert texts[0] == "和平区招商引资统计月报（2026年10月）"
-    assert texts[1].startswith("和平区招商引资工作领导小组办公室")
+    # The issuer signs at the end (GB/T 9704: 发文机关署名 above the date).
+    assert texts[-2] == "和平区招商引资工作领导小组办公室"
     assert not any("河西区" in t for t in texts)
+
+
+def test_the_monthly_xlsx_keeps_rates_as_percentages_and_numbers_fit(october, client_for):
+    xlsx = client_for("office_staff").get("/reports/monthly/?year=2026&month=10&export=xlsx")
+    wb = load_workbook(BytesIO(xlsx.content))
+    numbers = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=3):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    # A rate is never text: "85.3%" would not sort or sum.
+                    assert not cell.value.endswith("%"), (ws.title, cell.coordinate)
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    numbers += 1
+                    assert cell.number_format in ("#,##0.00", "#,##0", "0.00%")
+                    if cell.number_format == "0.00%":
+                        shown = f"{cell.value * 100:.2f}%"
+                    elif cell.number_format == "#,##0":
+                        shown = f"{cell.value:,.0f}"
+                    else:
+                        shown = f"{cell.value:,.2f}"
+                    width = ws.column_dimensions[cell.column_letter].width
+                    assert width >= len(shown) + 1, (ws.title, cell.coordinate, shown, width)
+    assert numbers > 20
+    ws = wb["主要指标"]
+    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "协议投资额")
+    rate = row[5]  # 完成率
+    assert rate.value == formats.EMPTY or rate.number_format == excel.RATE_FORMAT
