@@ -276,14 +276,14 @@ def reward_propose(
     )
 
 
-def reward_post_spending(*, actor: User, reward: FinderReward) -> Any:
-    """Charge a paid reward to its paying unit's 奖励 budget line."""
+def reward_post_spending(*, actor: User, reward: FinderReward, paid_on: dt.date) -> Any:
+    """Charge a reward paid on ``paid_on`` to its paying unit's 奖励 budget line."""
     return budgeting.post_spending(
         actor=actor,
         department=reward.budget_department,
         category=budgeting.REWARDS,
         amount=reward.amount,
-        occurred_on=reward.paid_on or timezone.localdate(),
+        occurred_on=paid_on,
         summary=f"中介奖励：{reward.partner.name}引荐{reward.project.name}",
         source=reward,
     )

@@ -10,7 +10,6 @@ has landed with funds in place, so a reward that became wrong on the way stops t
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.common.workflow import Move, MoveRefused, Workflow
@@ -59,7 +58,6 @@ REWARDS = Workflow(
 )
 
 
-@transaction.atomic
 def reward_move(
     *,
     actor: Any,
@@ -93,6 +91,12 @@ def reward_move(
                 errors["voucher_no"] = "请填写拨付凭证号。"
             if errors:
                 raise MoveRefused(errors)
+            # Charged before the status is written, in the move's transaction: a line that
+            # refuses stops the move, and a move that loses the race takes the spending back.
+            try:
+                services.reward_post_spending(actor=actor, reward=reward, paid_on=paid_on)
+            except ValidationError as exc:
+                raise MoveRefused(exc.messages) from exc
             return {"paid_on": paid_on, "voucher_no": voucher_no.strip()}
         return {}
 
@@ -106,10 +110,4 @@ def reward_move(
         prepare=prepare,
         detail=lambda m: f"中介奖励{m.move.label}" + (f"：{m.note}" if m.note else ""),
     )
-    if to_status == S.PAID:
-        try:
-            services.reward_post_spending(actor=actor, reward=moved.record)
-        except ValidationError as exc:
-            # Inside the move's transaction: raising undoes the move and its history row.
-            raise MoveRefused(exc.messages) from exc
     return moved.history
