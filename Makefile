@@ -27,17 +27,10 @@ run: install
 test: install
 	bash scripts/test.sh
 
-# The load benchmark's generator (Locust, heavy: gevent and a web UI) lives in its own
-# environment, so it never changes a version the product runs on.
-BENCH_VENV := .venv-bench
-
-$(BENCH_VENV)/.installed: bench/requirements.txt
-	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
-	touch $@
-
-bench: install $(BENCH_VENV)/.installed
+# The load benchmark's generator is Debian's wrk (C, light on the 2 cores it shares with
+# the server it measures), installed with apt when missing.
+bench: install
+	bash scripts/ensure_wrk.sh
 	bash scripts/bench.sh
 
 lint: install

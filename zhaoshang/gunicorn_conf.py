@@ -27,6 +27,11 @@ def _cores():
 # 2-core reference machine that is 5 (3 workers already answered 174-244 requests/s
 # where the development server answered 55-96). WEB_CONCURRENCY overrides it, as on
 # most hosting platforms.
+# Threads do not pay here: a page is mostly Python (templates, the ORM) under one GIL, and
+# the database it waits on runs on the same cores. bench/bench_load.py --workers/--threads
+# on the shared 2-core machine (16/32 users, requests/s): 5 sync 3.4/3.6, 3 sync 3.9/3.4,
+# 2 x 4 gthread 3.1/2.8, 3 x 4 gthread 1.7/2.2 (load averages 15-24 from neighbours, so
+# only the order means anything; the pages made 18-47 % of the raw-SQL floor's rate).
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
 worker_class = "sync"
 
@@ -39,6 +44,13 @@ preload_app = True
 # A report or an export page may take a few seconds on a city's data; a worker silent
 # for a minute is stuck and is replaced. Large exports run in the Celery worker.
 timeout = 60
+# Each worker proves it is alive by touching a file every second; under /tmp on a disk a
+# busy disk (a backup, an import) can hold that touch up and gunicorn then kills a healthy
+# worker. /dev/shm is memory (gunicorn's own advice for this case).
+# (gunicorn creates its files there with mkstemp: private to it, random names.)
+_SHM = "/dev/shm"  # noqa: S108
+if os.path.isdir(_SHM):
+    worker_tmp_dir = _SHM
 # On stop, requests in flight get this long to finish; `make run` waits a little longer.
 graceful_timeout = 10
 keepalive = 5
