@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "zhaoshang.complaints",
     # Supervision items, progress notices, accountability (issue 16, M18).
     "zhaoshang.supervision",
+    # Intermediaries, advisors, referrals and finder rewards (issue 16, M21).
+    "zhaoshang.partners",
     "zhaoshang.api",
     "ninja",
     # The opportunity library, the policy library and the public portal (issue 14).

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/", include("zhaoshang.reports.urls")),
     # Aftercare (issue 13): service tickets, visits, expansion; complaints.
     path("aftercare/", include("zhaoshang.aftercare.urls")),
+    path("partners/", include("zhaoshang.partners.urls")),
     path("complaints/", include("zhaoshang.complaints.urls")),
     path("supervision/", include("zhaoshang.supervision.urls")),
     # Agreements, incentives, disbursement and clawback (issue 12).

@@ -134,6 +134,10 @@ NAV = [
     ),
     ("招商工作", "线索推送", "pipeline:lead_push_list", (roles.VIEW_PIPELINE,), "send"),
     ("招商工作", "公海", "pipeline:lead_pool", (roles.VIEW_PIPELINE,), "inboxes"),
+    # Partners, referrals and finder rewards (issue 16, M21).
+    ("中介与引荐", "中介名录", "partners:partner_list", (roles.VIEW_PARTNERS,), "diagram-3"),
+    ("中介与引荐", "中介奖励", "partners:reward_list", (roles.VIEW_REWARDS,), "award"),
+    ("中介与引荐", "奖励规则", "partners:rule_list", (roles.VIEW_REWARDS,), "sliders"),
     # Aftercare (issue 13): service tickets, visits, expansion; complaints.
     ("企业服务", "企业诉求", "aftercare:ticket_list", (roles.VIEW_AFTERCARE,), "headset"),
     (

@@ -62,6 +62,8 @@ DEMO_STEPS = [
     "zhaoshang.reference.services.load_demo_reference",
     "zhaoshang.enterprises.demo.load_demo_enterprises",
     "zhaoshang.pipeline.projects.demo.load_demo_projects",
+    # The partner registry and reward rules (issue 16): before the leads that name them.
+    "zhaoshang.partners.demo.load_demo_partners",
     "zhaoshang.pipeline.leads.demo.load_demo_leads",
     "zhaoshang.pipeline.approvals.demo.load_demo_approvals",
     # Agreements, incentives and disbursement (issue 12): on the signed demo projects.
@@ -70,6 +72,8 @@ DEMO_STEPS = [
     "zhaoshang.reports.demo.load_demo_reports",
     # Last: the loaders above write funds and owner rows directly, with past dates.
     "zhaoshang.reports.demo.recount_demo_funds",
+    # Finder rewards on landed projects with funds in place (issue 16).
+    "zhaoshang.partners.demo.load_demo_rewards",
     # Aftercare (issue 13): ticket types, key enterprises, visits, tickets (an expansion
     # adds one negotiating project, with no funds); complaints and a typical case.
     "zhaoshang.aftercare.demo.load_demo_aftercare",

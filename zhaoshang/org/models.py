@@ -121,7 +121,7 @@ class User(AbstractUser):
     )
     title = models.CharField("职务", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
-    is_civil_servant = models.BooleanField("公务员（不得领取中介奖励）", default=True)
+    is_civil_servant = models.BooleanField("国家公职人员（不得领取中介奖励）", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     must_change_password = models.BooleanField("下次登录须修改密码", default=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)

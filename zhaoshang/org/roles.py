@@ -83,6 +83,15 @@ MANAGE_SUPERVISION = "supervision.manage_supervision"
 REPORT_SUPERVISION = "supervision.report_supervision"
 SIGN_SUPERVISION = "supervision.sign_supervision"
 SUPERVISION_WORK = [VIEW_SUPERVISION, REPORT_SUPERVISION]
+# Partners, referrals and finder rewards (issue 16, M21). The office keeps the registry
+# and the rewards; departments read partners and the rewards on their own referrals;
+# finance pays.
+VIEW_PARTNERS = "partners.view_partners"
+MANAGE_PARTNERS = "partners.manage_partners"
+VIEW_REWARDS = "partners.view_rewards"
+MANAGE_REWARDS = "partners.manage_rewards"
+APPROVE_REWARDS = "partners.approve_rewards"
+PAY_REWARDS = "partners.pay_rewards"
 # The promotion budget (issue 16, M24): finance sets and adjusts lines and sees all;
 # a unit reads its own lines and posts its spending; leaders read all.
 VIEW_BUDGET = "budget.view_budget"
@@ -158,6 +167,11 @@ BUILTIN_ROLES = [
             MANAGE_CHAINS,
             *SUPERVISION_WORK,
             SIGN_SUPERVISION,
+            VIEW_PARTNERS,
+            MANAGE_PARTNERS,
+            VIEW_REWARDS,
+            MANAGE_REWARDS,
+            APPROVE_REWARDS,
             *BUDGET_WORK,
             *EVENT_WORK,
             MANAGE_EVENT_QUOTA,
@@ -181,6 +195,8 @@ BUILTIN_ROLES = [
             PAY_INCENTIVE,
             *SUPERVISION_WORK,
             SIGN_SUPERVISION,
+            VIEW_PARTNERS,
+            VIEW_REWARDS,
             *BUDGET_WORK,
             *EVENT_WORK,
         ],
@@ -201,6 +217,8 @@ BUILTIN_ROLES = [
             MANAGE_AGREEMENT,
             PAY_INCENTIVE,
             *SUPERVISION_WORK,
+            VIEW_PARTNERS,
+            VIEW_REWARDS,
             *BUDGET_WORK,
             *EVENT_WORK,
         ],
@@ -218,6 +236,8 @@ BUILTIN_ROLES = [
             VIEW_COMPLAINT,
             *AGREEMENT_READ,
             VIEW_SUPERVISION,
+            VIEW_PARTNERS,
+            VIEW_REWARDS,
             VIEW_BUDGET,
             VIEW_EVENT,
         ],
@@ -243,7 +263,16 @@ BUILTIN_ROLES = [
         "财政人员",
         "business",
         "all",
-        [*PROMOTION_READ, VIEW_DISBURSEMENT, ALLOCATE_INCENTIVE, VIEW_BUDGET, MANAGE_BUDGET],
+        [
+            *PROMOTION_READ,
+            VIEW_DISBURSEMENT,
+            ALLOCATE_INCENTIVE,
+            VIEW_BUDGET,
+            MANAGE_BUDGET,
+            VIEW_PARTNERS,
+            VIEW_REWARDS,
+            PAY_REWARDS,
+        ],
         "区财政局：奖励资金拨付，设立和调整招商专项经费",
     ),
     RoleSpec(

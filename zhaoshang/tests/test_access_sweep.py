@@ -332,6 +332,27 @@ def kejiju_visit(demo):
     return {"pk": visits.values_list("pk", flat=True).first()}
 
 
+# Partners and finder rewards (issue 16): the registry is shared with every promotion
+# unit; rewards are the office's to propose and approve, finance's to pay, and a unit
+# reads those on its own referrals.
+PARTNER_READERS = {"office_staff", "department_staff", "department_head", "leader", "finance"}
+# The demo reward is on a 区科技局 project: 区商务局 and a street do not read it.
+REWARD_HIDDEN = {"department_head": 404, "other_unit": 404}
+
+
+def partner_contact(demo):
+    from zhaoshang.partners.models import PartnerContact
+
+    contact = PartnerContact.objects.order_by("pk").first()
+    return {"pk": contact.partner_id, "contact_pk": contact.pk}
+
+
+def agency(demo):
+    from zhaoshang.partners.models import Partner
+
+    return {"pk": Partner.objects.filter(kind="agency").order_by("pk").first().pk}
+
+
 def kejiju_task(demo):
     from zhaoshang.complaints.models import ComplaintTask
 
@@ -986,6 +1007,29 @@ TABLE = {
     ),
     "aftercare:visit_action": (kejiju_visit, set(), AFTERCARE_POST_ONLY),
     "aftercare:expansion_list": (None, AFTERCARE_READERS, {}),
+    # Partners and finder rewards (issue 16).
+    "partners:partner_list": (None, PARTNER_READERS, {}),
+    "partners:partner_create": (None, {"office_staff"}, {}),
+    "partners:partner_detail": (first("partners.Partner"), PARTNER_READERS, {}),
+    "partners:partner_edit": (first("partners.Partner"), {"office_staff"}, {}),
+    "partners:contact_add": (first("partners.Partner"), set(), {"office_staff": 405}),
+    "partners:contact_delete": (partner_contact, set(), {"office_staff": 405}),
+    "partners:fee_pay": (agency, set(), {"finance": 405}),
+    "partners:rule_list": (None, PARTNER_READERS, {}),
+    "partners:rule_create": (None, {"office_staff"}, {}),
+    "partners:rule_edit": (first("partners.RewardRule"), {"office_staff"}, {}),
+    "partners:reward_list": (None, PARTNER_READERS, {}),
+    "partners:reward_propose": (None, set(), {"office_staff": 405}),
+    "partners:reward_detail": (
+        first("partners.FinderReward"),
+        PARTNER_READERS,
+        REWARD_HIDDEN,
+    ),
+    "partners:reward_action": (
+        first("partners.FinderReward"),
+        set(),
+        dict.fromkeys(PARTNER_READERS | {"other_unit"}, 405),
+    ),
     # Complaints: the discipline office handles, leaders read; units get their tasks.
     "complaints:complaint_list": (None, COMPLAINT_READERS, {}),
     "complaints:complaint_create": (None, {"discipline"}, {}),

@@ -27,6 +27,17 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
     estimated_investment_text = AmountField(label="预计投资额")
     # No default: the method is what reports count by (M19), so the clerk picks it.
     method = forms.ChoiceField(label="招商方式", choices=[("", EMPTY_CHOICE), *Method.choices])
+    # The referrer: an organisation of the partner registry (中介名录) by its name, or a
+    # person, registered there on saving (partners.services.referrer_resolve).
+    referrer_kind = forms.ChoiceField(
+        label="引荐方类型", choices=[("", EMPTY_CHOICE), *ReferrerKind.choices], required=False
+    )
+    referrer_name = forms.CharField(
+        label="引荐人 / 引荐机构名称",
+        max_length=100,
+        required=False,
+        help_text="机构须是中介名录中已登记的名称；个人填写姓名",
+    )
 
     class Meta:
         model = Project
@@ -37,8 +48,6 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
             "key_industry",
             "origin_region",
             "method",
-            "referrer_kind",
-            "referrer_name",
             "investor_origin",
             "capital_source",
             "opportunity",
@@ -56,8 +65,6 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         self.fields["key_industry"].queryset = KeyIndustry.objects.select_related("department")
         self.fields["origin_region"].queryset = Region.objects.all()
         self.fields["origin_region"].label = "来源地（省份或国家）"
-        self.fields["referrer_kind"].choices = [("", EMPTY_CHOICE), *ReferrerKind.choices]
-        self.fields["referrer_name"].label = "引荐人 / 引荐机构名称"
         # The new-enterprise inputs sit in the left column, outside the <form>.
         for name in self.ENTERPRISE_FIELDS:
             self.fields[name].widget.attrs["form"] = "lead-form"
@@ -100,13 +107,14 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
 
     def lead_data(self):
         data = {f: self.cleaned_data.get(f) for f in self.Meta.fields}
+        data["referrer_name"] = (self.cleaned_data.get("referrer_name") or "").strip()
+        data["referrer_kind"] = self.cleaned_data.get("referrer_kind") or ""
         amount = self.cleaned_data.get("estimated_investment_text")
         if amount is not None:
             value, currency = amount
             if currency != "CNY":
                 raise ValidationError({"estimated_investment_text": "预计投资额请以人民币填写。"})
             data["estimated_investment"] = value
-        data["referrer_kind"] = data["referrer_kind"] or ""
         for name in ("investor_origin", "capital_source"):
             if not data[name]:
                 data[name] = Project._meta.get_field(name).default

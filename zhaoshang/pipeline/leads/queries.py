@@ -93,7 +93,12 @@ def page(qs: QuerySet[Project], *, after: str | None = None, size: int = PAGE_SI
 
 def with_list_relations(qs: QuerySet[Project]) -> QuerySet[Project]:
     return qs.select_related(
-        "enterprise", "department", "registered_department", "key_industry", "origin_region"
+        "enterprise",
+        "department",
+        "registered_department",
+        "key_industry",
+        "origin_region",
+        "referrer",
     ).annotate(has_pending_push=Exists(_pending_push()))
 
 

@@ -230,6 +230,7 @@ LEAD_FIELDS = [
     "method",
     "referrer_name",
     "referrer_kind",
+    "referrer",
     "investor_origin",
     "capital_source",
     "opportunity",
@@ -320,7 +321,6 @@ def lead_from_enquiry(
         "enterprise": enterprise,
         "name": (fields.get("name") or f"{enterprise.name}投资咨询")[:200],
         "method": Method.ONLINE,
-        "referrer_kind": "",
     }
     project = project_services.project_create(actor=None, data=fields, department=office)
     Project.objects.filter(pk=project.pk).update(pooled_at=now)

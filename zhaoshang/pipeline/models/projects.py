@@ -221,9 +221,15 @@ class Project(Versioned):
     method = models.CharField(
         "招商方式", max_length=20, choices=Method.choices, default=Method.OTHER
     )
-    referrer_name = models.CharField("引荐人 / 引荐机构", max_length=100, blank=True)
-    referrer_kind = models.CharField(
-        "引荐方类型", max_length=20, choices=ReferrerKind.choices, blank=True
+    # The referrer (引荐方) is a row of the partner registry: an intermediary, chamber,
+    # advisor, agency, or a person registered when the lead names one (partners app).
+    referrer = models.ForeignKey(
+        "partners.Partner",
+        verbose_name="引荐方",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
     )
     origin_region = models.ForeignKey(
         "reference.Region",
@@ -373,6 +379,22 @@ class Project(Versioned):
     @property
     def is_lead(self):
         return self.stage == Stage.LEAD
+
+    # What the free-text referrer fields said, now read from the registry row (pages, the
+    # API and exports show these; select_related("referrer") where a list shows them).
+    @property
+    def referrer_name(self):
+        return self.referrer.name if self.referrer_id else ""
+
+    @property
+    def referrer_kind(self):
+        if not self.referrer_id:
+            return ""
+        person = self.referrer.kind in ("person", "advisor")
+        return ReferrerKind.PERSON if person else ReferrerKind.ORGANISATION
+
+    def get_referrer_kind_display(self):
+        return self.referrer.get_kind_display() if self.referrer_id else ""
 
 
 class ChildQuerySet(ScopedQuerySet):

@@ -11,7 +11,14 @@ from zhaoshang.org.models import Department
 from zhaoshang.reference.calendar import MAX_TIME_LIMIT
 from zhaoshang.reference.models import Industry
 
-from ..models import FundsEntry, PipelineConfig, ProblemCategory, Project, ProjectMember
+from ..models import (
+    FundsEntry,
+    PipelineConfig,
+    ProblemCategory,
+    Project,
+    ProjectMember,
+    ReferrerKind,
+)
 from .workflow import FIELDS
 
 PROMOTING_UNITS = ["office", "department", "street", "zone"]
@@ -32,6 +39,18 @@ class ProjectForm(VersionedForm):
     )
     estimated_investment_text = AmountField(label="预计投资额")
     registered_capital_text = AmountField(label="注册资本")
+    # The referrer: a registry organisation by name, or a person (registered on saving).
+    referrer_kind = forms.ChoiceField(
+        label="引荐方类型",
+        choices=[("", "（无）"), *ReferrerKind.choices],
+        required=False,
+    )
+    referrer_name = forms.CharField(
+        label="引荐人 / 引荐机构",
+        max_length=100,
+        required=False,
+        help_text="机构须是中介名录中已登记的名称；个人填写姓名",
+    )
 
     class Meta:
         model = Project
@@ -39,8 +58,6 @@ class ProjectForm(VersionedForm):
             "name",
             "description",
             "method",
-            "referrer_name",
-            "referrer_kind",
             "investor_origin",
             "capital_source",
             "industry",
@@ -71,6 +88,9 @@ class ProjectForm(VersionedForm):
             )
             self.fields["registered_capital_text"].initial = formats.wan_exact(p.registered_capital)
         self.fields["industry"].queryset = Industry.objects.filter(level="division")
+        if p.pk and p.referrer_id:
+            self.fields["referrer_name"].initial = p.referrer_name
+            self.fields["referrer_kind"].initial = p.referrer_kind
 
     def clean_enterprise_text(self):
         text = self.cleaned_data["enterprise_text"].strip()
@@ -87,8 +107,9 @@ class ProjectForm(VersionedForm):
 
     def service_data(self):
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        for key in ("description", "referrer_name", "referrer_kind"):
-            data[key] = data.get(key) or ""
+        data["description"] = data.get("description") or ""
+        for key in ("referrer_name", "referrer_kind"):
+            data[key] = (self.cleaned_data.get(key) or "").strip()
         data["enterprise"] = self.cleaned_data["enterprise_text"]
         for field in ("estimated_investment", "registered_capital"):
             parsed = self.cleaned_data.get(f"{field}_text")

@@ -79,7 +79,7 @@ def project_create(
             # The system registers (a portal enquiry) only for a unit it names.
             raise ValueError("没有经办人时须指明登记单位")
         department = actor.department
-    data = {**data, "department": department}
+    data = _with_referrer({**data, "department": department}, actor, department)
     data.setdefault("stage", stage)
     project = record_create(Project, actor=actor, data=data | _defaults(data, department, actor))
     level = major_level_for(investment_of(project))
@@ -101,6 +101,19 @@ def project_create(
         actor=actor,
     )
     return project
+
+
+def _with_referrer(data, actor, department):
+    # A referrer given by name (forms, the API) becomes the partner registry's row: a
+    # person is registered on the way, an organisation must be in the registry.
+    if "referrer_name" not in data and "referrer_kind" not in data:
+        return data
+    from zhaoshang.partners.services import referrer_resolve
+
+    data = dict(data)
+    name, kind = data.pop("referrer_name", ""), data.pop("referrer_kind", "")
+    data["referrer"] = referrer_resolve(actor=actor, name=name, kind=kind, department=department)
+    return data
 
 
 def _defaults(data, department, actor):
@@ -176,6 +189,7 @@ def project_update(*, actor: User, project: Project, data: dict[str, Any], versi
             f"{'、'.join(str(getattr(Project._meta.get_field(f), 'verbose_name', f)) for f in sorted(bad))}"
             "不能在此修改：阶段及其日期请通过“阶段变更”办理，责任单位请通过认领或改派办理。"
         )
+    data = _with_referrer(data, actor, project.department)
     project = record_update(project, actor=actor, data=data, version=version)
     level = major_level_for(investment_of(project))
     if level != project.major_level:

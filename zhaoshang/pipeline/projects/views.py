@@ -410,7 +410,9 @@ def project_edit(request, pk=None):
         request.POST or None,
         instance=project,
         user=request.user,
-        initial={"enterprise_text": request.GET.get("enterprise_name", "")},
+        # Only a new project takes its enterprise from the link; an edit shows its own
+        # (a form-level initial would override the field's and blank it).
+        initial=None if project else {"enterprise_text": request.GET.get("enterprise_name", "")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
