@@ -65,8 +65,8 @@ def default_items() -> list[dict[str, Any]]:
     """A first scheme for a year with none: every registered indicator the Hexi text names,
     weighted to 100 points (the office edits it)."""
     weights = {
-        "signed_projects": ("20", scoring.RATE, "target"),
-        "agreed_investment": ("20", scoring.RATE, "target"),
+        "signed_projects": ("15", scoring.RATE, "target"),
+        "agreed_investment": ("15", scoring.RATE, "target"),
         "funds_domestic": ("15", scoring.RATE, "target"),
         "major_projects": ("10", scoring.RATE, "target"),
         "head_enterprise_projects": ("5", scoring.RATE, "target"),
@@ -75,6 +75,8 @@ def default_items() -> list[dict[str, Any]]:
         "new_drivers": ("5", scoring.RANK, "none"),
         "tickets_on_time": ("5", scoring.RATE, "fixed"),
         "complaints_on_time": ("5", scoring.RATE, "fixed"),
+        "events_quota": ("5", scoring.RATE, "fixed"),
+        "supervision_on_time": ("5", scoring.RATE, "fixed"),
     }
     items: list[dict[str, Any]] = []
     for code, (weight, method, target) in weights.items():

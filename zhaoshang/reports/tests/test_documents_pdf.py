@@ -1,5 +1,6 @@
-"""The Word documents of the reports module (the monthly report, the bulletin) as their
-reader sees them: converted by LibreOffice to PDF, each page A4 with its page number,
+"""Every Word document the system writes (the monthly report, the bulletin, the
+supervision notice, the dispatch pack, the assessment bulletin and annual report) as its
+reader sees it: converted by LibreOffice to PDF, each page A4 with its page number,
 every figure of every table whole on one line, the fonts GB/T 9704 names, all embedded.
 (The .xlsx: test_issue_exports.py.)"""
 
@@ -35,6 +36,30 @@ def _scaled(data, factor=10000):
     return walk(copy.deepcopy(data))
 
 
+def _other_documents(users, year, month, after):
+    """The other modules' Word documents on the same demo: the supervision office's
+    progress notice, the monthly dispatch pack, the demo's issued quarterly assessment
+    bulletin and an annual assessment report computed here (the demo issues none)."""
+    from zhaoshang.assessment import dispatch, documents, services
+    from zhaoshang.assessment.models import Result, Scheme
+    from zhaoshang.supervision import notice
+
+    quarter = Result.objects.filter(kind="quarter", status="issued").first()
+    scheme = Scheme.objects.order_by("-year", "-version").first()
+    annual = Result.objects.create(year=scheme.year, kind="year", period=0, scheme=scheme)
+    annual = services.result_run(annual.pk)
+    assert quarter is not None and annual.status == Result.Status.READY
+    leader = users["leader"]
+    return {
+        "supervision_notice": notice.notice_docx(
+            notice.notice_data(leader, today=after, since=dt.date(after.year, 1, 1))
+        ),
+        "dispatch": dispatch.dispatch_docx(dispatch.dispatch_pack(year, month)),
+        "assessment_quarter": documents.result_docx(quarter),
+        "assessment_year": documents.result_docx(annual),
+    }
+
+
 @pytest.mark.django_db(transaction=False)
 def test_every_word_document_converts_to_a_pdf_an_office_can_send(demo_district, tmp_path):
     documents.require_libreoffice()
@@ -52,6 +77,7 @@ def test_every_word_document_converts_to_a_pdf_an_office_can_send(demo_district,
         "monthly": docx_bytes(data, issued_on=issued_on),
         "monthly_city": docx_bytes(_scaled(data), issued_on=issued_on, version=2),
         "bulletin": bulletin_docx_bytes(bulletin),
+        **_other_documents(demo_district, year, month, after),
     }
     pdfs = documents.convert(docs, tmp_path)
     read = {name: documents.read_pdf(path) for name, path in pdfs.items()}
