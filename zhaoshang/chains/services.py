@@ -406,3 +406,27 @@ def _targets_of(link: Link, library: Any, enterprise: Enterprise) -> list[rankin
         limit=1,
         only=enterprise.pk,
     )
+
+
+def chains_enterprise_merge(*, actor: Any, survivor: Any, duplicate: Any) -> dict[str, int]:
+    """An enterprise merge: the duplicate's places on links become the survivor's, each
+    with its audit line. Where the survivor already sits on that link (or was removed
+    from it by hand), the survivor's row stands and the duplicate's goes: one enterprise,
+    one row per link, and the survivor's own placement decided."""
+    detail = f"企业合并：“{duplicate.name}”并入“{survivor.name}”"
+    taken = set(Placement.objects.filter(enterprise=survivor).values_list("link_id", flat=True))
+    moved = 0
+    for row in Placement.objects.filter(enterprise=duplicate).order_by("pk"):
+        if row.link_id in taken:
+            record_delete(row, actor=actor, detail=detail)
+            continue
+        Placement.objects.filter(pk=row.pk).update(enterprise=survivor)
+        audit_record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=row,
+            changes={"enterprise": [duplicate.name, survivor.name]},
+            detail=detail,
+        )
+        moved += 1
+    return {str(Placement._meta.verbose_name): moved}

@@ -54,6 +54,12 @@ LIST_EXPORTS = {
     "agreements.agreements": ("agreements:agreement_list", "office_staff", {"kind": "investment"}),
     "agreements.fulfilment": ("agreements:fulfilment", "office_staff", {"year": "2025"}),
     "agreements.report": ("agreements:report", "office_staff", {"by": "department"}),
+    # Chains (issue 15); the promotion budget and events (issue 16).
+    "chains.report": ("chains:report", "office_staff", {}),
+    "budget.report": ("budget:report", "finance", {"year": "2026"}),
+    "budget.spendings": ("budget:spending_list", "finance", {"year": "2026"}),
+    "events.events": ("events:event_list", "department_staff", {}),
+    "events.quota": ("events:quota_list", "office_staff", {"year": "2026"}),
     "reports.records": (
         "reports:records",
         "office_staff",

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from zhaoshang.aftercare import queries, services
 from zhaoshang.aftercare.models import Ticket, TicketMonth, TicketType
+from zhaoshang.aftercare.tests.factories import no_tickets
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.org.models import Department
 
@@ -84,7 +85,7 @@ def _random_moves(demo, seed, n_tickets=12, n_moves=60):
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_sums_equal_a_full_recount_after_random_moves(demo, seed):
-    Ticket.objects.all().delete()
+    no_tickets()
     TicketMonth.objects.all().delete()
     _random_moves(demo, seed)
     assert Ticket.objects.filter(answered_on__isnull=False).exists()
@@ -96,7 +97,7 @@ def test_the_sums_equal_a_full_recount_after_random_moves(demo, seed):
 
 
 def test_a_unit_and_a_street_read_only_their_own_months(demo):
-    Ticket.objects.all().delete()
+    no_tickets()
     TicketMonth.objects.all().delete()
     _random_moves(demo, 4)
     for user in (demo["tax"], demo["street_staff"]):
@@ -112,7 +113,7 @@ def test_a_unit_and_a_street_read_only_their_own_months(demo):
 
 
 def test_a_refused_move_changes_no_sum(demo):
-    Ticket.objects.all().delete()
+    no_tickets()
     TicketMonth.objects.all().delete()
     ticket = services.ticket_raise(
         actor=demo["office_staff"],
@@ -135,7 +136,7 @@ def test_a_refused_move_changes_no_sum(demo):
 
 
 def test_the_check_command_names_a_wrong_month_and_the_rebuild_repairs_it(demo):
-    Ticket.objects.all().delete()
+    no_tickets()
     TicketMonth.objects.all().delete()
     _random_moves(demo, 5)
     row = TicketMonth.objects.order_by("pk").first()
@@ -155,7 +156,7 @@ def test_the_dashboard_reads_the_sums_not_the_years_tickets(demo, client_for):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    Ticket.objects.all().delete()
+    no_tickets()
     TicketMonth.objects.all().delete()
     _random_moves(demo, 6)
     c = client_for("office_staff")

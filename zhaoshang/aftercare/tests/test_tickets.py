@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from zhaoshang.aftercare import queries, services
 from zhaoshang.aftercare.models import Expansion, KeyEnterprise, Ticket, TicketType, Visit
+from zhaoshang.aftercare.tests.factories import no_tickets
 from zhaoshang.common.workflow import MoveRefused
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.org.models import Department
@@ -202,7 +203,7 @@ def test_an_expansion_becomes_a_pipeline_project_of_the_local_enterprise(demo, c
 
 def test_the_dashboard_counts_on_time_days_and_satisfaction_by_unit_and_type(demo, client_for):
     office, tax = demo["office_staff"], demo["tax"]
-    Ticket.objects.all().delete()
+    no_tickets()
     services.ticket_month_rebuild()  # the demo's tickets deleted directly: recount
     a = _raise(demo, today=dt.date(2025, 3, 2))
     b = _raise(demo, today=dt.date(2025, 3, 2))

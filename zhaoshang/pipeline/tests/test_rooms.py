@@ -83,6 +83,7 @@ def test_leads_and_approvals_plug_into_projects_only_in_ready():
 
     # A fresh process that imports no view (a worker, a management command) has every
     # section and signing guard, each once, in order.
+    from zhaoshang.events import sections as event_sections
     from zhaoshang.pipeline.approvals import sections as approval_sections
     from zhaoshang.pipeline.approvals import services as approval_services
     from zhaoshang.pipeline.leads import sections as lead_sections
@@ -105,6 +106,8 @@ def test_leads_and_approvals_plug_into_projects_only_in_ready():
     assert fresh == {
         "sections": [
             name(lead_sections.lead_section),
+            # The events app adds its own from its AppConfig.ready, between them (order 25).
+            name(event_sections.event_section),
             name(approval_sections.evaluation_section),
             name(approval_sections.terms_section),
         ],

@@ -11,6 +11,9 @@
   fetch(el.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (r) { return r.json(); })
     .then(function (data) {
+      // Ready once drawn and the opening animation has ended: until then the nodes are
+      // still moving, and a click (a test's, or a quick user's) may miss its link.
+      chart.on("finished", function () { el.dataset.ready = "1"; });
       chart.setOption({
         tooltip: {
           trigger: "item",
@@ -31,7 +34,6 @@
           lineStyle: { color: "#adb5bd" }
         }]
       });
-      el.dataset.ready = "1";
     });
   chart.on("click", function (p) {
     if (!p.data || !p.data.id) return;  // the chain itself (id 0)
